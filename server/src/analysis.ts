@@ -1,0 +1,94 @@
+/**
+ * analyze(text) -> syntax tree, domain model and findings with their severities.
+ * The unit the language server caches per document version and the CLI runs per file.
+ */
+import { buildModel } from './model/build';
+import type { DomainModel } from './model/types';
+import { CODES, codeInfo, type Code } from './rules/codes';
+import { RULE_FAMILIES } from './rules/index';
+import type { Finding, Flavor, RuleFamily, Severity } from './rules/types';
+import { parseXml } from './syntax/parse';
+import { contains, elementAt, forEachElement, type Span, type XmlDocument } from './syntax/tree';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface AnalysisOptions {
+  /** Resolved flavor; undefined = unknown (retry policy gets an information note). */
+  flavor?: Flavor;
+  /** Machine type for fragments and domains without <os><type machine>. */
+  machine?: string;
+  /** Per-code severity overrides. Unknown codes are ignored. */
+  severity?: Readonly<Record<string, SeveritySetting>>;
+  /** Extra rule families (schema checks plug in here). */
+  extraFamilies?: readonly RuleFamily[];
+}
+
+export interface ReportedFinding extends Finding {
+  severity: Severity;
+}
+
+export interface Analysis {
+  doc: XmlDocument;
+  /** undefined when the document is not libvirt domain XML (its root is neither <domain> nor a device). */
+  model: DomainModel | undefined;
+  findings: ReportedFinding[];
+  /** Rule families that threw; the server logs these. Never shown as findings. */
+  internalErrors: { family: string; error: unknown }[];
+}
+
+/** Regions where a syntax error makes the tree unreliable. */
+function damagedSpans(doc: XmlDocument): Span[] {
+  const spans: Span[] = [];
+  forEachElement(doc.root, (el) => {
+    if (!el.wellFormed) {
+      spans.push(el.span);
+    }
+  });
+  for (const e of doc.errors) {
+    const el = elementAt(doc.root, e.span.start);
+    if (el) {
+      spans.push(el.span);
+    }
+  }
+  return spans;
+}
+
+export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
+  const doc = parseXml(text);
+  const model = buildModel(doc, { machine: opts.machine });
+  const internalErrors: Analysis['internalErrors'] = [];
+  if (!model) {
+    return { doc, model, findings: [], internalErrors };
+  }
+  const raw: Finding[] = doc.errors.map((e) => ({ code: 'xml-syntax' as Code, message: e.message, span: e.span }));
+  const damaged = doc.errors.length > 0 ? damagedSpans(doc) : [];
+  const families = [...RULE_FAMILIES, ...(opts.extraFamilies ?? [])];
+  for (const family of families) {
+    let found: Finding[];
+    try {
+      found = family.check(model, { flavor: opts.flavor });
+    } catch (error) {
+      internalErrors.push({ family: family.id, error });
+      continue;
+    }
+    for (const f of found) {
+      if (damaged.length > 0 && (codeInfo(f.code).absence || damaged.some((d) => contains(d, f.span)))) {
+        continue;
+      }
+      raw.push(f);
+    }
+  }
+  const findings: ReportedFinding[] = [];
+  const seen = new Set<string>();
+  for (const f of raw) {
+    const setting = opts.severity?.[f.code] ?? CODES[f.code].severity;
+    const key = `${f.code}@${f.span.start}-${f.span.end}`;
+    if (setting === 'off' || seen.has(key)) {
+      continue;
+    }
+    seen.add(key);
+    findings.push({ ...f, severity: setting });
+  }
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { doc, model, findings, internalErrors };
+}

@@ -1,0 +1,36 @@
+/**
+ * Offsets <-> LSP positions, and findings -> LSP diagnostics. The only place in the server that
+ * converts positions.
+ */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ReportedFinding } from '../analysis';
+import type { Span } from '../syntax/tree';
+
+export function toRange(doc: TextDocument, span: Span): Range {
+  return { start: doc.positionAt(span.start), end: doc.positionAt(span.end) };
+}
+
+export function toSpan(doc: TextDocument, range: Range): Span {
+  return { start: doc.offsetAt(range.start), end: doc.offsetAt(range.end) };
+}
+
+const SEVERITY = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+} as const;
+
+export const DIAGNOSTIC_SOURCE = 'libvirt';
+
+export function toDiagnostic(doc: TextDocument, f: ReportedFinding, uri: string): Diagnostic {
+  return {
+    range: toRange(doc, f.span),
+    severity: SEVERITY[f.severity],
+    code: f.code,
+    source: DIAGNOSTIC_SOURCE,
+    message: f.message,
+    relatedInformation: f.related?.map((r) => ({ location: { uri, range: toRange(doc, r.span) }, message: r.message })),
+  };
+}

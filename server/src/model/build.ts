@@ -1,0 +1,349 @@
+/**
+ * XmlDocument -> DomainModel. Pure and total: missing or broken pieces leave fields undefined.
+ */
+import { attr, child, childrenNamed, descendant, type XmlAttribute, type XmlDocument, type XmlElement } from '../syntax/tree';
+import type {
+  Address,
+  Controller,
+  Device,
+  Disk,
+  DomainModel,
+  Graphics,
+  Hostdev,
+  ImplicitController,
+  Interface,
+  Machine,
+  MachineFamily,
+  NumAttr,
+  PciHostAddress,
+} from './types';
+
+/** Root elements `virsh attach-device` accepts, so a file with one of them is a device fragment. */
+export const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
+  'disk',
+  'controller',
+  'interface',
+  'hostdev',
+  'input',
+  'sound',
+  'video',
+  'graphics',
+  'serial',
+  'parallel',
+  'console',
+  'channel',
+  'redirdev',
+  'rng',
+  'watchdog',
+  'memballoon',
+  'filesystem',
+  'smartcard',
+  'hub',
+  'tpm',
+  'panic',
+  'shmem',
+  'memory',
+  'iommu',
+  'vsock',
+  'lease',
+  'audio',
+  'crypto',
+]);
+
+export interface ModelOptions {
+  /** Machine type for fragments and for domains without <os><type machine>: 'pc' | 'q35' | a full name. */
+  machine?: string;
+}
+
+/**
+ * Reads an integer the way libvirt does. base 0 accepts 0x-hex, leading-0 octal and decimal
+ * (PCI addresses); base 10 accepts decimal only (indexes, ports, boot order).
+ */
+export function parseInteger(raw: string | undefined, base: 0 | 10): number | undefined {
+  if (raw === undefined) {
+    return undefined;
+  }
+  const s = raw.trim();
+  let m: RegExpExecArray | null;
+  if (base === 10) {
+    m = /^\+?([0-9]+)$/.exec(s);
+    return m ? Number(m[1]) : undefined;
+  }
+  if ((m = /^\+?0[xX]([0-9a-fA-F]+)$/.exec(s))) {
+    return parseInt(m[1]!, 16);
+  }
+  if ((m = /^\+?(0[0-7]*)$/.exec(s))) {
+    return parseInt(m[1]!, 8);
+  }
+  if ((m = /^\+?([1-9][0-9]*)$/.exec(s))) {
+    return Number(m[1]);
+  }
+  return undefined;
+}
+
+export function numAttr(el: XmlElement | undefined, name: string, base: 0 | 10): NumAttr | undefined {
+  const a = el && attr(el, name);
+  return a ? { attr: a, value: parseInteger(a.value, base) } : undefined;
+}
+
+export function machineFamily(name: string, arch: string): MachineFamily {
+  if (arch !== 'x86_64' && arch !== 'i686') {
+    return 'other';
+  }
+  if (/q35/.test(name)) {
+    return 'q35';
+  }
+  if (name === 'pc' || /^pc-(i440fx-)?\d/.test(name) || /i440fx/.test(name) || name === '') {
+    return 'i440fx';
+  }
+  return 'other';
+}
+
+function buildMachine(root: XmlElement, isDomain: boolean, opts: ModelOptions): Machine {
+  const typeEl = isDomain ? descendant(root, 'os', 'type') : undefined;
+  const machineAttr = typeEl && attr(typeEl, 'machine');
+  const arch = (typeEl && attr(typeEl, 'arch')?.value) || 'x86_64';
+  if (machineAttr?.value) {
+    return { family: machineFamily(machineAttr.value, arch), name: machineAttr.value, arch, origin: 'os', attr: machineAttr };
+  }
+  const name = opts.machine ?? 'pc';
+  return { family: machineFamily(name, arch), name, arch, origin: opts.machine ? 'config' : 'default', attr: undefined };
+}
+
+function buildAddress(el: XmlElement | undefined): Address | undefined {
+  if (!el) {
+    return undefined;
+  }
+  const type = attr(el, 'type')?.value;
+  switch (type) {
+    case 'pci':
+      return {
+        type: 'pci',
+        el,
+        domain: numAttr(el, 'domain', 0),
+        bus: numAttr(el, 'bus', 0),
+        slot: numAttr(el, 'slot', 0),
+        function: numAttr(el, 'function', 0),
+        multifunction: attr(el, 'multifunction'),
+      };
+    case 'usb': {
+      const port = attr(el, 'port');
+      return { type: 'usb', el, bus: numAttr(el, 'bus', 10), port, portPath: parsePortPath(port?.value) };
+    }
+    case 'drive':
+      return {
+        type: 'drive',
+        el,
+        controller: numAttr(el, 'controller', 10),
+        bus: numAttr(el, 'bus', 10),
+        target: numAttr(el, 'target', 10),
+        unit: numAttr(el, 'unit', 10),
+      };
+    default:
+      return { type: 'other', el, addressType: type };
+  }
+}
+
+/** libvirt reads a USB port as 1 to 4 dot-separated decimal numbers. */
+export function parsePortPath(raw: string | undefined): number[] | undefined {
+  if (raw === undefined || !/^[0-9]+(\.[0-9]+){0,3}$/.test(raw.trim())) {
+    return undefined;
+  }
+  return raw.trim().split('.').map(Number);
+}
+
+function pciHostAddress(el: XmlElement | undefined): PciHostAddress | undefined {
+  if (!el) {
+    return undefined;
+  }
+  return {
+    el,
+    domain: numAttr(el, 'domain', 0),
+    bus: numAttr(el, 'bus', 0),
+    slot: numAttr(el, 'slot', 0),
+    function: numAttr(el, 'function', 0),
+  };
+}
+
+function buildHostdev(base: Device, kind: 'hostdev' | 'interface', mode: string | undefined, type: string | undefined): Hostdev {
+  const source = child(base.el, 'source');
+  const srcAddress = source && child(source, 'address');
+  const isUsb = type === 'usb';
+  return {
+    ...base,
+    kind,
+    mode,
+    type,
+    source,
+    pciSource: type === 'pci' ? pciHostAddress(srcAddress) : undefined,
+    usbVendor: isUsb ? source && child(source, 'vendor') && attr(child(source, 'vendor')!, 'id') : undefined,
+    usbProduct: isUsb ? source && child(source, 'product') && attr(child(source, 'product')!, 'id') : undefined,
+    usbBus: isUsb ? numAttr(srcAddress, 'bus', 0) : undefined,
+    usbDevice: isUsb ? numAttr(srcAddress, 'device', 0) : undefined,
+  };
+}
+
+function listensOf(el: XmlElement): XmlAttribute[] {
+  const out: XmlAttribute[] = [];
+  const direct = attr(el, 'listen');
+  if (direct) {
+    out.push(direct);
+  }
+  for (const l of childrenNamed(el, 'listen')) {
+    const a = attr(l, 'address');
+    if (a) {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainModel | undefined {
+  const root = doc.root;
+  if (!root || (root.name !== 'domain' && !FRAGMENT_ROOTS.has(root.name))) {
+    return undefined;
+  }
+  const isDomain = root.name === 'domain';
+  const os = isDomain ? child(root, 'os') : undefined;
+  const model: DomainModel = {
+    doc,
+    root,
+    kind: isDomain ? 'domain' : 'fragment',
+    machine: buildMachine(root, isDomain, opts),
+    name: isDomain ? child(root, 'name') : undefined,
+    vcpu: isDomain ? child(root, 'vcpu') : undefined,
+    topology: isDomain ? descendant(root, 'cpu', 'topology') : undefined,
+    osBoots: os ? childrenNamed(os, 'boot') : [],
+    devices: [],
+    controllers: [],
+    implicitControllers: [],
+    disks: [],
+    interfaces: [],
+    hostdevs: [],
+    graphics: [],
+  };
+
+  const deviceEls = isDomain ? (child(root, 'devices')?.children ?? []) : [root];
+  for (const el of deviceEls) {
+    const base: Device = {
+      kind: el.name,
+      el,
+      address: buildAddress(child(el, 'address')),
+      boot: numAttr(child(el, 'boot'), 'order', 10),
+    };
+    const type = attr(el, 'type')?.value;
+    switch (el.name) {
+      case 'controller': {
+        const target = child(el, 'target');
+        const c: Controller = {
+          ...base,
+          kind: 'controller',
+          type,
+          index: numAttr(el, 'index', 10),
+          model: attr(el, 'model'),
+          ports: numAttr(el, 'ports', 10),
+          chassis: numAttr(target, 'chassis', 10),
+          port: numAttr(target, 'port', 0),
+        };
+        model.controllers.push(c);
+        model.devices.push(c);
+        break;
+      }
+      case 'disk': {
+        const target = child(el, 'target');
+        const d: Disk = {
+          ...base,
+          kind: 'disk',
+          diskType: type,
+          device: attr(el, 'device')?.value,
+          bus: target && attr(target, 'bus'),
+          targetDev: target && attr(target, 'dev'),
+          target,
+          source: child(el, 'source'),
+          driver: child(el, 'driver'),
+        };
+        model.disks.push(d);
+        model.devices.push(d);
+        break;
+      }
+      case 'interface': {
+        const i: Interface = {
+          ...base,
+          kind: 'interface',
+          type,
+          mac: child(el, 'mac') && attr(child(el, 'mac')!, 'address'),
+          model: child(el, 'model') && attr(child(el, 'model')!, 'type'),
+        };
+        model.interfaces.push(i);
+        model.devices.push(i);
+        if (type === 'hostdev') {
+          model.hostdevs.push(buildHostdev(base, 'interface', 'subsystem', 'pci'));
+        }
+        break;
+      }
+      case 'hostdev': {
+        const h = buildHostdev(base, 'hostdev', attr(el, 'mode')?.value ?? 'subsystem', type);
+        model.hostdevs.push(h);
+        model.devices.push(h);
+        break;
+      }
+      case 'graphics': {
+        const g: Graphics = { ...base, kind: 'graphics', type, passwd: attr(el, 'passwd'), listens: listensOf(el) };
+        model.graphics.push(g);
+        model.devices.push(g);
+        break;
+      }
+      default:
+        model.devices.push(base);
+    }
+  }
+  if (isDomain) {
+    model.implicitControllers = implicitControllers(model);
+  }
+  return model;
+}
+
+/** Controllers libvirt's QEMU driver adds when the XML leaves them out. */
+function implicitControllers(model: DomainModel): ImplicitController[] {
+  const has = (type: string, index: number): boolean =>
+    model.controllers.some((c) => c.type === type && c.index?.value === index);
+  const out: ImplicitController[] = [];
+  const family = model.machine.family;
+  if (family === 'i440fx' || family === 'q35') {
+    if (!has('pci', 0)) {
+      out.push({ type: 'pci', index: 0, model: family === 'q35' ? 'pcie-root' : 'pci-root' });
+    }
+    if (!model.controllers.some((c) => c.type === 'usb')) {
+      out.push({ type: 'usb', index: 0, model: family === 'q35' ? 'qemu-xhci' : 'piix3-uhci' });
+    }
+    if (family === 'i440fx' && !has('ide', 0)) {
+      out.push({ type: 'ide', index: 0, model: 'piix3' });
+    }
+    if (family === 'q35' && !has('sata', 0)) {
+      out.push({ type: 'sata', index: 0, model: 'ich9-ahci' });
+    }
+  }
+  return out;
+}
+
+/** The model of a controller as libvirt would settle it (explicit, or the default for its type). */
+export function controllerModel(model: DomainModel, c: Controller): string | undefined {
+  if (c.model?.value) {
+    return c.model.value;
+  }
+  if (c.type === 'pci' && c.index?.value === 0) {
+    return model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
+  }
+  if (c.type === 'usb') {
+    return model.machine.family === 'q35' ? 'qemu-xhci' : 'piix3-uhci';
+  }
+  return undefined;
+}
+
+export function controllersOfType(model: DomainModel, type: string): Controller[] {
+  return model.controllers.filter((c) => c.type === type);
+}
+
+export function findController(model: DomainModel, type: string, index: number): Controller | undefined {
+  return model.controllers.find((c) => c.type === type && c.index?.value === index);
+}

@@ -1,0 +1,195 @@
+/**
+ * PCI topology facts, as libvirt's QEMU driver applies them (libvirt 9.0 conf/domain_addr.c,
+ * qemu/qemu_domain_address.c). Buses are PCI controller indexes.
+ */
+import { controllerModel } from './build';
+import type { Controller, Device, DomainModel, PciAddress } from './types';
+
+export interface BusInfo {
+  index: number;
+  /** The controller model providing the bus, undefined when libvirt would add it itself. */
+  model: string | undefined;
+  controller: Controller | undefined;
+  minSlot: number;
+  maxSlot: number;
+}
+
+const SLOT_RANGE: Record<string, [number, number]> = {
+  'pci-root': [1, 31],
+  'pcie-root': [1, 31],
+  'pci-bridge': [1, 31],
+  'pcie-to-pci-bridge': [1, 31],
+  'dmi-to-pci-bridge': [0, 31],
+  'pci-expander-bus': [0, 31],
+  'pcie-expander-bus': [0, 31],
+  'pcie-root-port': [0, 0],
+  'pcie-switch-downstream-port': [0, 0],
+  'pcie-switch-upstream-port': [0, 31],
+};
+
+export function busInfo(model: DomainModel, index: number): BusInfo {
+  const controller = model.controllers.find((c) => c.type === 'pci' && c.index?.value === index);
+  let m = controller ? controllerModel(model, controller) : undefined;
+  if (!controller && index === 0 && model.machine.family !== 'other') {
+    m = model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
+  }
+  const [minSlot, maxSlot] = (m && SLOT_RANGE[m]) || [0, 31];
+  return { index, model: m, controller, minSlot, maxSlot };
+}
+
+/** True when every part of the address is known and in range. */
+export interface ResolvedPci {
+  domain: number;
+  bus: number;
+  slot: number;
+  function: number;
+}
+
+export function resolvePci(a: PciAddress): ResolvedPci | undefined {
+  const domain = a.domain ? a.domain.value : 0;
+  const bus = a.bus ? a.bus.value : 0;
+  const slot = a.slot?.value;
+  const fn = a.function ? a.function.value : 0;
+  if (domain === undefined || bus === undefined || slot === undefined || fn === undefined) {
+    return undefined;
+  }
+  return { domain, bus, slot, function: fn };
+}
+
+/** libvirt treats domain = bus = slot = 0 as "no address" (any function) and assigns one itself. */
+export function isEmptyPci(r: ResolvedPci): boolean {
+  return r.domain === 0 && r.bus === 0 && r.slot === 0;
+}
+
+export function inRange(r: ResolvedPci): boolean {
+  return r.domain === 0 && r.bus <= 0xff && r.slot <= 0x1f && r.function <= 7;
+}
+
+export function formatPci(r: ResolvedPci): string {
+  const h = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+  return `${h(r.domain, 4)}:${h(r.bus, 2)}:${h(r.slot, 2)}.${r.function.toString(16)}`;
+}
+
+export function hex(n: number, width = 2): string {
+  return '0x' + n.toString(16).padStart(width, '0');
+}
+
+export interface ChipsetReservation {
+  slot: number;
+  function: number;
+  what: string;
+  /** The controller libvirt puts there; a device with that role may use the address. */
+  owner?: (model: DomainModel, c: Controller) => boolean;
+  /** Only reported at QEMU start, not by libvirt at define time. */
+  atStartOnly?: boolean;
+}
+
+const isIndex0 = (type: string) => (_m: DomainModel, c: Controller) => c.type === type && c.index?.value === 0;
+
+/** Bus-0 functions the machine's chipset occupies. */
+export function chipsetReservations(model: DomainModel): ChipsetReservation[] {
+  const usb0 = model.controllers.find((c) => c.type === 'usb' && c.index?.value === 0);
+  const usb0Model = usb0 ? controllerModel(model, usb0) : model.implicitControllers.some((c) => c.type === 'usb') ? 'piix3-uhci' : undefined;
+  if (model.machine.family === 'i440fx') {
+    const out: ChipsetReservation[] = [
+      { slot: 1, function: 0, what: 'the PIIX3 ISA bridge' },
+      { slot: 1, function: 3, what: 'the PIIX3 power management (ACPI) function' },
+    ];
+    const explicitIde = model.controllers.some((c) => c.type === 'ide' && c.index?.value === 0);
+    out.push({ slot: 1, function: 1, what: 'the built-in IDE controller', owner: isIndex0('ide'), atStartOnly: !explicitIde });
+    if (usb0Model === 'piix3-uhci') {
+      out.push({ slot: 1, function: 2, what: 'the PIIX3 USB controller (USB index 0)', owner: isIndex0('usb') });
+    }
+    return out;
+  }
+  if (model.machine.family === 'q35') {
+    return [
+      { slot: 0x1f, function: 0, what: 'the ICH9 LPC bridge' },
+      { slot: 0x1f, function: 2, what: 'the built-in SATA controller', owner: isIndex0('sata') },
+      { slot: 0x1f, function: 3, what: 'the ICH9 SMBus controller' },
+    ];
+  }
+  return [];
+}
+
+/** Everything that sits at an explicit, in-range, non-empty PCI address. */
+export interface PlacedDevice {
+  device: Device;
+  address: PciAddress;
+  at: ResolvedPci;
+}
+
+export function placedPciDevices(model: DomainModel): PlacedDevice[] {
+  const out: PlacedDevice[] = [];
+  for (const d of model.devices) {
+    if (d.address?.type !== 'pci') {
+      continue;
+    }
+    const at = resolvePci(d.address);
+    if (at && !isEmptyPci(at) && inRange(at)) {
+      out.push({ device: d, address: d.address, at });
+    }
+  }
+  return out;
+}
+
+/**
+ * The first slot on `bus` with no device and no chipset reservation. On bus 0 the search starts
+ * at 0x03 and stops at 0x1e (slots 0-2 and 0x1f have fixed users on both machine types).
+ */
+export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
+  const info = busInfo(model, bus);
+  const used = new Set<number>();
+  for (const p of placedPciDevices(model)) {
+    if (p.at.bus === bus && p.device !== exclude) {
+      used.add(p.at.slot);
+    }
+  }
+  const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
+  const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
+  for (let s = lo; s <= hi; s++) {
+    if (!used.has(s)) {
+      return s;
+    }
+  }
+  return undefined;
+}
+
+/** A free function in the same slot, if any. */
+export function firstFreeFunction(model: DomainModel, at: ResolvedPci, exclude?: Device): number | undefined {
+  const used = new Set<number>();
+  for (const p of placedPciDevices(model)) {
+    if (p.at.bus === at.bus && p.at.slot === at.slot && p.device !== exclude) {
+      used.add(p.at.function);
+    }
+  }
+  for (const r of at.bus === 0 ? chipsetReservations(model) : []) {
+    if (r.slot === at.slot) {
+      used.add(r.function);
+    }
+  }
+  for (let f = 0; f <= 7; f++) {
+    if (!used.has(f)) {
+      return f;
+    }
+  }
+  return undefined;
+}
+
+/** What kind of device a controller model is, for the bus-compatibility check. */
+export const PCI_CONTROLLER_PARENTS: Record<string, { accepts: string[]; requires: string }> = {
+  'pcie-root-port': { accepts: ['pcie-root', 'pcie-expander-bus'], requires: 'pcie-root-port' },
+  'pcie-to-pci-bridge': { accepts: ['pcie-root-port', 'pcie-switch-downstream-port'], requires: 'pcie-to-pci-bridge' },
+  'pcie-switch-upstream-port': {
+    accepts: ['pcie-root-port', 'pcie-switch-downstream-port'],
+    requires: 'pcie-switch-upstream-port',
+  },
+  'pcie-switch-downstream-port': { accepts: ['pcie-switch-upstream-port'], requires: 'pcie-switch-downstream-port' },
+  'dmi-to-pci-bridge': { accepts: ['pcie-root', 'pcie-expander-bus'], requires: 'dmi-to-pci-bridge' },
+};
+
+/** Buses that take only other controllers, never an endpoint device. */
+export const CONTROLLER_ONLY_BUSES: Record<string, string> = {
+  'pcie-switch-upstream-port': 'pcie-switch-downstream-port',
+  'pcie-expander-bus': 'pcie-root-port',
+};

@@ -1,0 +1,155 @@
+/**
+ * The domain model: what a libvirt domain (or an attach-device fragment) declares, with every
+ * item pointing back at the XML element it came from. Built once per document version; rules,
+ * completion and hover read it and never change it.
+ */
+import type { XmlAttribute, XmlDocument, XmlElement } from '../syntax/tree';
+
+/** A numeric attribute as libvirt reads it. `value` is undefined when absent or unreadable. */
+export interface NumAttr {
+  attr: XmlAttribute;
+  value: number | undefined;
+}
+
+export type MachineFamily = 'i440fx' | 'q35' | 'other';
+
+export interface Machine {
+  family: MachineFamily;
+  /** The machine name as written (`pc-q35-7.2`, `pc`, ...), or the configured default. */
+  name: string;
+  arch: string;
+  /** Where the machine type came from. */
+  origin: 'os' | 'config' | 'default';
+  attr: XmlAttribute | undefined;
+}
+
+export interface PciAddress {
+  type: 'pci';
+  el: XmlElement;
+  domain: NumAttr | undefined;
+  bus: NumAttr | undefined;
+  slot: NumAttr | undefined;
+  function: NumAttr | undefined;
+  multifunction: XmlAttribute | undefined;
+}
+
+export interface UsbAddress {
+  type: 'usb';
+  el: XmlElement;
+  bus: NumAttr | undefined;
+  port: XmlAttribute | undefined;
+  /** Port path as numbers (`1.2` -> [1, 2]); undefined when absent or unreadable. */
+  portPath: number[] | undefined;
+}
+
+export interface DriveAddress {
+  type: 'drive';
+  el: XmlElement;
+  controller: NumAttr | undefined;
+  bus: NumAttr | undefined;
+  target: NumAttr | undefined;
+  unit: NumAttr | undefined;
+}
+
+export interface OtherAddress {
+  type: 'other';
+  el: XmlElement;
+  /** The address type as written (`ccw`, `virtio-serial`, `unassigned`, ...). */
+  addressType: string | undefined;
+}
+
+export type Address = PciAddress | UsbAddress | DriveAddress | OtherAddress;
+
+/** Anything under <devices> (or the root of a fragment). */
+export interface Device {
+  /** The element name: disk, controller, interface, hostdev, input, video, ... */
+  kind: string;
+  el: XmlElement;
+  address: Address | undefined;
+  boot: NumAttr | undefined;
+}
+
+export interface Controller extends Device {
+  kind: 'controller';
+  type: string | undefined;
+  index: NumAttr | undefined;
+  model: XmlAttribute | undefined;
+  ports: NumAttr | undefined;
+  /** <target chassis port chassisNr busNr> of PCI controllers. */
+  chassis: NumAttr | undefined;
+  port: NumAttr | undefined;
+}
+
+/** A controller libvirt adds by itself when the XML has none (pci-root, pcie-root, USB index 0...). */
+export interface ImplicitController {
+  type: string;
+  index: number;
+  model: string;
+}
+
+export interface Disk extends Device {
+  kind: 'disk';
+  diskType: string | undefined;
+  device: string | undefined;
+  bus: XmlAttribute | undefined;
+  targetDev: XmlAttribute | undefined;
+  target: XmlElement | undefined;
+  source: XmlElement | undefined;
+  driver: XmlElement | undefined;
+}
+
+export interface PciHostAddress {
+  domain: NumAttr | undefined;
+  bus: NumAttr | undefined;
+  slot: NumAttr | undefined;
+  function: NumAttr | undefined;
+  el: XmlElement;
+}
+
+export interface Hostdev extends Device {
+  kind: 'hostdev' | 'interface';
+  mode: string | undefined;
+  /** pci, usb, scsi, mdev... For <interface type='hostdev'> this is 'pci'. */
+  type: string | undefined;
+  source: XmlElement | undefined;
+  pciSource: PciHostAddress | undefined;
+  usbVendor: XmlAttribute | undefined;
+  usbProduct: XmlAttribute | undefined;
+  usbBus: NumAttr | undefined;
+  usbDevice: NumAttr | undefined;
+}
+
+export interface Interface extends Device {
+  kind: 'interface';
+  type: string | undefined;
+  mac: XmlAttribute | undefined;
+  model: XmlAttribute | undefined;
+}
+
+export interface Graphics extends Device {
+  kind: 'graphics';
+  type: string | undefined;
+  passwd: XmlAttribute | undefined;
+  /** Every listen address: the listen attribute and <listen address> children. */
+  listens: XmlAttribute[];
+}
+
+export interface DomainModel {
+  doc: XmlDocument;
+  root: XmlElement;
+  /** A whole domain, or a device fragment as `virsh attach-device` takes. */
+  kind: 'domain' | 'fragment';
+  machine: Machine;
+  name: XmlElement | undefined;
+  vcpu: XmlElement | undefined;
+  topology: XmlElement | undefined;
+  osBoots: XmlElement[];
+  devices: Device[];
+  controllers: Controller[];
+  implicitControllers: ImplicitController[];
+  disks: Disk[];
+  interfaces: Interface[];
+  /** <hostdev> elements and <interface type='hostdev'>, which assign a host device too. */
+  hostdevs: Hostdev[];
+  graphics: Graphics[];
+}

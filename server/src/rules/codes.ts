@@ -1,0 +1,176 @@
+/**
+ * THE table of finding codes. A code is public API: it appears in settings, in the CLI's output
+ * and in docs, so it is never renamed or reused. Severity here is the default; users override
+ * it per code (libvirt.diagnostics.severity / --severity code=level).
+ *
+ * `absence`: the finding says something is missing elsewhere in the document. Such findings
+ * are held back while the document has syntax errors, because a broken element may be the
+ * missing piece.
+ */
+import type { Severity } from './types';
+
+export interface CodeInfo {
+  severity: Severity;
+  /** One line: what the code means. */
+  summary: string;
+  absence?: boolean;
+}
+
+export const CODES = {
+  'xml-syntax': { severity: 'error', summary: 'The text is not well-formed XML, so libvirt cannot read it.' },
+
+  // Controllers
+  'controller-index-duplicate': {
+    severity: 'error',
+    summary:
+      'Two controllers of the same type share an index. USB companion controllers (ich9-uhci1/2/3) may share the index of their EHCI master.',
+  },
+  'controller-usb-master-missing': {
+    severity: 'error',
+    summary: 'USB companion controllers (ich9-uhci1/2/3) need an EHCI master controller at the same index.',
+    absence: true,
+  },
+  'controller-pci-root-index': {
+    severity: 'error',
+    summary: 'pci-root and pcie-root must be the PCI controller with index 0, and index 0 must be the root the machine type expects.',
+  },
+  'controller-pci-root-address': { severity: 'error', summary: 'A pci-root or pcie-root controller cannot have an <address>.' },
+  'controller-pci-index-range': { severity: 'error', summary: 'PCI controller indexes go up to 255.' },
+  'controller-bridge-order': {
+    severity: 'error',
+    summary: "A pci-bridge must have a larger index than the bus it is plugged into.",
+  },
+  'controller-chassis-duplicate': {
+    severity: 'warning',
+    summary:
+      'Two PCIe root ports or downstream ports use the same chassis number: libvirt accepts it but QEMU refuses to start the guest.',
+  },
+  'controller-usb-ports-range': { severity: 'error', summary: 'nec-xhci and qemu-xhci controllers support at most 15 ports.' },
+
+  // PCI addresses
+  'pci-address-zero': {
+    severity: 'warning',
+    summary:
+      'Bus 0, slot 0 is the host bridge. libvirt treats an address 0000:00:00.x as no address at all, silently drops it and places the device elsewhere.',
+  },
+  'pci-address-reserved': {
+    severity: 'error',
+    summary:
+      'The address belongs to the chipset: on i440fx 00:01.0 and 00:01.3 (PIIX3), 00:01.1 (IDE) and 00:01.2 (PIIX3 USB); on q35 00:1f.0, 00:1f.2 (SATA) and 00:1f.3 (ICH9).',
+  },
+  'pci-address-reserved-at-start': {
+    severity: 'warning',
+    summary: 'On i440fx, 00:01.1 is the built-in IDE controller: libvirt accepts the address but QEMU fails to start the guest.',
+  },
+  'pci-chipset-address': {
+    severity: 'error',
+    summary: 'The primary IDE, SATA and PIIX3 USB controllers have fixed PCI addresses on their machine types.',
+  },
+  'pci-slot-guest-range': {
+    severity: 'warning',
+    summary:
+      'openEuler documents guest slots 0x03-0x1e for passthrough devices on bus 0: 0x00 is the host bridge, 0x01 the IDE/USB chipset, 0x02 the video card and 0x1f its pvchannel.',
+  },
+  'pci-address-range': {
+    severity: 'error',
+    summary: 'PCI address out of range: domain must be 0, bus at most 0xff, slot at most 0x1f, function at most 0x7.',
+  },
+  'pci-address-duplicate': { severity: 'error', summary: 'Two devices use the same PCI address (bus, slot and function).' },
+  'pci-slot-bus-mismatch': {
+    severity: 'error',
+    summary:
+      'The slot does not exist on this bus: PCIe root ports and downstream ports have only slot 0; pci-root, pcie-root and PCI bridges have no slot 0.',
+  },
+  'pci-bus-incompatible': {
+    severity: 'error',
+    summary: 'The device cannot be plugged into the controller that provides this bus (for example a pcie-root-port on a pci-bridge).',
+  },
+
+  // USB
+  'usb-port-range': {
+    severity: 'error',
+    summary:
+      'The USB port does not exist: piix3-uhci has 2 ports, ehci 6, nec-xhci and qemu-xhci 4 unless ports= says otherwise, a USB hub 8.',
+  },
+  'usb-port-syntax': { severity: 'error', summary: 'A USB port is 1 to 4 dot-separated decimal numbers, such as 1 or 1.2.' },
+  'usb-hub-missing': { severity: 'error', summary: 'A USB port path goes through a port that has no hub.', absence: true },
+  'usb-address-duplicate': { severity: 'error', summary: 'Two USB devices use the same bus and port.' },
+  'usb-bus-missing': { severity: 'error', summary: 'No USB controller has the index this address names as its bus.', absence: true },
+
+  // Disks
+  'disk-target-duplicate': { severity: 'error', summary: 'Two disks use the same target device name.' },
+  'disk-target-invalid': {
+    severity: 'error',
+    summary: 'A disk target name is a prefix (hd, sd, vd, xvd, ubd, fd) followed by letters, with no partition number.',
+  },
+  'disk-drive-address-duplicate': { severity: 'error', summary: 'Two disks use the same drive address (controller, bus, target, unit).' },
+  'disk-retry-unsupported': {
+    severity: 'error',
+    summary: "error_policy='retry' and retry_interval/retry_timeout exist only in openEuler's libvirt; upstream libvirt rejects the policy.",
+  },
+  'disk-retry-flavor-unknown': {
+    severity: 'information',
+    summary:
+      "error_policy='retry' is an openEuler extension. Set libvirt.flavor to 'openeuler' or 'upstream' to check it for your libvirt.",
+  },
+  'disk-retry-value': {
+    severity: 'error',
+    summary: 'retry_interval and retry_timeout are whole milliseconds from 0 to 9223372036854775807.',
+  },
+  'disk-retry-without-policy': {
+    severity: 'warning',
+    summary: "retry_interval and retry_timeout only take effect with error_policy='retry' or rerror_policy='retry'.",
+  },
+  'disk-retry-bus': {
+    severity: 'warning',
+    summary: 'I/O error retry is supported only for virtio-blk (bus virtio) and virtio-scsi (bus scsi) disks.',
+  },
+
+  // Boot order
+  'boot-order-duplicate': { severity: 'error', summary: 'Two devices have the same <boot order>.' },
+  'boot-order-with-os-boot': {
+    severity: 'error',
+    summary: 'Per-device <boot order> cannot be combined with <os><boot dev>: use one or the other.',
+  },
+
+  // Host devices
+  'hostdev-duplicate': {
+    severity: 'error',
+    summary: 'The same host device is assigned twice (by <hostdev> or <interface type="hostdev">).',
+  },
+
+  // Interfaces
+  'mac-invalid': { severity: 'error', summary: 'A MAC address is six colon-separated hexadecimal octets.' },
+  'mac-multicast': {
+    severity: 'error',
+    summary: 'The first octet of a guest MAC address must be even: an odd first octet is a multicast address.',
+  },
+
+  // Domain-wide
+  'cpu-topology-mismatch': {
+    severity: 'error',
+    summary: 'sockets x dies x cores x threads must equal the number of vCPUs in <vcpu>.',
+  },
+  'domain-name-invalid': { severity: 'error', summary: 'The domain name is missing or contains a character libvirt refuses.' },
+  'domain-name-style': {
+    severity: 'warning',
+    summary:
+      'openEuler asks for names of at most 64 characters made of letters, digits, _, - and :, and not made of digits only.',
+  },
+  'graphics-vnc-open': {
+    severity: 'warning',
+    summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+export const ALL_CODES = Object.keys(CODES) as Code[];
+
+export function isCode(s: string): s is Code {
+  return Object.prototype.hasOwnProperty.call(CODES, s);
+}
+
+export function codeInfo(code: Code): CodeInfo {
+  return CODES[code];
+}

@@ -1,0 +1,171 @@
+/**
+ * Rule family: controllers.
+ * - controller-index-duplicate: same type and index twice ("Multiple 'pci' controllers with index '3'";
+ *   for USB "Duplicate USB controllers with index", where ich9-uhci1/2/3 companions may share their master's index).
+ * - controller-usb-master-missing: companions without an EHCI master ("No master USB controller specified").
+ * - controller-pci-root-index: pci-root/pcie-root must have index 0; index 0 must be the machine's root.
+ * - controller-pci-root-address: roots cannot have an <address>.
+ * - controller-pci-index-range: PCI controller index > 255.
+ * - controller-bridge-order: pci-bridge index must be larger than its bus.
+ * - controller-chassis-duplicate: same chassis on two root/downstream ports (QEMU refuses to start).
+ * - controller-usb-ports-range: xhci ports > 15.
+ */
+import { controllerModel } from '../model/build';
+import { hex, resolvePci } from '../model/pci';
+import type { Controller, DomainModel } from '../model/types';
+import { wholeLines } from './edits';
+import type { Finding, RuleFamily } from './types';
+
+export const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
+const PCI_ROOTS = new Set(['pci-root', 'pcie-root']);
+
+/** The smallest index not used by a controller of this type; PCI controllers above their own bus. */
+export function nextFreeIndex(model: DomainModel, type: string, after = -1): number {
+  const used = new Set(model.controllers.filter((c) => c.type === type).map((c) => c.index?.value));
+  let i = Math.max(after + 1, type === 'pci' ? 1 : 0);
+  while (used.has(i)) {
+    i++;
+  }
+  return i;
+}
+
+function isCompanion(model: DomainModel, c: Controller): boolean {
+  const m = controllerModel(model, c);
+  return (m !== undefined && USB_COMPANIONS.has(m)) || c.ports?.value === 0;
+}
+
+function checkDuplicates(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, Controller>();
+  for (const c of model.controllers) {
+    const idx = c.index?.value;
+    if (c.type === undefined || idx === undefined || (c.type === 'usb' && isCompanion(model, c))) {
+      continue;
+    }
+    const key = `${c.type}/${idx}`;
+    const prev = seen.get(key);
+    if (!prev) {
+      seen.set(key, c);
+      continue;
+    }
+    const ownBus = c.address?.type === 'pci' ? resolvePci(c.address)?.bus : undefined;
+    const next = nextFreeIndex(model, c.type, ownBus ?? -1);
+    const span = c.index!.attr.valueSpan ?? c.index!.attr.span;
+    findings.push({
+      code: 'controller-index-duplicate',
+      message: `Another ${c.type} controller already has index ${idx}; each ${c.type} controller needs its own index.`,
+      span,
+      related: [{ message: `index ${idx} first used here`, span: prev.index!.attr.valueSpan ?? prev.index!.attr.span }],
+      fixes: [{ title: `Use free index ${next}`, edits: [{ span, newText: `'${next}'` }], preferred: true }],
+    });
+  }
+}
+
+function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
+  for (const c of model.controllers) {
+    if (c.type !== 'usb' || !c.model?.value || !USB_COMPANIONS.has(c.model.value)) {
+      continue;
+    }
+    const idx = c.index?.value ?? 0;
+    const master = model.controllers.some((o) => o.type === 'usb' && (o.index?.value ?? 0) === idx && !isCompanion(model, o));
+    if (!master) {
+      findings.push({
+        code: 'controller-usb-master-missing',
+        message: `${c.model.value} is a companion controller: it needs an ich9-ehci1 master with index ${idx}.`,
+        span: c.model.valueSpan ?? c.el.nameSpan,
+      });
+    }
+  }
+}
+
+function checkPci(model: DomainModel, findings: Finding[]): void {
+  const family = model.machine.family;
+  const expectedRoot = family === 'q35' ? 'pcie-root' : family === 'i440fx' ? 'pci-root' : undefined;
+  const chassisSeen = new Map<number, Controller>();
+  for (const c of model.controllers) {
+    if (c.type !== 'pci') {
+      continue;
+    }
+    const m = controllerModel(model, c);
+    const idx = c.index?.value;
+    const idxSpan = c.index?.attr.valueSpan ?? c.el.nameSpan;
+    if (m && PCI_ROOTS.has(m) && idx !== undefined && idx !== 0) {
+      findings.push({
+        code: 'controller-pci-root-index',
+        message: `A ${m} controller must have index 0.`,
+        span: idxSpan,
+        fixes: [{ title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }] }],
+      });
+    } else if (idx === 0 && expectedRoot && m && m !== expectedRoot) {
+      findings.push({
+        code: 'controller-pci-root-index',
+        message: `On ${family} machines the PCI controller with index 0 must be model='${expectedRoot}', not '${m}'.`,
+        span: c.model?.valueSpan ?? idxSpan,
+        fixes: c.model?.valueSpan ? [{ title: `Use model '${expectedRoot}'`, edits: [{ span: c.model.valueSpan, newText: `'${expectedRoot}'` }] }] : [],
+      });
+    }
+    if (m && PCI_ROOTS.has(m) && c.address) {
+      findings.push({
+        code: 'controller-pci-root-address',
+        message: `A ${m} controller is the root of the PCI tree and cannot have an <address>.`,
+        span: c.address.el.nameSpan,
+        fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, c.address.el.span), newText: '' }] }],
+      });
+    }
+    if (idx !== undefined && idx > 255) {
+      findings.push({ code: 'controller-pci-index-range', message: `PCI controller index ${idx} is too high: the maximum is 255.`, span: idxSpan });
+    }
+    if (m === 'pci-bridge' && idx !== undefined && c.address?.type === 'pci') {
+      const bus = resolvePci(c.address)?.bus;
+      if (bus !== undefined && bus >= idx) {
+        findings.push({
+          code: 'controller-bridge-order',
+          message: `This pci-bridge has index ${idx} but sits on bus ${hex(bus)}: its index must be larger than its bus.`,
+          span: c.address.bus?.attr.valueSpan ?? idxSpan,
+        });
+      }
+    }
+    if ((m === 'pcie-root-port' || m === 'pcie-switch-downstream-port') && idx !== undefined) {
+      const chassis = c.chassis?.value ?? idx;
+      const prev = chassisSeen.get(chassis);
+      // A chassis taken from a duplicate index is already reported as controller-index-duplicate.
+      if (prev && (c.chassis || prev.chassis || prev.index?.value !== idx)) {
+        const span = c.chassis?.attr.valueSpan ?? idxSpan;
+        findings.push({
+          code: 'controller-chassis-duplicate',
+          message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}; QEMU will refuse to start the guest.`,
+          span,
+          related: [{ message: `chassis ${chassis} first used here`, span: prev.chassis?.attr.valueSpan ?? prev.index?.attr.valueSpan ?? prev.el.nameSpan }],
+        });
+      } else {
+        chassisSeen.set(chassis, c);
+      }
+    }
+  }
+}
+
+function checkUsbPorts(model: DomainModel, findings: Finding[]): void {
+  for (const c of model.controllers) {
+    const m = c.type === 'usb' ? controllerModel(model, c) : undefined;
+    if ((m === 'qemu-xhci' || m === 'nec-xhci') && c.ports?.value !== undefined && c.ports.value > 15) {
+      const span = c.ports.attr.valueSpan ?? c.ports.attr.span;
+      findings.push({
+        code: 'controller-usb-ports-range',
+        message: `A ${m} controller supports at most 15 ports, not ${c.ports.value}.`,
+        span,
+        fixes: [{ title: "Use ports='15'", edits: [{ span, newText: "'15'" }], preferred: true }],
+      });
+    }
+  }
+}
+
+export const controllerRules: RuleFamily = {
+  id: 'controllers',
+  check(model) {
+    const findings: Finding[] = [];
+    checkDuplicates(model, findings);
+    checkUsbMasters(model, findings);
+    checkPci(model, findings);
+    checkUsbPorts(model, findings);
+    return findings;
+  },
+};

@@ -1,0 +1,219 @@
+/**
+ * Rule family: disks.
+ * - disk-target-duplicate: "target 'vda' duplicated for disk sources ...".
+ * - disk-target-invalid: "Unknown disk name ..." / "partitions can't appear in disk targets".
+ * - disk-drive-address-duplicate: "Found duplicate drive address for disk with target name ...".
+ * - disk-retry-unsupported / disk-retry-flavor-unknown: error_policy='retry' is openEuler's.
+ * - disk-retry-value: retry_interval / retry_timeout must be 0..2^63-1 milliseconds.
+ * - disk-retry-without-policy: retry_* without a 'retry' policy does nothing.
+ * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
+ */
+import { attr, type XmlAttribute } from '../syntax/tree';
+import type { Disk, DomainModel } from '../model/types';
+import type { Finding, Fix, RuleContext, RuleFamily } from './types';
+
+const TARGET_RE = /^(fd|hd|vd|sd|xvd|ubd)([a-z]+)$/;
+const MAX_LONG = 2n ** 63n - 1n;
+
+/** 'a' -> 0, 'z' -> 25, 'aa' -> 26, as libvirt's virDiskNameToIndex. */
+export function diskIndex(letters: string): number {
+  let idx = 0;
+  for (const ch of letters) {
+    idx = idx * 26 + (ch.charCodeAt(0) - 96);
+  }
+  return idx - 1;
+}
+
+export function diskLetters(index: number): string {
+  let s = '';
+  let i = index + 1;
+  while (i > 0) {
+    const r = (i - 1) % 26;
+    s = String.fromCharCode(97 + r) + s;
+    i = Math.floor((i - 1) / 26);
+  }
+  return s;
+}
+
+/** The first free target name with the given prefix (vd, sd, hd...). */
+export function nextFreeTarget(model: DomainModel, prefix: string): string {
+  const used = new Set(model.disks.map((d) => d.targetDev?.value));
+  for (let i = 0; ; i++) {
+    const name = prefix + diskLetters(i);
+    if (!used.has(name)) {
+      return name;
+    }
+  }
+}
+
+function checkTargets(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, Disk>();
+  for (const d of model.disks) {
+    const t = d.targetDev;
+    if (!t?.value) {
+      continue;
+    }
+    const span = t.valueSpan ?? t.span;
+    const m = TARGET_RE.exec(t.value);
+    if (!m) {
+      const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
+      const fixed = t.value.replace(/[0-9]+$/, '');
+      findings.push({
+        code: 'disk-target-invalid',
+        message: partition
+          ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
+          : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
+        span,
+        fixes: partition && !model.disks.some((o) => o.targetDev?.value === fixed)
+          ? [{ title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }]
+          : [],
+      });
+    }
+    const prev = seen.get(t.value);
+    if (prev) {
+      const prefix = m?.[1] ?? 'vd';
+      const free = nextFreeTarget(model, prefix);
+      findings.push({
+        code: 'disk-target-duplicate',
+        message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
+        span,
+        related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
+        fixes: [{ title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true }],
+      });
+    } else {
+      seen.set(t.value, d);
+    }
+  }
+}
+
+function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, Disk>();
+  for (const d of model.disks) {
+    const a = d.address;
+    if (a?.type !== 'drive') {
+      continue;
+    }
+    const parts = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
+    if (parts.some((p) => p === undefined)) {
+      continue;
+    }
+    const bus = d.bus?.value ?? '';
+    const key = `${bus}:${parts.join(':')}`;
+    const prev = seen.get(key);
+    if (!prev) {
+      seen.set(key, d);
+      continue;
+    }
+    const span = a.unit?.attr.valueSpan ?? a.el.nameSpan;
+    const usedUnits = new Set(
+      model.disks
+        .filter((o) => o.address?.type === 'drive' && (o.bus?.value ?? '') === bus)
+        .map((o) => (o.address as { unit?: { value?: number } }).unit?.value ?? 0)
+    );
+    let unit = 0;
+    while (usedUnits.has(unit)) {
+      unit++;
+    }
+    const fixes: Fix[] = a.unit?.attr.valueSpan
+      ? [{ title: `Use free unit ${unit}`, edits: [{ span: a.unit.attr.valueSpan, newText: `'${unit}'` }], preferred: true }]
+      : [];
+    findings.push({
+      code: 'disk-drive-address-duplicate',
+      message: `Drive address controller=${parts[0]} bus=${parts[1]} target=${parts[2]} unit=${parts[3]} is already used by disk '${prev.targetDev?.value ?? '?'}'.`,
+      span,
+      related: [{ message: 'first used here', span: prev.address!.el.nameSpan }],
+      fixes,
+    });
+  }
+}
+
+function checkRetry(d: Disk, ctx: RuleContext, findings: Finding[]): void {
+  const drv = d.driver;
+  if (!drv) {
+    return;
+  }
+  const policies = [attr(drv, 'error_policy'), attr(drv, 'rerror_policy')].filter((a): a is XmlAttribute => !!a);
+  const retryPolicies = policies.filter((a) => a.value === 'retry');
+  const retryAttrs = [attr(drv, 'retry_interval'), attr(drv, 'retry_timeout')].filter((a): a is XmlAttribute => !!a);
+
+  for (const p of retryPolicies) {
+    const span = p.valueSpan ?? p.span;
+    if (ctx.flavor === 'upstream') {
+      findings.push({
+        code: 'disk-retry-unsupported',
+        message: `${p.name}='retry' exists only in openEuler's libvirt; upstream libvirt rejects it (allowed: stop, report, ignore${p.name === 'error_policy' ? ', enospace' : ''}).`,
+        span,
+        fixes: [
+          { title: `Use ${p.name}='stop'`, edits: [{ span, newText: "'stop'" }], preferred: true },
+          { title: `Use ${p.name}='report'`, edits: [{ span, newText: "'report'" }] },
+        ],
+      });
+    } else if (ctx.flavor === undefined) {
+      findings.push({
+        code: 'disk-retry-flavor-unknown',
+        message: `${p.name}='retry' is an openEuler extension: fine for openEuler's libvirt, rejected by upstream libvirt.`,
+        span,
+      });
+    }
+  }
+  if (ctx.flavor === 'upstream') {
+    // Upstream libvirt ignores the retry_* attributes; the only thing worth saying is that they do nothing.
+    for (const a of retryAttrs) {
+      findings.push({
+        code: 'disk-retry-without-policy',
+        message: `${a.name} has no effect: upstream libvirt has no retry policy and ignores this attribute.`,
+        span: a.nameSpan,
+      });
+    }
+    return;
+  }
+  for (const a of retryAttrs) {
+    const raw = a.value?.trim() ?? '';
+    if (!/^[0-9]+$/.test(raw) || BigInt(raw) > MAX_LONG) {
+      findings.push({
+        code: 'disk-retry-value',
+        message: `${a.name}='${a.value ?? ''}' must be a whole number of milliseconds from 0 to ${MAX_LONG}.`,
+        span: a.valueSpan ?? a.span,
+      });
+    }
+  }
+  if (retryAttrs.length > 0 && retryPolicies.length === 0) {
+    const errPolicy = attr(drv, 'error_policy');
+    const fix: Fix = errPolicy?.valueSpan
+      ? { title: "Set error_policy='retry'", edits: [{ span: errPolicy.valueSpan, newText: "'retry'" }], preferred: true }
+      : {
+          title: "Add error_policy='retry'",
+          edits: [{ span: { start: drv.nameSpan.end, end: drv.nameSpan.end }, newText: " error_policy='retry'" }],
+          preferred: true,
+        };
+    for (const a of retryAttrs) {
+      findings.push({
+        code: 'disk-retry-without-policy',
+        message: `${a.name} only takes effect with error_policy='retry' or rerror_policy='retry'.`,
+        span: a.nameSpan,
+        fixes: [fix],
+      });
+    }
+  }
+  const bus = d.bus?.value;
+  if ((retryPolicies.length > 0 || retryAttrs.length > 0) && bus !== undefined && bus !== 'virtio' && bus !== 'scsi') {
+    findings.push({
+      code: 'disk-retry-bus',
+      message: `I/O error retry works only for virtio-blk and virtio-scsi disks; this disk is on bus '${bus}'.`,
+      span: d.bus?.valueSpan ?? d.el.nameSpan,
+    });
+  }
+}
+
+export const diskRules: RuleFamily = {
+  id: 'disks',
+  check(model, ctx) {
+    const findings: Finding[] = [];
+    checkTargets(model, findings);
+    checkDriveAddresses(model, findings);
+    for (const d of model.disks) {
+      checkRetry(d, ctx, findings);
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Helpers that build text edits for fixes, keeping the file's indentation and line endings.
+ */
+import type { Span, XmlElement } from '../syntax/tree';
+import type { TextEdit } from './types';
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Inserts `markup` on its own line before `el`, with the same indentation. */
+export function insertBefore(text: string, el: XmlElement, markup: string): TextEdit {
+  const start = lineStart(text, el.span.start);
+  const indent = text.slice(start, el.span.start);
+  if (/^[ \t]*$/.test(indent)) {
+    return { span: { start, end: start }, newText: `${indent}${markup}${eol(text)}` };
+  }
+  return { span: { start: el.span.start, end: el.span.start }, newText: markup };
+}
+
+/** The span of an element together with its indentation and line break when it stands alone on its lines. */
+export function wholeLines(text: string, span: Span): Span {
+  const start = lineStart(text, span.start);
+  if (!/^[ \t]*$/.test(text.slice(start, span.start))) {
+    return span;
+  }
+  let end = span.end;
+  while (text[end] === ' ' || text[end] === '\t') {
+    end++;
+  }
+  if (text[end] === '\r') {
+    end++;
+  }
+  if (text[end] === '\n') {
+    return { start, end: end + 1 };
+  }
+  return span;
+}

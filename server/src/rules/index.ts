@@ -1,0 +1,23 @@
+/**
+ * The registry of rule families, in the order their findings are listed.
+ */
+import { bootRules } from './boot';
+import { controllerRules } from './controllers';
+import { diskRules } from './disks';
+import { domainRules } from './domain';
+import { hostdevRules } from './hostdevs';
+import { interfaceRules } from './interfaces';
+import { pciRules } from './pci';
+import type { RuleFamily } from './types';
+import { usbRules } from './usb';
+
+export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
+  domainRules,
+  controllerRules,
+  pciRules,
+  usbRules,
+  diskRules,
+  bootRules,
+  hostdevRules,
+  interfaceRules,
+]);

@@ -1,0 +1,266 @@
+/**
+ * Rule family: pci — explicit PCI addresses.
+ * - pci-address-range: domain != 0, bus > 0xff, slot > 0x1f, function > 7 (libvirt: "Invalid PCI address ...").
+ * - pci-address-zero: 0000:00:00.x is treated as "no address" and the device is moved (libvirt says nothing).
+ * - pci-address-reserved / pci-address-reserved-at-start: chipset functions on bus 0.
+ * - pci-chipset-address: the primary IDE/SATA/PIIX3-USB controllers have fixed addresses.
+ * - pci-slot-guest-range: openEuler's documented guest slot range for passthrough (0x03-0x1e).
+ * - pci-address-duplicate: "Attempted double use of PCI Address".
+ * - pci-slot-bus-mismatch: slot outside the bus's slot range (root ports: slot 0 only; bridges: no slot 0).
+ * - pci-bus-incompatible: a controller plugged into a bus that cannot take it.
+ */
+import { controllerModel } from '../model/build';
+import {
+  busInfo,
+  chipsetReservations,
+  CONTROLLER_ONLY_BUSES,
+  firstFreeFunction,
+  firstFreeSlot,
+  formatPci,
+  hex,
+  isEmptyPci,
+  PCI_CONTROLLER_PARENTS,
+  placedPciDevices,
+  resolvePci,
+  type PlacedDevice,
+} from '../model/pci';
+import type { Controller, Device, DomainModel, NumAttr, PciAddress } from '../model/types';
+import type { Span } from '../syntax/tree';
+import type { Finding, Fix, RuleFamily } from './types';
+
+function valueSpan(n: NumAttr | undefined, fallback: Span): Span {
+  return n?.attr.valueSpan ?? n?.attr.span ?? fallback;
+}
+
+function describe(d: Device): string {
+  const type = d.el.attributes.find((a) => a.name === 'type')?.value;
+  const model = d.kind === 'controller' ? d.el.attributes.find((a) => a.name === 'model')?.value : undefined;
+  return `<${d.kind}${type ? ` type='${type}'` : ''}${model ? ` model='${model}'` : ''}>`;
+}
+
+/** Fix: move the device to the first free slot of its bus (function 0). */
+function moveToFreeSlot(model: DomainModel, d: Device, a: PciAddress, bus: number): Fix[] {
+  const slot = firstFreeSlot(model, bus, d);
+  if (slot === undefined) {
+    return [];
+  }
+  const edits = [];
+  if (a.slot?.attr.valueSpan) {
+    edits.push({ span: a.slot.attr.valueSpan, newText: `'${hex(slot)}'` });
+  } else {
+    edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` slot='${hex(slot)}'` });
+  }
+  if (a.function?.attr.valueSpan && a.function.value !== 0) {
+    edits.push({ span: a.function.attr.valueSpan, newText: "'0x0'" });
+  }
+  return [{ title: `Move to free slot ${hex(slot)} on bus ${hex(bus)}`, edits, preferred: true }];
+}
+
+function checkRanges(a: PciAddress, findings: Finding[], model: DomainModel, d: Device): void {
+  const r = resolvePci(a);
+  if (!r || isEmptyPci(r)) {
+    return;
+  }
+  const problems: [NumAttr | undefined, boolean, string][] = [
+    [a.domain, r.domain !== 0, `PCI domain ${hex(r.domain, 4)} does not exist: only domain 0 is available.`],
+    [a.bus, r.bus > 0xff, `PCI bus ${hex(r.bus)} is out of range: the highest bus is 0xff.`],
+    [a.slot, r.slot > 0x1f, `PCI slot ${hex(r.slot)} is out of range: the highest slot is 0x1f.`],
+    [a.function, r.function > 7, `PCI function ${hex(r.function, 1)} is out of range: the highest function is 0x7.`],
+  ];
+  for (const [n, bad, message] of problems) {
+    if (!bad) {
+      continue;
+    }
+    const fixes: Fix[] = [];
+    if (n === a.function && r.slot <= 0x1f && r.bus <= 0xff && n?.attr.valueSpan) {
+      const f = firstFreeFunction(model, r, d);
+      if (f !== undefined) {
+        fixes.push({ title: `Use free function ${hex(f, 1)}`, edits: [{ span: n.attr.valueSpan, newText: `'${hex(f, 1)}'` }], preferred: true });
+      }
+    }
+    if (n === a.slot || (n === a.function && fixes.length === 0)) {
+      fixes.push(...moveToFreeSlot(model, d, a, r.bus <= 0xff ? r.bus : 0));
+    }
+    findings.push({ code: 'pci-address-range', message, span: valueSpan(n, a.el.nameSpan), fixes });
+  }
+}
+
+function checkZero(model: DomainModel, d: Device, a: PciAddress, findings: Finding[]): void {
+  const r = resolvePci(a);
+  if (!r || !isEmptyPci(r) || !a.slot) {
+    return;
+  }
+  findings.push({
+    code: 'pci-address-zero',
+    message:
+      `Bus 0x00 slot 0x00 is the host bridge. libvirt treats 0000:00:00.${r.function.toString(16)} as no address: ` +
+      `it drops it without a word and places ${describe(d)} at a slot of its own choosing.`,
+    span: valueSpan(a.slot, a.el.nameSpan),
+    fixes: moveToFreeSlot(model, d, a, 0),
+  });
+}
+
+function checkReserved(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+  const reservations = chipsetReservations(model);
+  for (const p of placed) {
+    if (p.at.bus !== 0) {
+      continue;
+    }
+    const res = reservations.find((r) => r.slot === p.at.slot && r.function === p.at.function);
+    if (!res) {
+      continue;
+    }
+    const c = p.device.kind === 'controller' ? (p.device as Controller) : undefined;
+    if (c && res.owner?.(model, c)) {
+      continue;
+    }
+    const machine = model.machine.family === 'q35' ? 'q35' : 'i440fx';
+    findings.push({
+      code: res.atStartOnly ? 'pci-address-reserved-at-start' : 'pci-address-reserved',
+      message: res.atStartOnly
+        ? `${formatPci(p.at)} is where QEMU puts ${res.what} on ${machine} machines: libvirt accepts this address, but the guest will fail to start.`
+        : `${formatPci(p.at)} is taken by ${res.what} on ${machine} machines; libvirt rejects a second device there.`,
+      span: valueSpan(p.address.slot, p.address.el.nameSpan),
+      fixes: moveToFreeSlot(model, p.device, p.address, 0),
+    });
+  }
+}
+
+/** The primary IDE (i440fx), SATA (q35) and PIIX3 USB (i440fx, index 0) controllers have fixed addresses. */
+function checkChipsetControllers(model: DomainModel, findings: Finding[]): void {
+  const fixed: { type: string; model?: string; machine: string; slot: number; function: number; name: string }[] = [
+    { type: 'ide', machine: 'i440fx', slot: 1, function: 1, name: 'The primary IDE controller' },
+    { type: 'usb', model: 'piix3-uhci', machine: 'i440fx', slot: 1, function: 2, name: 'The PIIX3 USB controller at index 0' },
+    { type: 'sata', machine: 'q35', slot: 0x1f, function: 2, name: 'The primary SATA controller' },
+  ];
+  for (const c of model.controllers) {
+    if (c.index?.value !== 0 || c.address?.type !== 'pci') {
+      continue;
+    }
+    const rule = fixed.find(
+      (f) => f.type === c.type && f.machine === model.machine.family && (!f.model || f.model === controllerModel(model, c))
+    );
+    const r = resolvePci(c.address);
+    if (!rule || !r || isEmptyPci(r)) {
+      continue;
+    }
+    if (r.domain !== 0 || r.bus !== 0 || r.slot !== rule.slot || r.function !== rule.function) {
+      const want = { domain: 0, bus: 0, slot: rule.slot, function: rule.function };
+      const a = c.address;
+      const edits = [
+        ['bus', a.bus, '0x00'],
+        ['slot', a.slot, hex(rule.slot)],
+        ['function', a.function, hex(rule.function, 1)],
+      ].flatMap(([, n, v]) => {
+        const na = n as NumAttr | undefined;
+        return na?.attr.valueSpan ? [{ span: na.attr.valueSpan, newText: `'${v as string}'` }] : [];
+      });
+      findings.push({
+        code: 'pci-chipset-address',
+        message: `${rule.name} must be at PCI address ${formatPci(want)}.`,
+        span: a.el.nameSpan,
+        fixes: edits.length ? [{ title: `Move to ${formatPci(want)}`, edits, preferred: true }] : [],
+      });
+    }
+  }
+}
+
+function checkGuestRange(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+  for (const p of placed) {
+    const isPassthrough = p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.el === p.device.el));
+    if (!isPassthrough || p.at.bus !== 0 || (p.at.slot >= 0x03 && p.at.slot <= 0x1e)) {
+      continue;
+    }
+    const span = valueSpan(p.address.slot, p.address.el.nameSpan);
+    if (findings.some((f) => f.span.start === span.start && f.span.end === span.end)) {
+      continue; // already reported as a chipset conflict
+    }
+    const owner = p.at.slot === 0x01 ? 'the IDE/USB chipset' : p.at.slot === 0x02 ? 'the video card' : 'the pvchannel';
+    findings.push({
+      code: 'pci-slot-guest-range',
+      message: `Guest slot ${hex(p.at.slot)} on bus 0 is kept for ${owner}; openEuler documents slots 0x03-0x1e for passthrough devices.`,
+      span,
+      fixes: moveToFreeSlot(model, p.device, p.address, 0),
+    });
+  }
+}
+
+function checkDuplicates(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+  const first = new Map<string, PlacedDevice>();
+  for (const p of placed) {
+    const key = formatPci(p.at);
+    const prev = first.get(key);
+    if (!prev) {
+      first.set(key, p);
+      continue;
+    }
+    findings.push({
+      code: 'pci-address-duplicate',
+      message: `PCI address ${key} is already used by ${describe(prev.device)}.`,
+      span: valueSpan(p.address.slot, p.address.el.nameSpan),
+      related: [{ message: `${key} first used here`, span: valueSpan(prev.address.slot, prev.address.el.nameSpan) }],
+      fixes: moveToFreeSlot(model, p.device, p.address, p.at.bus),
+    });
+  }
+}
+
+function checkBusFit(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+  for (const p of placed) {
+    const bus = busInfo(model, p.at.bus);
+    if (!bus.model) {
+      continue;
+    }
+    if (p.at.slot < bus.minSlot || p.at.slot > bus.maxSlot) {
+      const fix = moveToFreeSlot(model, p.device, p.address, p.at.bus);
+      findings.push({
+        code: 'pci-slot-bus-mismatch',
+        message:
+          bus.maxSlot === 0
+            ? `Bus ${hex(p.at.bus)} is a ${bus.model}, which has a single slot (0x00); slot ${hex(p.at.slot)} does not exist.`
+            : `Bus ${hex(p.at.bus)} is a ${bus.model}, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`,
+        span: valueSpan(p.address.slot, p.address.el.nameSpan),
+        fixes: bus.maxSlot === 0 ? [{ title: 'Use slot 0x00', edits: p.address.slot?.attr.valueSpan ? [{ span: p.address.slot.attr.valueSpan, newText: "'0x00'" }] : [], preferred: true }] : fix,
+      });
+      continue;
+    }
+    const ownModel = p.device.kind === 'controller' ? controllerModel(model, p.device as Controller) : undefined;
+    const parent = ownModel ? PCI_CONTROLLER_PARENTS[ownModel] : undefined;
+    if (parent && !parent.accepts.includes(bus.model)) {
+      findings.push({
+        code: 'pci-bus-incompatible',
+        message: `A ${ownModel} cannot be plugged into bus ${hex(p.at.bus)}, which is a ${bus.model}; it needs a ${parent.accepts.join(' or ')}.`,
+        span: valueSpan(p.address.bus, p.address.el.nameSpan),
+      });
+      continue;
+    }
+    const only = CONTROLLER_ONLY_BUSES[bus.model];
+    if (only && ownModel !== only) {
+      findings.push({
+        code: 'pci-bus-incompatible',
+        message: `Bus ${hex(p.at.bus)} is a ${bus.model}, which takes only ${only} controllers, not ${describe(p.device)}.`,
+        span: valueSpan(p.address.bus, p.address.el.nameSpan),
+      });
+    }
+  }
+}
+
+export const pciRules: RuleFamily = {
+  id: 'pci',
+  check(model) {
+    const findings: Finding[] = [];
+    for (const d of model.devices) {
+      if (d.address?.type === 'pci') {
+        checkRanges(d.address, findings, model, d);
+        checkZero(model, d, d.address, findings);
+      }
+    }
+    const placed = placedPciDevices(model);
+    checkReserved(model, placed, findings);
+    checkChipsetControllers(model, findings);
+    checkGuestRange(model, placed, findings);
+    checkDuplicates(model, placed, findings);
+    checkBusFit(model, placed, findings);
+    return findings;
+  },
+};
+

@@ -1,0 +1,41 @@
+/**
+ * What rules produce. Plain data with offsets: rules know libvirt, not LSP.
+ */
+import type { DomainModel } from '../model/types';
+import type { Span } from '../syntax/tree';
+import type { Code } from './codes';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix to apply when a user asks to fix everything at once. */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  code: Code;
+  message: string;
+  span: Span;
+  related?: { message: string; span: Span }[];
+  fixes?: Fix[];
+}
+
+/** Which libvirt the user targets: openEuler's libvirt accepts error_policy='retry', upstream does not. */
+export type Flavor = 'upstream' | 'openeuler';
+
+export interface RuleContext {
+  /** undefined when unknown (flavor 'auto' with no installed libvirt schema to look at). */
+  flavor: Flavor | undefined;
+}
+
+export interface RuleFamily {
+  id: string;
+  check(model: DomainModel, ctx: RuleContext): Finding[];
+}

@@ -1,0 +1,169 @@
+/**
+ * Rule family: usb — USB addresses against the controllers and hubs that provide the ports
+ * (libvirt 9.0 conf/domain_addr.c; checked by the QEMU driver when it assigns addresses).
+ * - usb-port-syntax: "Cannot parse <address> 'port' attribute".
+ * - usb-bus-missing: "Missing USB bus N" / "USB bus N requested but no controller with that index is present".
+ * - usb-port-range: "requested USB port P not present on USB bus N" (also inner hops of a path).
+ * - usb-hub-missing: "there is no hub at port P in USB address bus: N port: ...".
+ * - usb-address-duplicate: "Duplicate USB address bus N port P".
+ */
+import { usbBuses, usbPortCount, type UsbBus } from '../model/usb';
+import type { Device, DomainModel, UsbAddress } from '../model/types';
+import { insertBefore } from './edits';
+import type { Finding, Fix, RuleFamily } from './types';
+
+interface Placed {
+  device: Device;
+  address: UsbAddress;
+  bus: number;
+  path: number[];
+}
+
+function portSpan(a: UsbAddress) {
+  return a.port?.valueSpan ?? a.el.nameSpan;
+}
+
+/** The first free top-level port on any USB bus, preferring the device's own bus. */
+function freePort(buses: UsbBus[], used: Set<string>, preferBus: number): { bus: number; port: number } | undefined {
+  const ordered = [...buses].sort((a, b) => (a.index === preferBus ? -1 : b.index === preferBus ? 1 : a.index - b.index));
+  for (const b of ordered) {
+    for (let p = 1; p <= b.ports; p++) {
+      if (!used.has(`${b.index}/${p}`)) {
+        return { bus: b.index, port: p };
+      }
+    }
+  }
+  return undefined;
+}
+
+function fixesFor(model: DomainModel, placed: Placed, buses: UsbBus[], used: Set<string>): Fix[] {
+  const a = placed.address;
+  const free = freePort(buses, used, placed.bus);
+  if (free && a.port?.valueSpan) {
+    const edits = [{ span: a.port.valueSpan, newText: `'${free.port}'` }];
+    if (free.bus !== placed.bus) {
+      if (a.bus?.attr.valueSpan) {
+        edits.push({ span: a.bus.attr.valueSpan, newText: `'${free.bus}'` });
+      } else {
+        edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` bus='${free.bus}'` });
+      }
+    }
+    return [{ title: `Use free port ${free.port} on USB bus ${free.bus}`, edits, preferred: true }];
+  }
+  // No room anywhere: add a controller with 15 ports and plug the device into its port 1.
+  const devicesEl = model.root.name === 'domain' ? model.root.children.find((c) => c.name === 'devices') : undefined;
+  if (!devicesEl || !a.port?.valueSpan) {
+    return [];
+  }
+  const index = Math.max(-1, ...model.controllers.filter((c) => c.type === 'usb').map((c) => c.index?.value ?? 0)) + 1;
+  const edits = [
+    insertBefore(model.doc.text, placed.device.el, `<controller type='usb' index='${index}' model='qemu-xhci' ports='15'/>`),
+    { span: a.port.valueSpan, newText: "'1'" },
+  ];
+  if (a.bus?.attr.valueSpan) {
+    edits.push({ span: a.bus.attr.valueSpan, newText: `'${index}'` });
+  }
+  return [{ title: `Add a qemu-xhci controller (index ${index}) and use its port 1`, edits, preferred: true }];
+}
+
+export const usbRules: RuleFamily = {
+  id: 'usb',
+  check(model) {
+    const findings: Finding[] = [];
+    const buses = usbBuses(model);
+    const placed: Placed[] = [];
+    for (const d of model.devices) {
+      const a = d.address;
+      if (a?.type !== 'usb') {
+        continue;
+      }
+      if (a.port && !a.portPath) {
+        findings.push({
+          code: 'usb-port-syntax',
+          message: `USB port '${a.port.value ?? ''}' cannot be read: write 1 to 4 decimal numbers separated by dots, such as '1' or '1.2'.`,
+          span: portSpan(a),
+        });
+        continue;
+      }
+      const bus = a.bus ? a.bus.value : 0;
+      if (bus === undefined) {
+        continue;
+      }
+      const path = a.portPath;
+      if (path && path.every((p) => p === 0)) {
+        continue; // port 0 means "pick one for me"
+      }
+      placed.push({ device: d, address: a, bus, path: path ?? [] });
+    }
+    const used = new Set(placed.filter((p) => p.path.length > 0).map((p) => `${p.bus}/${p.path.join('.')}`));
+    const seen = new Map<string, Placed>();
+    for (const p of placed) {
+      const b = buses.find((x) => x.index === p.bus);
+      const busSpan = p.address.bus?.attr.valueSpan ?? p.address.el.nameSpan;
+      if (!b) {
+        const none = buses.length === 0 && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
+        findings.push({
+          code: 'usb-bus-missing',
+          message: none
+            ? 'USB is disabled in this domain (<controller type="usb" model="none">), so no device can use a USB address.'
+            : `There is no USB controller with index ${p.bus} to provide USB bus ${p.bus}.`,
+          span: busSpan,
+        });
+        continue;
+      }
+      if (p.path.length === 0) {
+        continue;
+      }
+      // Walk the path: every hop but the last must be a hub.
+      let ports = b.ports;
+      let ok = true;
+      for (let k = 0; k < p.path.length; k++) {
+        const hop = p.path[k]!;
+        const prefix = p.path.slice(0, k + 1).join('.');
+        if (hop > ports || hop < 1) {
+          findings.push({
+            code: 'usb-port-range',
+            message:
+              k === 0
+                ? `USB bus ${p.bus} (${b.model}) has ${ports} port${ports === 1 ? '' : 's'}; port ${hop} does not exist.`
+                : `The hub at port ${p.path.slice(0, k).join('.')} has ${ports} ports; port ${prefix} does not exist.`,
+            span: portSpan(p.address),
+            fixes: fixesFor(model, p, buses, used),
+          });
+          ok = false;
+          break;
+        }
+        if (k < p.path.length - 1) {
+          const hub = b.hubs.get(prefix);
+          if (!hub) {
+            findings.push({
+              code: 'usb-hub-missing',
+              message: `Port ${p.address.port?.value} on USB bus ${p.bus} goes through port ${prefix}, but no <hub> is plugged in there.`,
+              span: portSpan(p.address),
+            });
+            ok = false;
+            break;
+          }
+          ports = usbPortCount('hub', undefined);
+        }
+      }
+      if (!ok) {
+        continue;
+      }
+      const key = `${p.bus}/${p.path.join('.')}`;
+      const prev = seen.get(key);
+      if (prev) {
+        findings.push({
+          code: 'usb-address-duplicate',
+          message: `USB bus ${p.bus} port ${p.path.join('.')} is already used by <${prev.device.kind}>.`,
+          span: portSpan(p.address),
+          related: [{ message: 'first used here', span: portSpan(prev.address) }],
+          fixes: fixesFor(model, p, buses, used),
+        });
+      } else {
+        seen.set(key, p);
+      }
+    }
+    return findings;
+  },
+};
