@@ -30,7 +30,9 @@ const SLOT_RANGE: Record<string, [number, number]> = {
 export function busInfo(model: DomainModel, index: number): BusInfo {
   const controller = model.controllers.find((c) => c.type === 'pci' && c.index?.value === index);
   let m = controller ? controllerModel(model, controller) : undefined;
-  if (!controller && index === 0 && model.machine.family !== 'other') {
+  // A fragment's buses belong to the domain it is attached to; only the root follows from a configured machine.
+  const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
+  if (!controller && index === 0 && machineKnown && model.machine.family !== 'other') {
     m = model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
   }
   const [minSlot, maxSlot] = (m && SLOT_RANGE[m]) || [0, 31];
@@ -88,6 +90,9 @@ const isIndex0 = (type: string) => (_m: DomainModel, c: Controller) => c.type ==
 
 /** Bus-0 functions the machine's chipset occupies. */
 export function chipsetReservations(model: DomainModel): ChipsetReservation[] {
+  if (model.kind === 'fragment' && model.machine.origin !== 'config') {
+    return []; // the machine type of the target domain is not known
+  }
   const usb0 = model.controllers.find((c) => c.type === 'usb' && c.index?.value === 0);
   const usb0Model = usb0 ? controllerModel(model, usb0) : model.implicitControllers.some((c) => c.type === 'usb') ? 'piix3-uhci' : undefined;
   if (model.machine.family === 'i440fx') {

@@ -100,6 +100,9 @@ export const usbRules: RuleFamily = {
     for (const p of placed) {
       const b = buses.find((x) => x.index === p.bus);
       const busSpan = p.address.bus?.attr.valueSpan ?? p.address.el.nameSpan;
+      if (!b && model.kind === 'fragment') {
+        continue; // the USB controllers are in the domain the fragment is attached to
+      }
       if (!b) {
         const none = buses.length === 0 && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
         findings.push({

@@ -1,0 +1,52 @@
+/**
+ * Compares what the engine reports with the expectations written in a fixture: the exact set,
+ * so a missing and an unexpected finding both fail, with a readable listing of each.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze, type AnalysisOptions, type ReportedFinding } from '../../server/src/analysis';
+import { applyEdits, fixAllEdits } from '../../server/src/fixes';
+import { parseExpectations } from './markers';
+
+function where(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const col = offset - before.lastIndexOf('\n');
+  return `${line}:${col}`;
+}
+
+export function describeFinding(text: string, f: { code: string; span: { start: number; end: number }; message?: string }): string {
+  return `${where(text, f.span.start)} ${f.code} ${JSON.stringify(text.slice(f.span.start, f.span.end))}${f.message ? ` — ${f.message}` : ''}`;
+}
+
+/** Runs the engine on a fixture and checks its inline expectations; returns the findings. */
+export function checkFixture(text: string, extra: AnalysisOptions = {}): ReportedFinding[] {
+  const { expectations, options } = parseExpectations(text);
+  const flavor = options.flavor ?? extra.flavor ?? 'upstream';
+  const { findings } = analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine });
+  const unmatched = [...findings];
+  const missing: string[] = [];
+  for (const e of expectations) {
+    const i = unmatched.findIndex(
+      (f) => f.code === e.code && f.span.start === e.start && f.span.end === e.end && (!e.messageIncludes || f.message.includes(e.messageIncludes))
+    );
+    if (i >= 0) {
+      unmatched.splice(i, 1);
+    } else {
+      missing.push(`${where(text, e.start)} ${e.code} ${JSON.stringify(text.slice(e.start, e.end))}${e.messageIncludes ? ` (message with "${e.messageIncludes}")` : ''}`);
+    }
+  }
+  const unexpected = unmatched.map((f) => describeFinding(text, f));
+  if (missing.length > 0 || unexpected.length > 0) {
+    assert.fail(
+      [missing.length ? `expected but not reported:\n  ${missing.join('\n  ')}` : '', unexpected.length ? `reported but not expected:\n  ${unexpected.join('\n  ')}` : '']
+        .filter(Boolean)
+        .join('\n')
+    );
+  }
+  return findings;
+}
+
+/** The text after applying every finding's preferred fix (what "fix all" does). */
+export function fixAll(text: string, findings: ReportedFinding[]): string {
+  return applyEdits(text, fixAllEdits(findings));
+}

@@ -1,0 +1,47 @@
+/**
+ * One test per fixture file under test/fixtures/rules: the findings must be exactly the ones
+ * its inline markers expect. Where a sibling NAME.fixed.xml exists, applying every preferred fix
+ * must give that text, and the fixed text must have no error left. UPDATE_FIXED=1 rewrites the
+ * existing .fixed.xml files from the current fixes (review the diff before committing).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { analyze } from '../../server/src/analysis';
+import { checkFixture, describeFinding, fixAll } from '../support/check';
+import { parseExpectations } from '../support/markers';
+import { FIXTURES } from '../support/paths';
+
+export function xmlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) {
+    return [];
+  }
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.xml') && !e.name.endsWith('.fixed.xml'))
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort();
+}
+
+describe('rule fixtures', () => {
+  const root = path.join(FIXTURES, 'rules');
+  for (const file of xmlFiles(root)) {
+    test(path.relative(root, file), () => {
+      const text = fs.readFileSync(file, 'utf8');
+      const findings = checkFixture(text);
+      const fixedPath = file.replace(/\.xml$/, '.fixed.xml');
+      if (process.env.UPDATE_FIXED === '1' && fs.existsSync(fixedPath)) {
+        fs.writeFileSync(fixedPath, fixAll(text, findings)); // regenerate on purpose, then review the diff
+      }
+      if (fs.existsSync(fixedPath)) {
+        const expected = fs.readFileSync(fixedPath, 'utf8');
+        const actual = fixAll(text, findings);
+        assert.equal(actual, expected, `applying every preferred fix to ${path.basename(file)} should give ${path.basename(fixedPath)}`);
+        const { options } = parseExpectations(text);
+        const left = analyze(actual, { flavor: options.flavor ?? 'upstream', machine: options.machine }).findings.filter((f) => f.severity === 'error');
+        assert.deepEqual(left.map((f) => describeFinding(actual, f)), [], 'no error may remain after the fixes');
+      }
+    });
+  }
+});
