@@ -100,7 +100,8 @@ start_daemon() {
   rm -f "$STATE_DIR/$name.pid"
   log "+ $bin --daemon --pid-file $STATE_DIR/$name.pid (log: $STATE_DIR/$name.log)"
   # Warnings and errors go to a file we can show when something goes wrong.
-  if ! LIBVIRT_LOG_OUTPUTS="3:file:$STATE_DIR/$name.log" "$bin" --daemon --pid-file "$STATE_DIR/$name.pid"; then
+  # 9>&-: the daemon must not inherit (and so hold forever) our lock file descriptor.
+  if ! LIBVIRT_LOG_OUTPUTS="3:file:$STATE_DIR/$name.log" "$bin" --daemon --pid-file "$STATE_DIR/$name.pid" 9>&-; then
     show_logs
     die "$name failed to start"
   fi
@@ -137,6 +138,12 @@ stop_daemon() {
   return 0
 }
 
+# Serialise concurrent start/stop calls (parallel test workers) on a lock in the state dir.
+take_lock() {
+  exec 9> "$STATE_DIR/lock"
+  flock -w 120 9 || die "another libvirt-daemon.sh call holds $STATE_DIR/lock"
+}
+
 cmd_start() {
   command -v virsh > /dev/null || die "virsh not found; install it with: scripts/setup/system-deps.sh libvirt"
   if answers; then
@@ -149,6 +156,11 @@ cmd_start() {
     || die "qemu-system-x86_64 not found; install it with: scripts/setup/system-deps.sh libvirt"
 
   mkdir -p "$STATE_DIR" /var/log/libvirt /run/libvirt /var/lib/libvirt
+  take_lock
+  if answers; then
+    log "$URI answers (started by a concurrent call); nothing to do."
+    return 0
+  fi
   ensure_accounts
   ensure_qemu_conf
 
@@ -178,6 +190,9 @@ cmd_start() {
 
 cmd_stop() {
   local running any=0
+  if [[ -d $STATE_DIR && -w $STATE_DIR ]]; then
+    take_lock
+  fi
   if answers; then
     running=$(timeout 10 virsh -q -c "$URI" list --name 2> /dev/null | sed '/^$/d' | tr '\n' ' ')
     if [[ -n $running ]]; then
