@@ -308,7 +308,8 @@ class Converter {
     if (el.nc.k === 'name' && el.nc.ns) d.ns = el.nc.ns;
     if (el.nc.k !== 'name') {
       d.anyName = true;
-      if (el.nc.k !== 'anyName' || el.nc.except) this.limitations.add('element name classes other than plain anyName are approximated as any name');
+      if (el.nc.k !== 'anyName' || el.nc.except)
+        this.limitations.add('element name classes other than plain anyName are approximated as any name');
     }
     Object.assign(d, finishContent(c));
     return d;
@@ -397,7 +398,7 @@ class Converter {
         const h = heads[i].get(disc);
         const cs = { when: h.values };
         if (h.optional) cs.absent = true;
-        Object.assign(cs, finishContent(cc, true));
+        Object.assign(cs, finishContent(cc));
         sw.cases.push(cs);
       });
       c.switches.push(sw);
@@ -552,9 +553,7 @@ function pickDiscriminator(heads) {
     if (ok) cands.push({ name, optionalCount, order });
   }
   if (!cands.length) return null;
-  cands.sort(
-    (a, b) => a.optionalCount - b.optionalCount || (a.name === 'type' ? -1 : b.name === 'type' ? 1 : 0) || a.order - b.order,
-  );
+  cands.sort((a, b) => a.optionalCount - b.optionalCount || (a.name === 'type' ? -1 : b.name === 'type' ? 1 : 0) || a.order - b.order);
   return cands[0].name;
 }
 
@@ -595,7 +594,7 @@ function mergeAlternatives(c, parts, ctx) {
 }
 
 /** Turn a content builder into plain JSON; hoist what all cases of a switch share. */
-function finishContent(c, isCase = false) {
+function finishContent(c) {
   for (const sw of c.switches) hoist(c, sw);
   const d = {};
   if (c.attrs.size) d.attrs = Object.fromEntries(c.attrs);
@@ -606,7 +605,6 @@ function finishContent(c, isCase = false) {
   }
   if (c.anyAttrs) d.anyAttrs = true;
   if (c.switches.length) d.switches = c.switches;
-  void isCase;
   return d;
 }
 
@@ -766,7 +764,11 @@ function schemaDigest(dir, files) {
 // output
 
 function sortObject(o) {
-  return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]])
+  );
 }
 
 function render(doc) {
@@ -827,7 +829,7 @@ function main() {
     console.log(
       `${outPath}: libvirt ${doc.source.libvirt}${doc.source.commit ? ` (${doc.source.commit.slice(0, 12)})` : ''}, ` +
         `${Object.keys(doc.elements).length} elements, ${Object.keys(doc.types).length} types, ` +
-        `${(text.length / 1024).toFixed(0)} KiB, ${ms.toFixed(0)} ms`,
+        `${(text.length / 1024).toFixed(0)} KiB, ${ms.toFixed(0)} ms`
     );
   }
 }

@@ -9,7 +9,7 @@
 // file name, so a future libvirt that uses something new fails loudly.
 
 import { readFileSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 
 export const RNG_NS = 'http://relaxng.org/ns/structure/1.0';
 export const XSD_LIB = 'http://www.w3.org/2001/XMLSchema-datatypes';
@@ -113,7 +113,10 @@ export function parseXml(text, file = '<input>') {
   const docEl = root.children.find((c) => 'name' in c);
   if (!docEl) throw new Error(`${file}: no document element`);
   for (const el of allElements(docEl)) {
-    el.text = el.children.filter((c) => !('name' in c)).map((c) => c.text).join('');
+    el.text = el.children
+      .filter((c) => !('name' in c))
+      .map((c) => c.text)
+      .join('');
   }
   return /** @type {XElem} */ (docEl);
 }
@@ -405,11 +408,6 @@ function countRng(el, nsMap) {
   return el.children.filter((c) => 'name' in c && rngName(c, childNsMap(c, nsMap)) !== null).length;
 }
 
-let serial = 0;
 function mk(k, props) {
-  return { k, serial: serial++, ...props };
-}
-
-export function dirOf(p) {
-  return dirname(p);
+  return { k, ...props };
 }

@@ -23,7 +23,6 @@ const SYNTAX = new Set(['^', '$', '\\', '.', '*', '+', '?', '(', ')', '[', ']', 
 export function xsdToJsRegex(src) {
   let out = '';
   let inClass = false;
-  let classStart = false;
   for (let i = 0; i < src.length; i++) {
     const ch = src[i];
     if (ch === '\\') {
@@ -54,32 +53,19 @@ export function xsdToJsRegex(src) {
       } else {
         throw new Error(`unsupported escape \\${nx} in pattern ${src}`);
       }
-      classStart = false;
       continue;
     }
     if (inClass) {
-      if (ch === ']' && !classStart) {
-        inClass = false;
-        out += ']';
-      } else if (ch === '[') {
+      if (ch === ']') inClass = false;
+      else if (ch === '[' || (ch === '-' && src[i + 1] === '[')) {
         throw new Error(`character class subtraction is not supported: ${src}`);
-      } else if (ch === '^' && classStart) {
-        out += '^';
-        continue; // a following ']' is still "at start" in XSD? no: keep simple
-      } else if (ch === '-' && src[i + 1] === '[') {
-        throw new Error(`character class subtraction is not supported: ${src}`);
-      } else if (ch === '/' || ch === '{' || ch === '}' || ch === '(' || ch === ')' || ch === '|') {
-        out += ch;
-      } else {
-        out += ch;
       }
-      classStart = false;
+      out += ch;
       continue;
     }
     switch (ch) {
       case '[':
         inClass = true;
-        classStart = true;
         out += '[';
         break;
       case '^':
