@@ -4,7 +4,7 @@
  */
 import { buildModel } from './model/build';
 import type { DomainModel } from './model/types';
-import { CODES, codeInfo, type Code } from './rules/codes';
+import { CODES, codeInfo } from './rules/codes';
 import { RULE_FAMILIES } from './rules/index';
 import type { Finding, Flavor, RuleFamily, Severity } from './rules/types';
 import { parseXml } from './syntax/parse';
@@ -60,7 +60,7 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   if (!model) {
     return { doc, model, findings: [], internalErrors };
   }
-  const raw: Finding[] = doc.errors.map((e) => ({ code: 'xml-syntax' as Code, message: e.message, span: e.span }));
+  const raw: Finding[] = doc.errors.map((e) => ({ code: "xml-syntax", message: e.message, span: e.span }));
   const damaged = doc.errors.length > 0 ? damagedSpans(doc) : [];
   const families = [...RULE_FAMILIES, ...(opts.extraFamilies ?? [])];
   for (const family of families) {
