@@ -14,10 +14,30 @@
  *   the children indented no deeper than it are handed back to its parent (they were siblings
  *   being typed, not children); the same holds for any element left without a close tag.
  *
- * @xml-tools gives inclusive end offsets; they become half-open spans here and nowhere else.
+ * Spans are half-open [start, end), computed from each token's start offset and text (the
+ * lexer's own end offsets are inclusive, and absent with offset-only tracking).
  */
-import { xmlLexer, type XmlToken } from '@xml-tools/parser/lib/lexer';
+import { tokensDictionary, xmlLexer, type XmlLexer, type XmlToken } from '@xml-tools/parser/lib/lexer';
 import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from './tree';
+
+/**
+ * @xml-tools/parser's own token definitions and modes, in a lexer that tracks offsets only: the
+ * stock lexer also computes lines and columns for every token, which we never read (positions are
+ * converted at the edge) and which doubles the garbage on large documents.
+ */
+function offsetOnlyLexer(): XmlLexer {
+  const t = (names: string[]): unknown[] => names.map((n) => tokensDictionary[n]);
+  const modes = {
+    OUTSIDE: t(['Comment', 'CData', 'DocType', 'DTD', 'EntityRef', 'CharRef', 'SEA_WS', 'XMLDeclOpen', 'SLASH_OPEN', 'PROCESSING_INSTRUCTION', 'OPEN', 'TEXT']),
+    INSIDE: t(['Comment', 'INVALID_SLASH_OPEN', 'INVALID_OPEN_INSIDE', 'CLOSE', 'SPECIAL_CLOSE', 'SLASH_CLOSE', 'SLASH', 'EQUALS', 'STRING', 'Name', 'S']),
+  };
+  if (Object.values(modes).some((m) => m.some((x) => x === undefined))) {
+    return xmlLexer; // a different @xml-tools/parser version: use its lexer as it is
+  }
+  return new xmlLexer.constructor({ defaultMode: 'OUTSIDE', modes }, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+}
+
+const lexer = offsetOnlyLexer();
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
@@ -40,12 +60,13 @@ function safeCodePoint(n: number): string | undefined {
   return Number.isFinite(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
 }
 
+/** Tokens carry their start offset and matched text; the half-open end follows from both. */
 function end(t: XmlToken): number {
-  return t.endOffset + 1;
+  return t.startOffset + t.image.length;
 }
 
 function tokenSpan(t: XmlToken): Span {
-  return { start: t.startOffset, end: t.endOffset + 1 };
+  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 /** Two names count as "nearly the same" when one edit (or a short prefix) turns one into the other. */
@@ -71,7 +92,7 @@ function nearlySame(a: string, b: string): boolean {
 }
 
 export function parseXml(text: string): XmlDocument {
-  const { tokens, errors: lexErrors } = xmlLexer.tokenize(text);
+  const { tokens, errors: lexErrors } = lexer.tokenize(text);
   const errors: XmlSyntaxError[] = [];
   const comments: Span[] = [];
   const roots: XmlElement[] = [];

@@ -5,7 +5,6 @@ declare module '@xml-tools/parser/lib/lexer' {
   export interface XmlToken {
     image: string;
     startOffset: number;
-    endOffset: number;
     tokenType: { name: string };
   }
   export interface XmlLexError {
@@ -13,7 +12,11 @@ declare module '@xml-tools/parser/lib/lexer' {
     length: number;
     message: string;
   }
-  export const xmlLexer: {
+  export interface XmlLexer {
     tokenize(text: string): { tokens: XmlToken[]; errors: XmlLexError[] };
+  }
+  export const xmlLexer: XmlLexer & {
+    constructor: new (definition: unknown, config: Record<string, unknown>) => XmlLexer;
   };
+  export const tokensDictionary: Record<string, unknown>;
 }
