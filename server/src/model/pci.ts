@@ -94,14 +94,18 @@ export function chipsetReservations(model: DomainModel): ChipsetReservation[] {
     return []; // the machine type of the target domain is not known
   }
   const usb0 = model.controllers.find((c) => c.type === 'usb' && c.index?.value === 0);
-  const usb0Model = usb0 ? controllerModel(model, usb0) : model.implicitControllers.some((c) => c.type === 'usb') ? 'piix3-uhci' : undefined;
+  const usb0Model = usb0 ? controllerModel(model, usb0) : model.implicitControllers.find((c) => c.type === 'usb' && c.index === 0)?.model;
   if (model.machine.family === 'i440fx') {
     const out: ChipsetReservation[] = [
       { slot: 1, function: 0, what: 'the PIIX3 ISA bridge' },
       { slot: 1, function: 3, what: 'the PIIX3 power management (ACPI) function' },
     ];
-    const explicitIde = model.controllers.some((c) => c.type === 'ide' && c.index?.value === 0);
-    out.push({ slot: 1, function: 1, what: 'the built-in IDE controller', owner: isIndex0('ide'), atStartOnly: !explicitIde });
+    // libvirt reserves 00:01.1 only when the domain has IDE controller 0: written out, or added
+    // by itself for an IDE disk. Without one, QEMU still puts its IDE function there at start.
+    const ide0 =
+      model.controllers.some((c) => c.type === 'ide' && c.index?.value === 0) ||
+      model.implicitControllers.some((c) => c.type === 'ide' && c.index === 0);
+    out.push({ slot: 1, function: 1, what: 'the built-in IDE controller', owner: isIndex0('ide'), atStartOnly: !ide0 });
     if (usb0Model === 'piix3-uhci') {
       out.push({ slot: 1, function: 2, what: 'the PIIX3 USB controller (USB index 0)', owner: isIndex0('usb') });
     }
@@ -124,18 +128,42 @@ export interface PlacedDevice {
   at: ResolvedPci;
 }
 
-export function placedPciDevices(model: DomainModel): PlacedDevice[] {
-  const out: PlacedDevice[] = [];
-  for (const d of model.devices) {
-    if (d.address?.type !== 'pci') {
-      continue;
+const placedCache = new WeakMap<DomainModel, { all: PlacedDevice[]; byBus: Map<number, PlacedDevice[]> }>();
+
+/** Computed once per model: fixes ask for free slots once per finding, and a domain may have thousands. */
+function placed(model: DomainModel): { all: PlacedDevice[]; byBus: Map<number, PlacedDevice[]> } {
+  let hit = placedCache.get(model);
+  if (!hit) {
+    const all: PlacedDevice[] = [];
+    const byBus = new Map<number, PlacedDevice[]>();
+    for (const d of model.devices) {
+      if (d.address?.type !== 'pci') {
+        continue;
+      }
+      const at = resolvePci(d.address);
+      if (at && !isEmptyPci(at) && inRange(at)) {
+        const p = { device: d, address: d.address, at };
+        all.push(p);
+        const list = byBus.get(at.bus);
+        if (list) {
+          list.push(p);
+        } else {
+          byBus.set(at.bus, [p]);
+        }
+      }
     }
-    const at = resolvePci(d.address);
-    if (at && !isEmptyPci(at) && inRange(at)) {
-      out.push({ device: d, address: d.address, at });
-    }
+    hit = { all, byBus };
+    placedCache.set(model, hit);
   }
-  return out;
+  return hit;
+}
+
+export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
+  return placed(model).all;
+}
+
+function placedOnBus(model: DomainModel, bus: number): readonly PlacedDevice[] {
+  return placed(model).byBus.get(bus) ?? [];
 }
 
 /**
@@ -145,8 +173,8 @@ export function placedPciDevices(model: DomainModel): PlacedDevice[] {
 export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
   const info = busInfo(model, bus);
   const used = new Set<number>();
-  for (const p of placedPciDevices(model)) {
-    if (p.at.bus === bus && p.device !== exclude) {
+  for (const p of placedOnBus(model, bus)) {
+    if (p.device !== exclude) {
       used.add(p.at.slot);
     }
   }
@@ -163,8 +191,8 @@ export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device)
 /** A free function in the same slot, if any. */
 export function firstFreeFunction(model: DomainModel, at: ResolvedPci, exclude?: Device): number | undefined {
   const used = new Set<number>();
-  for (const p of placedPciDevices(model)) {
-    if (p.at.bus === at.bus && p.at.slot === at.slot && p.device !== exclude) {
+  for (const p of placedOnBus(model, at.bus)) {
+    if (p.at.slot === at.slot && p.device !== exclude) {
       used.add(p.at.function);
     }
   }
@@ -183,6 +211,8 @@ export function firstFreeFunction(model: DomainModel, at: ResolvedPci, exclude?:
 
 /** What kind of device a controller model is, for the bus-compatibility check. */
 export const PCI_CONTROLLER_PARENTS: Record<string, { accepts: string[]; requires: string }> = {
+  'pci-expander-bus': { accepts: ['pci-root'], requires: 'pci-expander-bus' },
+  'pcie-expander-bus': { accepts: ['pcie-root'], requires: 'pcie-expander-bus' },
   'pcie-root-port': { accepts: ['pcie-root', 'pcie-expander-bus'], requires: 'pcie-root-port' },
   'pcie-to-pci-bridge': { accepts: ['pcie-root-port', 'pcie-switch-downstream-port'], requires: 'pcie-to-pci-bridge' },
   'pcie-switch-upstream-port': {
@@ -193,8 +223,8 @@ export const PCI_CONTROLLER_PARENTS: Record<string, { accepts: string[]; require
   'dmi-to-pci-bridge': { accepts: ['pcie-root', 'pcie-expander-bus'], requires: 'dmi-to-pci-bridge' },
 };
 
-/** Buses that take only other controllers, never an endpoint device. */
+/** Buses that take only other controllers, never an endpoint device (nor a pci-bridge). */
 export const CONTROLLER_ONLY_BUSES: Record<string, string> = {
   'pcie-switch-upstream-port': 'pcie-switch-downstream-port',
-  'pcie-expander-bus': 'pcie-root-port',
+  'pcie-expander-bus': 'pcie-root-port or dmi-to-pci-bridge',
 };

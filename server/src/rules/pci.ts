@@ -90,6 +90,10 @@ function checkZero(model: DomainModel, d: Device, a: PciAddress, findings: Findi
   if (!r || !isEmptyPci(r) || !a.slot) {
     return;
   }
+  const own = d.kind === 'controller' ? controllerModel(model, d as Controller) : undefined;
+  if (own === 'pci-root' || own === 'pcie-root') {
+    return; // a root with any <address> is controller-pci-root-address
+  }
   findings.push({
     code: 'pci-address-zero',
     message:
@@ -100,7 +104,7 @@ function checkZero(model: DomainModel, d: Device, a: PciAddress, findings: Findi
   });
 }
 
-function checkReserved(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+function checkReserved(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   const reservations = chipsetReservations(model);
   for (const p of placed) {
     if (p.at.bus !== 0) {
@@ -165,7 +169,7 @@ function checkChipsetControllers(model: DomainModel, findings: Finding[]): void 
   }
 }
 
-function checkGuestRange(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+function checkGuestRange(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   for (const p of placed) {
     const isPassthrough = p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.el === p.device.el));
     if (!isPassthrough || p.at.bus !== 0 || (p.at.slot >= 0x03 && p.at.slot <= 0x1e)) {
@@ -185,7 +189,7 @@ function checkGuestRange(model: DomainModel, placed: PlacedDevice[], findings: F
   }
 }
 
-function checkDuplicates(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+function checkDuplicates(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   const first = new Map<string, PlacedDevice>();
   for (const p of placed) {
     const key = formatPci(p.at);
@@ -204,7 +208,7 @@ function checkDuplicates(model: DomainModel, placed: PlacedDevice[], findings: F
   }
 }
 
-function checkBusFit(model: DomainModel, placed: PlacedDevice[], findings: Finding[]): void {
+function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   for (const p of placed) {
     const bus = busInfo(model, p.at.bus);
     if (!bus.model) {
@@ -225,16 +229,18 @@ function checkBusFit(model: DomainModel, placed: PlacedDevice[], findings: Findi
     }
     const ownModel = p.device.kind === 'controller' ? controllerModel(model, p.device as Controller) : undefined;
     const parent = ownModel ? PCI_CONTROLLER_PARENTS[ownModel] : undefined;
-    if (parent && !parent.accepts.includes(bus.model)) {
-      findings.push({
-        code: 'pci-bus-incompatible',
-        message: `A ${ownModel} cannot be plugged into bus ${hex(p.at.bus)}, which is a ${bus.model}; it needs a ${parent.accepts.join(' or ')}.`,
-        span: valueSpan(p.address.bus, p.address.el.nameSpan),
-      });
+    if (parent) {
+      if (!parent.accepts.includes(bus.model)) {
+        findings.push({
+          code: 'pci-bus-incompatible',
+          message: `A ${ownModel} cannot be plugged into bus ${hex(p.at.bus)}, which is a ${bus.model}; it needs a ${parent.accepts.join(' or ')}.`,
+          span: valueSpan(p.address.bus, p.address.el.nameSpan),
+        });
+      }
       continue;
     }
     const only = CONTROLLER_ONLY_BUSES[bus.model];
-    if (only && ownModel !== only) {
+    if (only) {
       findings.push({
         code: 'pci-bus-incompatible',
         message: `Bus ${hex(p.at.bus)} is a ${bus.model}, which takes only ${only} controllers, not ${describe(p.device)}.`,
