@@ -36,8 +36,17 @@ export interface Analysis {
   internalErrors: { family: string; error: unknown }[];
 }
 
+/** Syntax errors listed one by one; the rest are summed up in one finding. */
+const MAX_SYNTAX_FINDINGS = 100;
+
+/** Past this many syntax errors the whole document counts as damaged. */
+const MAX_LOCAL_ERRORS = 200;
+
 /** Regions where a syntax error makes the tree unreliable. */
 function damagedSpans(doc: XmlDocument): Span[] {
+  if (doc.errors.length > MAX_LOCAL_ERRORS) {
+    return [{ start: 0, end: doc.text.length }];
+  }
   const spans: Span[] = [];
   forEachElement(doc.root, (el) => {
     if (!el.wellFormed) {
@@ -60,7 +69,12 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   if (!model) {
     return { doc, model, findings: [], internalErrors };
   }
-  const raw: Finding[] = doc.errors.map((e) => ({ code: "xml-syntax", message: e.message, span: e.span }));
+  const raw: Finding[] = doc.errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => ({ code: 'xml-syntax', message: e.message, span: e.span }));
+  if (doc.errors.length > MAX_SYNTAX_FINDINGS) {
+    const rest = doc.errors.length - MAX_SYNTAX_FINDINGS;
+    const last = doc.errors[MAX_SYNTAX_FINDINGS]!;
+    raw.push({ code: 'xml-syntax', message: `${rest} more syntax error${rest === 1 ? '' : 's'} after this point are not listed.`, span: last.span });
+  }
   const damaged = doc.errors.length > 0 ? damagedSpans(doc) : [];
   const families = [...RULE_FAMILIES, ...(opts.extraFamilies ?? [])];
   for (const family of families) {

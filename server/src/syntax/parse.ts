@@ -107,7 +107,28 @@ export function parseXml(text: string): XmlDocument {
     });
   }
 
-  const columnOf = (offset: number): number => offset - (text.lastIndexOf('\n', offset - 1) + 1);
+  // Line starts, built on first use (only recovery needs columns); binary search keeps deep,
+  // single-line documents linear.
+  let lineStarts: number[] | undefined;
+  const columnOf = (offset: number): number => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) {
+        lineStarts.push(k + 1);
+      }
+    }
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return offset - lineStarts[lo]!;
+  };
 
   const place = (el: XmlElement): void => {
     const parent = stack[stack.length - 1];
@@ -122,20 +143,23 @@ export function parseXml(text: string): XmlDocument {
     }
   };
 
-  /** Closes stack[depth..top]; everything above `depth` is closed without its own close tag. */
+  /**
+   * Closes stack[depth..top]. With 'matched', stack[depth] met its own close tag; every other
+   * element in the range is closed implicitly. Implicitly closed elements hand back children
+   * indented no deeper than themselves. Working from the outermost element inwards moves each
+   * child once, so deep documents stay linear.
+   */
   const closeDownTo = (depth: number, endOffset: number, how: 'matched' | 'eof'): void => {
-    while (stack.length > depth) {
-      const el = stack.pop()!;
-      const isTarget = how === 'matched' && stack.length === depth;
-      if (isTarget) {
-        el.span.end = endOffset;
-        continue;
-      }
+    const popped = stack.splice(depth);
+    const implicit = how === 'matched' ? popped.slice(1) : popped;
+    if (how === 'matched') {
+      popped[0]!.span.end = endOffset;
+    }
+    for (const el of implicit) {
       el.wellFormed = false;
       if (!brokenStart.has(el)) {
         errors.push({ message: `<${el.name}> is never closed.`, span: el.nameSpan });
       }
-      // Hand back children that are indented like siblings.
       const parent = el.parent;
       if (parent) {
         const col = columnOf(el.span.start);
@@ -144,10 +168,13 @@ export function parseXml(text: string): XmlDocument {
           const moved = el.children.splice(idx);
           for (const c of moved) {
             c.parent = parent;
+            parent.children.push(c);
           }
-          parent.children.push(...moved);
         }
       }
+    }
+    for (let k = implicit.length - 1; k >= 0; k--) {
+      const el = implicit[k]!;
       const last = el.children[el.children.length - 1];
       el.span.end = Math.max(el.startTagEnd, last ? last.span.end : 0, el.textSpan ? el.textSpan.end : 0);
     }
