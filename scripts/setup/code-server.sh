@@ -150,6 +150,8 @@ smoke_test() {
   pid=$!
   # shellcheck disable=SC2064 # expand now: the trap must kill this pid and remove this folder
   trap "kill $pid 2> /dev/null || true; rm -rf '$tmp'" EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   for ((i = 0; i < 300; i++)); do
     port=$(sed -n 's|.*HTTP server listening on http://127\.0\.0\.1:\([0-9][0-9]*\).*|\1|p' "$tmp/log" | head -n 1 || true)
     [[ -n $port ]] && break
