@@ -31,6 +31,16 @@ step "build"
 npm run --silent build || exit 1
 npm run --silent compile-tests || exit 1
 
+# One libvirt daemon for every suite that needs it, stopped at the end only if we started it
+# (its stop is not reference-counted, so suites themselves must not stop it).
+started_daemon=0
+if [ "$(id -u)" = 0 ] && ! bash scripts/setup/libvirt-daemon.sh status >/dev/null 2>&1; then
+  step "libvirt daemon"
+  if bash scripts/setup/libvirt-daemon.sh start; then started_daemon=1; else echo "the libvirt daemon did not start; suites that need it will say so"; fi
+fi
+cleanup() { if [ "$started_daemon" = 1 ]; then bash scripts/setup/libvirt-daemon.sh stop >/dev/null 2>&1 || true; fi; }
+trap cleanup EXIT
+
 passed=0 failed=0 skipped=0
 declare -a report=()
 for s in "${SUITES[@]}"; do
