@@ -17,6 +17,7 @@ import type {
   NumAttr,
   PciHostAddress,
 } from './types';
+import { implicitDrive, targetIndex } from './drive';
 
 /** Root elements `virsh attach-device` accepts, so a file with one of them is a device fragment. */
 export const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
@@ -303,7 +304,12 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
   return model;
 }
 
-/** Controllers libvirt's QEMU driver adds when the XML leaves them out. */
+/**
+ * Controllers libvirt's QEMU driver adds when the XML leaves them out (libvirt 9.0, checked with
+ * dumpxml): the PCI root; USB index 0 unless USB is disabled (qemu-xhci on q35, piix3-uhci on
+ * i440fx), even when other USB indexes are present; the SATA controller of q35; and on i440fx an
+ * IDE controller for each index the IDE disks use (none when there is no IDE disk).
+ */
 function implicitControllers(model: DomainModel): ImplicitController[] {
   const has = (type: string, index: number): boolean =>
     model.controllers.some((c) => c.type === type && c.index?.value === index);
@@ -313,11 +319,30 @@ function implicitControllers(model: DomainModel): ImplicitController[] {
     if (!has('pci', 0)) {
       out.push({ type: 'pci', index: 0, model: family === 'q35' ? 'pcie-root' : 'pci-root' });
     }
-    if (!model.controllers.some((c) => c.type === 'usb')) {
+    const usbDisabled = model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
+    if (!usbDisabled && !has('usb', 0)) {
       out.push({ type: 'usb', index: 0, model: family === 'q35' ? 'qemu-xhci' : 'piix3-uhci' });
     }
-    if (family === 'i440fx' && !has('ide', 0)) {
-      out.push({ type: 'ide', index: 0, model: 'piix3' });
+    if (family === 'i440fx') {
+      const ideIndexes = new Set<number>();
+      for (const d of model.disks) {
+        if (d.bus?.value !== 'ide') {
+          continue;
+        }
+        const a = d.address;
+        const idx = targetIndex(d.targetDev?.value);
+        const ctl = a?.type === 'drive' ? (a.controller ? a.controller.value : 0) : idx !== undefined ? implicitDrive('ide', idx)?.controller : undefined;
+        if (ctl !== undefined) {
+          for (let i = 0; i <= ctl; i++) {
+            ideIndexes.add(i);
+          }
+        }
+      }
+      for (const i of [...ideIndexes].sort((a, b) => a - b)) {
+        if (!has('ide', i)) {
+          out.push({ type: 'ide', index: i, model: 'piix3' });
+        }
+      }
     }
     if (family === 'q35' && !has('sata', 0)) {
       out.push({ type: 'sata', index: 0, model: 'ich9-ahci' });
@@ -326,16 +351,21 @@ function implicitControllers(model: DomainModel): ImplicitController[] {
   return out;
 }
 
-/** The model of a controller as libvirt would settle it (explicit, or the default for its type). */
+/**
+ * The model of a controller as libvirt would settle it (explicit, or the default for its type).
+ * An explicit USB controller without a model is piix3-uhci on x86 machines, q35 included
+ * (only the controller libvirt adds by itself on q35 is a qemu-xhci); on other machines the
+ * default depends on the architecture and is left unknown.
+ */
 export function controllerModel(model: DomainModel, c: Controller): string | undefined {
   if (c.model?.value) {
     return c.model.value;
   }
   if (c.type === 'pci' && c.index?.value === 0) {
-    return model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
+    return model.machine.family === 'q35' ? 'pcie-root' : model.machine.family === 'i440fx' ? 'pci-root' : undefined;
   }
   if (c.type === 'usb') {
-    return model.machine.family === 'q35' ? 'qemu-xhci' : 'piix3-uhci';
+    return model.machine.family === 'other' ? undefined : 'piix3-uhci';
   }
   return undefined;
 }

@@ -34,8 +34,10 @@ export function usbPortCount(model: string, portsAttr: number | undefined): numb
 
 export interface UsbBus {
   index: number;
-  model: string;
-  ports: number;
+  /** undefined when the controller's model is not known (a non-x86 default): its ports are not checked. */
+  model: string | undefined;
+  /** Top-level ports; undefined when unknown. */
+  ports: number | undefined;
   /** Hubs by port path ("1", "1.2"). */
   hubs: Map<string, Device>;
 }
@@ -43,14 +45,17 @@ export interface UsbBus {
 export function usbBuses(model: DomainModel): UsbBus[] {
   const buses = new Map<number, UsbBus>();
   for (const c of model.controllers) {
-    const m = c.type === 'usb' ? controllerModel(model, c) : undefined;
-    const index = c.index?.value ?? 0;
-    if (!m || m === 'none') {
+    if (c.type !== 'usb') {
       continue;
     }
-    const ports = usbPortCount(m, c.ports?.value);
+    const m = controllerModel(model, c);
+    const index = c.index?.value ?? 0;
+    if (m === 'none') {
+      continue;
+    }
+    const ports = m === undefined ? undefined : usbPortCount(m, c.ports?.value);
     const prev = buses.get(index);
-    if (!prev || ports > prev.ports) {
+    if (!prev || (prev.ports !== undefined && (ports === undefined || ports > prev.ports))) {
       buses.set(index, { index, model: m, ports, hubs: new Map() });
     }
   }
@@ -64,5 +69,11 @@ export function usbBuses(model: DomainModel): UsbBus[] {
       buses.get(d.address.bus?.value ?? 0)?.hubs.set(d.address.portPath.join('.'), d);
     }
   }
-  return [...buses.values()].filter((b) => b.ports > 0);
+  return [...buses.values()].filter((b) => b.ports === undefined || b.ports > 0);
+}
+
+/** True when the domain disables USB (<controller type='usb' model='none'/>) and has no other USB controller. */
+export function usbDisabled(model: DomainModel): boolean {
+  const usb = model.controllers.filter((c) => c.type === 'usb');
+  return usb.length > 0 && usb.every((c) => c.model?.value === 'none');
 }

@@ -27,7 +27,13 @@ export const CODES = {
   },
   'controller-usb-master-missing': {
     severity: 'error',
-    summary: 'USB companion controllers (ich9-uhci1/2/3) need an EHCI master controller at the same index.',
+    summary: 'The only USB controllers are companions (ich9-uhci1/2/3): libvirt needs a USB controller that is not a companion.',
+    absence: true,
+  },
+  'controller-usb-master-at-start': {
+    severity: 'warning',
+    summary:
+      'A USB companion controller (ich9-uhci1/2/3) has no EHCI master at its own index: libvirt accepts it, but QEMU refuses to start the guest.',
     absence: true,
   },
   'controller-pci-root-index': {

@@ -13,10 +13,13 @@
 import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
 import type { Controller, DomainModel } from '../model/types';
+import { child } from '../syntax/tree';
 import { wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
 export const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
+/** The USB controller that takes companions (QEMU refuses usb-ehci and xhci as a masterbus). */
+const EHCI_MASTERS: ReadonlySet<string> = new Set(['ich9-ehci1']);
 const PCI_ROOTS = new Set(['pci-root', 'pcie-root']);
 
 /** The smallest index not used by a controller of this type; PCI controllers above their own bus. */
@@ -60,18 +63,36 @@ function checkDuplicates(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/**
+ * libvirt refuses a domain whose USB controllers are all companions ("No master USB controller
+ * specified"). A companion whose own index has no EHCI master passes libvirt but stops QEMU
+ * ("masterbus not found", or a master bus that takes no companions).
+ */
 function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
-  for (const c of model.controllers) {
-    if (c.type !== 'usb' || !c.model?.value || !USB_COMPANIONS.has(c.model.value)) {
-      continue;
-    }
+  const usb = model.controllers.filter((c) => c.type === 'usb' && c.model?.value !== 'none');
+  const companions = usb.filter((c) => (c.model?.value !== undefined && USB_COMPANIONS.has(c.model.value)) || child(c.el, 'master'));
+  if (companions.length === 0) {
+    return;
+  }
+  const anyMaster = usb.some((c) => !companions.includes(c));
+  for (const c of companions) {
     const idx = c.index?.value ?? 0;
-    const master = model.controllers.some((o) => o.type === 'usb' && (o.index?.value ?? 0) === idx && !isCompanion(model, o));
-    if (!master) {
+    const span = c.model?.valueSpan ?? c.el.nameSpan;
+    const name = c.model?.value ?? 'companion';
+    if (!anyMaster) {
       findings.push({
         code: 'controller-usb-master-missing',
-        message: `${c.model.value} is a companion controller: it needs an ich9-ehci1 master with index ${idx}.`,
-        span: c.model.valueSpan ?? c.el.nameSpan,
+        message: `${name} is a companion controller and this domain has no other kind of USB controller: add an ich9-ehci1 master with index ${idx}.`,
+        span,
+      });
+      continue;
+    }
+    const master = usb.some((o) => !companions.includes(o) && (o.index?.value ?? 0) === idx && EHCI_MASTERS.has(controllerModel(model, o) ?? ''));
+    if (!master) {
+      findings.push({
+        code: 'controller-usb-master-at-start',
+        message: `${name} is a companion controller, but no ich9-ehci1 controller has index ${idx} to be its master: libvirt accepts this, QEMU will refuse to start the guest.`,
+        span,
       });
     }
   }
@@ -79,7 +100,10 @@ function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
 
 function checkPci(model: DomainModel, findings: Finding[]): void {
   const family = model.machine.family;
-  const expectedRoot = family === 'q35' ? 'pcie-root' : family === 'i440fx' ? 'pci-root' : undefined;
+  // A fragment is attached to a domain whose machine type is known only when configured.
+  const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
+  const expectedRoot = !machineKnown ? undefined : family === 'q35' ? 'pcie-root' : family === 'i440fx' ? 'pci-root' : undefined;
+  const index0Taken = model.controllers.some((c) => c.type === 'pci' && c.index?.value === 0);
   const chassisSeen = new Map<number, Controller>();
   for (const c of model.controllers) {
     if (c.type !== 'pci') {
@@ -93,14 +117,16 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
         code: 'controller-pci-root-index',
         message: `A ${m} controller must have index 0.`,
         span: idxSpan,
-        fixes: [{ title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }] }],
+        fixes: [{ title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }], preferred: !index0Taken }],
       });
     } else if (idx === 0 && expectedRoot && m && m !== expectedRoot) {
       findings.push({
         code: 'controller-pci-root-index',
         message: `On ${family} machines the PCI controller with index 0 must be model='${expectedRoot}', not '${m}'.`,
         span: c.model?.valueSpan ?? idxSpan,
-        fixes: c.model?.valueSpan ? [{ title: `Use model '${expectedRoot}'`, edits: [{ span: c.model.valueSpan, newText: `'${expectedRoot}'` }] }] : [],
+        fixes: c.model?.valueSpan
+          ? [{ title: `Use model '${expectedRoot}'`, edits: [{ span: c.model.valueSpan, newText: `'${expectedRoot}'` }], preferred: c.el.children.length === 0 }]
+          : [],
       });
     }
     if (m && PCI_ROOTS.has(m) && c.address) {
@@ -108,7 +134,7 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
         code: 'controller-pci-root-address',
         message: `A ${m} controller is the root of the PCI tree and cannot have an <address>.`,
         span: c.address.el.nameSpan,
-        fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, c.address.el.span), newText: '' }] }],
+        fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, c.address.el.span), newText: '' }], preferred: true }],
       });
     }
     if (idx !== undefined && idx > 255) {

@@ -6,9 +6,12 @@
  * - usb-port-range: "requested USB port P not present on USB bus N" (also inner hops of a path).
  * - usb-hub-missing: "there is no hub at port P in USB address bus: N port: ...".
  * - usb-address-duplicate: "Duplicate USB address bus N port P".
+ * A USB device without an address in a domain whose USB is disabled (<controller type='usb'
+ * model='none'/>) is usb-bus-missing too ("Can't add USB input device. USB bus is disabled").
  */
-import { usbBuses, usbPortCount, type UsbBus } from '../model/usb';
+import { usbBuses, usbDisabled, usbPortCount, type UsbBus } from '../model/usb';
 import type { Device, DomainModel, UsbAddress } from '../model/types';
+import { attr, child, type XmlAttribute } from '../syntax/tree';
 import { insertBefore } from './edits';
 import type { Finding, Fix, RuleFamily } from './types';
 
@@ -27,7 +30,7 @@ function portSpan(a: UsbAddress) {
 function freePort(buses: UsbBus[], used: Set<string>, preferBus: number): { bus: number; port: number } | undefined {
   const ordered = [...buses].sort((a, b) => (a.index === preferBus ? -1 : b.index === preferBus ? 1 : a.index - b.index));
   for (const b of ordered) {
-    for (let p = 1; p <= b.ports; p++) {
+    for (let p = 1; p <= (b.ports ?? 0); p++) {
       if (!used.has(`${b.index}/${p}`)) {
         return { bus: b.index, port: p };
       }
@@ -66,15 +69,44 @@ function fixesFor(model: DomainModel, placed: Placed, buses: UsbBus[], used: Set
   return [{ title: `Add a qemu-xhci controller (index ${index}) and use its port 1`, edits, preferred: true }];
 }
 
+/** The attribute that makes a device a USB device, when it is one: bus='usb', type='usb'. */
+function usbNature(d: Device): XmlAttribute | undefined {
+  const is = (a: XmlAttribute | undefined): XmlAttribute | undefined => (a?.value === 'usb' ? a : undefined);
+  switch (d.kind) {
+    case 'input':
+    case 'redirdev':
+      return is(attr(d.el, 'bus'));
+    case 'hub':
+      return is(attr(d.el, 'type'));
+    case 'hostdev':
+      return attr(d.el, 'mode')?.value !== 'capabilities' ? is(attr(d.el, 'type')) : undefined;
+    case 'disk': {
+      const target = child(d.el, 'target');
+      return target && is(attr(target, 'bus'));
+    }
+    default:
+      return undefined;
+  }
+}
+
 export const usbRules: RuleFamily = {
   id: 'usb',
   check(model) {
     const findings: Finding[] = [];
     const buses = usbBuses(model);
     const placed: Placed[] = [];
+    const disabled = model.kind === 'domain' && usbDisabled(model);
     for (const d of model.devices) {
       const a = d.address;
       if (a?.type !== 'usb') {
+        const nature = disabled ? usbNature(d) : undefined;
+        if (nature) {
+          findings.push({
+            code: 'usb-bus-missing',
+            message: `This is a USB device, but USB is disabled in this domain (<controller type='usb' model='none'>).`,
+            span: nature.valueSpan ?? nature.span,
+          });
+        }
         continue;
       }
       if (a.port && !a.portPath) {
@@ -100,8 +132,10 @@ export const usbRules: RuleFamily = {
     for (const p of placed) {
       const b = buses.find((x) => x.index === p.bus);
       const busSpan = p.address.bus?.attr.valueSpan ?? p.address.el.nameSpan;
-      if (!b && model.kind === 'fragment') {
-        continue; // the USB controllers are in the domain the fragment is attached to
+      if (!b && (model.kind === 'fragment' || model.machine.family === 'other')) {
+        // A fragment's USB controllers are in the domain it is attached to; on other machines
+        // the controllers libvirt adds by itself are not known here.
+        continue;
       }
       if (!b) {
         const none = buses.length === 0 && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
@@ -118,7 +152,7 @@ export const usbRules: RuleFamily = {
         continue;
       }
       // Walk the path: every hop but the last must be a hub.
-      let ports = b.ports;
+      let ports = b.ports ?? Number.MAX_SAFE_INTEGER;
       let ok = true;
       for (let k = 0; k < p.path.length; k++) {
         const hop = p.path[k]!;

@@ -1,0 +1,61 @@
+/**
+ * Disk target names and the drive addresses libvirt derives from them (libvirt 9.0
+ * virDiskNameParse / virDomainDiskDefAssignAddress). A disk on an ide, sata, scsi or fdc bus
+ * without an <address> gets one from its target name: sda -> unit 0, sdh -> controller 1, ...
+ * (checked with dumpxml against libvirt 9.0's QEMU driver).
+ */
+
+/** The prefixes libvirt knows, longest first where one is a prefix of another. */
+export const TARGET_PREFIXES = ['xvd', 'ubd', 'fd', 'hd', 'vd', 'sd'] as const;
+
+/** A target libvirt accepts as a whole disk: prefix + lowercase letters, no partition number. */
+export const TARGET_RE = /^(fd|hd|vd|sd|xvd|ubd)([a-z]+)$/;
+
+/** 'a' -> 0, 'z' -> 25, 'aa' -> 26, as libvirt's virDiskNameToIndex. */
+export function diskIndex(letters: string): number {
+  let idx = 0;
+  for (const ch of letters) {
+    idx = idx * 26 + (ch.charCodeAt(0) - 96);
+  }
+  return idx - 1;
+}
+
+export function diskLetters(index: number): string {
+  let s = '';
+  let i = index + 1;
+  while (i > 0) {
+    const r = (i - 1) % 26;
+    s = String.fromCharCode(97 + r) + s;
+    i = Math.floor((i - 1) / 26);
+  }
+  return s;
+}
+
+/** The index of a whole-disk target name (vda -> 0, sdh -> 7), undefined when it is not one. */
+export function targetIndex(dev: string | undefined): number | undefined {
+  const m = dev === undefined ? null : TARGET_RE.exec(dev);
+  return m ? diskIndex(m[2]!) : undefined;
+}
+
+export interface DriveNumbers {
+  controller: number;
+  bus: number;
+  target: number;
+  unit: number;
+}
+
+/** The drive address libvirt gives a disk on `bus` whose target name has index `idx`. */
+export function implicitDrive(bus: string | undefined, idx: number): DriveNumbers | undefined {
+  switch (bus) {
+    case 'ide':
+      return { controller: Math.floor(idx / 4), bus: Math.floor((idx % 4) / 2), target: 0, unit: idx % 2 };
+    case 'sata':
+      return { controller: Math.floor(idx / 6), bus: 0, target: 0, unit: idx % 6 };
+    case 'scsi':
+      return { controller: Math.floor(idx / 7), bus: 0, target: 0, unit: idx % 7 };
+    case 'fdc':
+      return { controller: Math.floor(idx / 2), bus: 0, target: 0, unit: idx % 2 };
+    default:
+      return undefined;
+  }
+}
