@@ -9,31 +9,11 @@
  * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
  */
 import { attr, type XmlAttribute } from '../syntax/tree';
+import { diskLetters, implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
-const TARGET_RE = /^(fd|hd|vd|sd|xvd|ubd)([a-z]+)$/;
 const MAX_LONG = 2n ** 63n - 1n;
-
-/** 'a' -> 0, 'z' -> 25, 'aa' -> 26, as libvirt's virDiskNameToIndex. */
-export function diskIndex(letters: string): number {
-  let idx = 0;
-  for (const ch of letters) {
-    idx = idx * 26 + (ch.charCodeAt(0) - 96);
-  }
-  return idx - 1;
-}
-
-export function diskLetters(index: number): string {
-  let s = '';
-  let i = index + 1;
-  while (i > 0) {
-    const r = (i - 1) % 26;
-    s = String.fromCharCode(97 + r) + s;
-    i = Math.floor((i - 1) / 26);
-  }
-  return s;
-}
 
 /** The first free target name with the given prefix (vd, sd, hd...). */
 export function nextFreeTarget(model: DomainModel, prefix: string): string {
@@ -86,44 +66,94 @@ function checkTargets(model: DomainModel, findings: Finding[]): void {
   }
 }
 
-function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
-  const seen = new Map<string, Disk>();
+interface DriveUse {
+  disk: Disk;
+  at: DriveNumbers;
+  /** false when libvirt derives the address from the target name. */
+  explicit: boolean;
+}
+
+/** The highest unit each bus takes, for the "use a free unit" fix. */
+const MAX_UNIT: Record<string, number> = { ide: 1, sata: 5, fdc: 1, scsi: 6 };
+
+/** Every disk's drive address: written out, or the one libvirt derives from the target name. */
+function driveUses(model: DomainModel): DriveUse[] {
+  const out: DriveUse[] = [];
   for (const d of model.disks) {
     const a = d.address;
-    if (a?.type !== 'drive') {
+    if (a?.type === 'drive') {
+      const [controller, bus, target, unit] = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
+      if (controller !== undefined && bus !== undefined && target !== undefined && unit !== undefined) {
+        out.push({ disk: d, at: { controller, bus, target, unit }, explicit: true });
+      }
+    } else if (!a) {
+      const idx = targetIndex(d.targetDev?.value);
+      const at = idx === undefined ? undefined : implicitDrive(d.bus?.value, idx);
+      if (at) {
+        out.push({ disk: d, at, explicit: false });
+      }
+    }
+  }
+  return out;
+}
+
+function describeDrive(at: DriveNumbers): string {
+  return `controller=${at.controller} bus=${at.bus} target=${at.target} unit=${at.unit}`;
+}
+
+/** "Found duplicate drive address": two disks of one bus type at the same drive address (libvirt 9.0 validate). */
+function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
+  const uses = driveUses(model);
+  const groups = new Map<string, DriveUse[]>();
+  for (const u of uses) {
+    const key = `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`;
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) {
       continue;
     }
-    const parts = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
-    if (parts.some((p) => p === undefined)) {
-      continue;
+    // The address of a disk that has none written is fixed by its name: the explicit ones move.
+    const anchor = group.find((u) => !u.explicit) ?? group[0]!;
+    for (const u of group) {
+      if (u === anchor || (!u.explicit && u.disk.targetDev?.value === anchor.disk.targetDev?.value)) {
+        continue; // the same target twice is disk-target-duplicate
+      }
+      const prevName = anchor.disk.targetDev?.value ?? '?';
+      const by = anchor.explicit ? `disk '${prevName}'` : `disk '${prevName}' (libvirt derives it from the target name)`;
+      const relatedSpan = anchor.explicit ? anchor.disk.address!.el.nameSpan : (anchor.disk.targetDev?.valueSpan ?? anchor.disk.el.nameSpan);
+      if (!u.explicit) {
+        findings.push({
+          code: 'disk-drive-address-duplicate',
+          message: `Target '${u.disk.targetDev?.value}' on bus ${u.disk.bus?.value} gives drive address ${describeDrive(u.at)}, already used by ${by}.`,
+          span: u.disk.targetDev?.valueSpan ?? u.disk.el.nameSpan,
+          related: [{ message: 'first used here', span: relatedSpan }],
+        });
+        continue;
+      }
+      const a = u.disk.address as Extract<Disk['address'], { type: 'drive' }>;
+      const busType = u.disk.bus?.value ?? '';
+      const taken = new Set(
+        uses
+          .filter((o) => (o.disk.bus?.value ?? '') === busType && o.at.controller === u.at.controller && o.at.bus === u.at.bus && o.at.target === u.at.target)
+          .map((o) => o.at.unit)
+      );
+      let unit = 0;
+      while (taken.has(unit)) {
+        unit++;
+      }
+      const fixes: Fix[] =
+        a.unit?.attr.valueSpan && unit <= (MAX_UNIT[busType] ?? 6)
+          ? [{ title: `Use free unit ${unit}`, edits: [{ span: a.unit.attr.valueSpan, newText: `'${unit}'` }], preferred: true }]
+          : [];
+      findings.push({
+        code: 'disk-drive-address-duplicate',
+        message: `Drive address ${describeDrive(u.at)} is already used by ${by}.`,
+        span: a.unit?.attr.valueSpan ?? a.el.nameSpan,
+        related: [{ message: 'first used here', span: relatedSpan }],
+        fixes,
+      });
     }
-    const bus = d.bus?.value ?? '';
-    const key = `${bus}:${parts.join(':')}`;
-    const prev = seen.get(key);
-    if (!prev) {
-      seen.set(key, d);
-      continue;
-    }
-    const span = a.unit?.attr.valueSpan ?? a.el.nameSpan;
-    const usedUnits = new Set(
-      model.disks
-        .filter((o) => o.address?.type === 'drive' && (o.bus?.value ?? '') === bus)
-        .map((o) => (o.address as { unit?: { value?: number } }).unit?.value ?? 0)
-    );
-    let unit = 0;
-    while (usedUnits.has(unit)) {
-      unit++;
-    }
-    const fixes: Fix[] = a.unit?.attr.valueSpan
-      ? [{ title: `Use free unit ${unit}`, edits: [{ span: a.unit.attr.valueSpan, newText: `'${unit}'` }], preferred: true }]
-      : [];
-    findings.push({
-      code: 'disk-drive-address-duplicate',
-      message: `Drive address controller=${parts[0]} bus=${parts[1]} target=${parts[2]} unit=${parts[3]} is already used by disk '${prev.targetDev?.value ?? '?'}'.`,
-      span,
-      related: [{ message: 'first used here', span: prev.address!.el.nameSpan }],
-      fixes,
-    });
   }
 }
 

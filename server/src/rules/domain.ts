@@ -12,7 +12,8 @@ import type { Finding, RuleFamily } from './types';
 
 function checkTopology(model: DomainModel, findings: Finding[]): void {
   const t = model.topology;
-  const vcpus = parseInteger(model.vcpu?.text, 10);
+  // Without <vcpu> libvirt gives the guest one vCPU, and still checks the topology against it.
+  const vcpus = model.vcpu ? parseInteger(model.vcpu.text, 10) : 1;
   if (!t || vcpus === undefined) {
     return;
   }
@@ -47,35 +48,50 @@ function checkTopology(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/**
+ * libvirt takes the name's text as it is, spaces and line breaks included: an empty <name> is
+ * missing, a line break anywhere (even around the name on its own line) is refused, and a name
+ * of spaces only is accepted.
+ */
 function checkName(model: DomainModel, findings: Finding[]): void {
   const el = model.name;
-  const name = el?.text.trim() ?? '';
-  if (!el || name === '') {
+  const raw = el?.text ?? '';
+  if (!el || raw === '') {
     findings.push({
       code: 'domain-name-invalid',
-      message: 'The domain has no <name>; libvirt needs one.',
+      message: el ? 'The domain name is empty; libvirt needs a name.' : 'The domain has no <name>; libvirt needs one.',
       span: el?.nameSpan ?? model.root.nameSpan,
     });
     return;
   }
+  const name = raw.trim();
   const span = el.textSpan ?? el.nameSpan;
-  if (name.includes('/') || name.includes('\n')) {
+  const contentSpan = { start: el.startTagEnd, end: el.closeNameSpan ? el.closeNameSpan.start - 2 : el.span.end };
+  if (raw.includes('/') || raw.includes('\n')) {
+    // The fix rewrites everything between <name> and </name>, so line breaks around the name go too.
+    const onlyAround = !name.includes('\n') && !name.includes('/');
+    const fixed = name.replace(/[/\r\n]+/g, '-');
+    const message = name.includes('/')
+      ? "The domain name cannot contain '/'."
+      : onlyAround
+        ? 'The domain name cannot contain a line break, and libvirt keeps the line breaks around the name as part of it: write <name> on one line.'
+        : 'The domain name cannot contain a line break.';
     findings.push({
       code: 'domain-name-invalid',
-      message: `The domain name cannot contain ${name.includes('/') ? "'/'" : 'a line break'}.`,
+      message,
       span,
-      fixes: [{ title: 'Replace with -', edits: [{ span, newText: name.replace(/[/\n]/g, '-') }], preferred: true }],
+      fixes: fixed ? [{ title: onlyAround ? 'Put the name on one line' : 'Replace with -', edits: [{ span: contentSpan, newText: fixed }], preferred: true }] : [],
     });
     return;
   }
   const problems: string[] = [];
-  if ([...name].length > 64) {
-    problems.push(`it is ${[...name].length} characters long (64 at most)`);
+  if ([...raw].length > 64) {
+    problems.push(`it is ${[...raw].length} characters long (64 at most)`);
   }
-  if (/^[0-9]+$/.test(name)) {
+  if (/^[0-9]+$/.test(raw)) {
     problems.push('it is all digits');
   }
-  const bad = [...new Set(name.replace(/[A-Za-z0-9_:-]/g, ''))];
+  const bad = [...new Set(raw.replace(/[A-Za-z0-9_:-]/g, ''))];
   if (bad.length > 0) {
     problems.push(`it contains ${bad.map((c) => JSON.stringify(c)).join(', ')}`);
   }
@@ -83,7 +99,7 @@ function checkName(model: DomainModel, findings: Finding[]): void {
     findings.push({
       code: 'domain-name-style',
       message: `openEuler's guide asks for names of letters, digits, '_', '-' and ':' that are not all digits and at most 64 long; ${problems.join(', ')}.`,
-      span,
+      span: name === '' ? el.nameSpan : span,
     });
   }
 }

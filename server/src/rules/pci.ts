@@ -162,7 +162,7 @@ function checkChipsetControllers(model: DomainModel, findings: Finding[]): void 
       findings.push({
         code: 'pci-chipset-address',
         message: `${rule.name} must be at PCI address ${formatPci(want)}.`,
-        span: a.el.nameSpan,
+        span: valueSpan(a.slot, a.el.nameSpan),
         fixes: edits.length ? [{ title: `Move to ${formatPci(want)}`, edits, preferred: true }] : [],
       });
     }
@@ -182,7 +182,7 @@ function checkGuestRange(model: DomainModel, placed: readonly PlacedDevice[], fi
     const owner = p.at.slot === 0x01 ? 'the IDE/USB chipset' : p.at.slot === 0x02 ? 'the video card' : 'the pvchannel';
     findings.push({
       code: 'pci-slot-guest-range',
-      message: `Guest slot ${hex(p.at.slot)} on bus 0 is kept for ${owner}; openEuler documents slots 0x03-0x1e for passthrough devices.`,
+      message: `openEuler's guide keeps guest slot ${hex(p.at.slot)} on bus 0 for ${owner} and gives passthrough devices slots 0x03-0x1e.`,
       span,
       fixes: moveToFreeSlot(model, p.device, p.address, 0),
     });
