@@ -185,7 +185,10 @@ export function parseXml(text: string): XmlDocument {
     const isBlank = /^\s*$/.test(s);
     if (!top) {
       if (!isBlank) {
-        errors.push({ message: 'Text outside the root element.', span });
+        // Point at the text itself, not at the line breaks around it.
+        const lead = s.length - s.trimStart().length;
+        const trail = s.length - s.trimEnd().length;
+        errors.push({ message: 'Text outside the root element.', span: { start: span.start + lead, end: span.end - trail } });
       }
       return;
     }
