@@ -21,7 +21,7 @@ export function describeFinding(text: string, f: { code: string; span: { start: 
 /** Runs the engine on a fixture and checks its inline expectations; returns the findings. */
 export function checkFixture(text: string, extra: AnalysisOptions = {}): ReportedFinding[] {
   const { expectations, options } = parseExpectations(text);
-  const flavor = options.flavor ?? extra.flavor ?? 'upstream';
+  const flavor = options.flavor === 'unknown' ? undefined : (options.flavor ?? extra.flavor ?? 'upstream');
   const { findings } = analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine });
   const unmatched = [...findings];
   const missing: string[] = [];

@@ -9,6 +9,8 @@
  * optional ': text' must occur in the message. Options for the whole file:
  *
  *     <!-- lint: flavor=openeuler machine=q35 -->
+ *
+ * flavor=unknown runs the rules with no flavor, as when 'auto' finds no libvirt schema.
  */
 export interface Expectation {
   code: string;
@@ -19,7 +21,8 @@ export interface Expectation {
 }
 
 export interface FixtureOptions {
-  flavor?: 'upstream' | 'openeuler';
+  /** 'unknown': the flavor setting is 'auto' and no installed libvirt schema tells which one. */
+  flavor?: 'upstream' | 'openeuler' | 'unknown';
   machine?: string;
 }
 
@@ -59,7 +62,7 @@ export function parseExpectations(text: string): { expectations: Expectation[]; 
   if (opt) {
     for (const kv of opt[1]!.trim().split(/\s+/)) {
       const [k, v] = kv.split('=');
-      if (k === 'flavor' && (v === 'upstream' || v === 'openeuler')) {
+      if (k === 'flavor' && (v === 'upstream' || v === 'openeuler' || v === 'unknown')) {
         options.flavor = v;
       } else if (k === 'machine' && v) {
         options.machine = v;
