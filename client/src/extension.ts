@@ -13,6 +13,7 @@ import {
 import { Commands } from './commands';
 import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
 import { Detection } from './detection';
+import { autoCloseTags } from './editing';
 import { windowPrompter, type Prompter } from './prompts';
 
 /** What activate() returns: used by the integration tests and open to other extensions. */
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
   context.subscriptions.push(output);
   const detection = new Detection(context.workspaceState, (line) => output.appendLine(line));
   const commands = new Commands(output, detection);
-  context.subscriptions.push(detection, commands, ...commands.register());
+  context.subscriptions.push(detection, commands, ...commands.register(), autoCloseTags());
 
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {

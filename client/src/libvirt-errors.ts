@@ -40,6 +40,15 @@ const ATTR = /\s*([A-Za-z_:][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/y;
 
 /** Every start tag of the text with its attributes and parent. Tolerant of broken markup. */
 export function scanTags(text: string): TagInfo[] {
+  return scan(text).tags;
+}
+
+/** The elements still open at the end of `text`, outermost first. */
+export function openElementsAt(text: string): TagInfo[] {
+  return scan(text).open;
+}
+
+function scan(text: string): { tags: TagInfo[]; open: TagInfo[] } {
   const tags: TagInfo[] = [];
   const stack: TagInfo[] = [];
   let i = 0;
@@ -125,7 +134,7 @@ export function scanTags(text: string): TagInfo[] {
     }
     i = tag.end;
   }
-  return tags;
+  return { tags, open: stack };
 }
 
 function findLast<T>(a: T[], p: (x: T) => boolean): number {
