@@ -233,6 +233,7 @@ async function main() {
         LIBVIRT_XML_VSCODE_RESULTS: results,
         LIBVIRT_XML_VSCODE_SUITE_DIR: screenshot !== undefined ? 'screenshot' : 'suite',
         LIBVIRT_XML_VSCODE_GREP: grep ?? '',
+        LIBVIRT_XML_SCREENSHOT_READY: path.join(tmp, 'screenshot-ready'),
         LIBVIRT_XML_SCREENSHOT_SIGNAL: path.join(tmp, 'screenshot-taken'),
       },
     }
