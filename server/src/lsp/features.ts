@@ -2,6 +2,7 @@
  * The LSP features beyond diagnostics and code actions (completion, hover, navigation...).
  * Each installs its handlers on the connection and returns the capabilities it provides.
  */
+import { installCompletion } from './completion';
 import type { FeatureInstaller } from './start';
 
-export const LSP_FEATURES: FeatureInstaller[] = [];
+export const LSP_FEATURES: FeatureInstaller[] = [installCompletion];

@@ -1,0 +1,135 @@
+/**
+ * textDocument/completion: the engine's candidates (features/completion.ts) as LSP completion
+ * items. Spans become text-edit ranges here; snippets are rendered in LSP snippet syntax.
+ * The analysis comes from the server's per-version cache: nothing is re-analysed per request.
+ */
+import {
+  CompletionItemKind,
+  InsertTextFormat,
+  InsertTextMode,
+  MarkupKind,
+  type CompletionItem,
+  type CompletionList,
+  type CompletionParams,
+  type Range,
+} from 'vscode-languageserver';
+import { resolveFlavor, type FlavorSetting } from '../common/flavor';
+import { complete, warmUpCompletion, type CompletionCandidate, type CompletionKind } from '../features/completion';
+import { hasTabStops, snippetText, type Snippet } from '../features/templates';
+import type { Flavor } from '../rules/types';
+import { toRange } from './convert';
+import type { FeatureInstaller, ServerContext } from './start';
+
+/** '<' starts an element; a space starts an attribute; a quote starts a value. */
+export const COMPLETION_TRIGGERS = ['<', ' ', "'", '"'];
+
+const KIND: Record<CompletionKind, CompletionItemKind> = {
+  element: CompletionItemKind.Module,
+  attribute: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  template: CompletionItemKind.Snippet,
+};
+
+/** Literal text inside a snippet: $, } and \ are escaped. */
+function escapeText(s: string): string {
+  return s.replace(/[$}\\]/g, '\\$&');
+}
+
+function escapeChoice(s: string): string {
+  return s.replace(/[$}\\,|]/g, '\\$&');
+}
+
+/** A snippet in LSP (TextMate) snippet syntax. */
+export function toSnippetString(s: Snippet): string {
+  return s
+    .map((p) => {
+      if (typeof p === 'string') {
+        return escapeText(p);
+      }
+      if (p.choices && p.choices.length > 1) {
+        return `\${${p.tab}|${p.choices.map(escapeChoice).join(',')}|}`;
+      }
+      return p.text === '' ? `$${p.tab}` : `\${${p.tab}:${escapeText(p.text)}}`;
+    })
+    .join('');
+}
+
+export function toCompletionItem(c: CompletionCandidate, range: Range): CompletionItem {
+  const snippet = hasTabStops(c.insert);
+  const newText = snippet ? toSnippetString(c.insert) : snippetText(c.insert);
+  const item: CompletionItem = {
+    label: c.label,
+    kind: KIND[c.kind],
+    sortText: c.sortText,
+    textEdit: { range, newText },
+    insertTextFormat: snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+  if (newText.includes('\n')) {
+    item.insertTextMode = InsertTextMode.asIs; // already indented to the cursor's line
+  }
+  if (c.detail) {
+    item.detail = c.detail;
+  }
+  if (c.documentation) {
+    item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
+  }
+  if (c.filterText) {
+    item.filterText = c.filterText;
+  }
+  if (c.preselect) {
+    item.preselect = true;
+  }
+  if (c.retrigger) {
+    item.command = { title: 'Suggest values', command: 'editor.action.triggerSuggest' };
+  }
+  return item;
+}
+
+export function completionItems(ctx: ServerContext, params: CompletionParams, flavor: Flavor | undefined): CompletionList {
+  const doc = ctx.documents.get(params.textDocument.uri);
+  if (!doc) {
+    return { isIncomplete: false, items: [] };
+  }
+  const analysis = ctx.analysisOf(doc);
+  const candidates = complete(analysis, doc.offsetAt(params.position), { flavor, triggerCharacter: params.context?.triggerCharacter });
+  const ranges = new Map<string, Range>();
+  const items = candidates.map((c) => {
+    const key = `${c.span.start}:${c.span.end}`;
+    let range = ranges.get(key);
+    if (!range) {
+      range = toRange(doc, c.span);
+      ranges.set(key, range);
+    }
+    return toCompletionItem(c, range);
+  });
+  return { isIncomplete: false, items };
+}
+
+export const installCompletion: FeatureInstaller = (ctx) => {
+  // 'auto' looks at the installed libvirt schema: read once per setting value.
+  const flavors = new Map<FlavorSetting, Flavor | undefined>();
+  const flavorOf = (setting: FlavorSetting): Flavor | undefined => {
+    if (!flavors.has(setting)) {
+      flavors.set(setting, resolveFlavor(setting));
+    }
+    return flavors.get(setting);
+  };
+  ctx.connection.onCompletion((params) => {
+    try {
+      return completionItems(ctx, params, flavorOf(ctx.settings().flavor));
+    } catch (e) {
+      ctx.connection.console.error(`completion failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return { isIncomplete: false, items: [] };
+    }
+  });
+  // Resolve the schema and compile the completion code before the first request needs it.
+  const timer = setTimeout(() => {
+    try {
+      warmUpCompletion();
+    } catch {
+      // only a warm-up
+    }
+  }, 0);
+  timer.unref?.();
+  return { completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false } };
+};
