@@ -1,0 +1,41 @@
+/**
+ * In a workspace VS Code does not trust (restricted mode): diagnostics and fixes work, the virsh
+ * commands do not run (a workspace could point libvirt.virsh.path at any program).
+ */
+import * as assert from 'node:assert/strict';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { CommandResult } from '../../../client/src/commands';
+import { answering, api, open, waitForCode, wsPath } from '../suite/helpers';
+
+suite('untrusted workspace', () => {
+  suiteSetup(async () => {
+    await api();
+  });
+
+  test('the workspace is not trusted, and the extension still runs (limited support)', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    assert.ok(vscode.extensions.getExtension('libvirt-xml.libvirt-xml')?.isActive);
+  });
+
+  test('diagnostics appear', async () => {
+    const editor = await open(wsPath('vms/bad-controllers.xml'));
+    await waitForCode(editor.document.uri, 'controller-index-duplicate');
+  });
+
+  test('define, attach, detach and validate refuse to run, and ask nothing', async () => {
+    const { prompter, asked } = answering({ saveFirst: 'Save and Define', confirmHypervisor: 'Define' });
+    (await api()).setPrompter(prompter);
+    await open(wsPath('vms/define-me.xml'));
+    for (const id of ['libvirt.defineDomain', 'libvirt.validate', 'libvirt.attachDevice', 'libvirt.detachDevice']) {
+      const r = await vscode.commands.executeCommand<CommandResult>(id, undefined, {
+        domain: 'test',
+        mode: 'config',
+        connectionUri: 'test:///default',
+      });
+      assert.equal(r.status, 'unavailable', id);
+      assert.match(r.message, /untrusted workspaces/, id);
+    }
+    assert.deepEqual(asked, []);
+  });
+});
