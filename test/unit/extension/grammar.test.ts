@@ -22,7 +22,8 @@ before(async () => {
       createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
       createOnigString: (s: string) => new oniguruma.OnigString(s),
     }),
-    loadGrammar: (scope: string) => Promise.resolve(scope === 'text.xml.libvirt' ? parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null),
+    loadGrammar: (scope: string) =>
+      Promise.resolve(scope === 'text.xml.libvirt' ? parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null),
   });
   const g = await registry.loadGrammar('text.xml.libvirt');
   assert.ok(g);
@@ -70,7 +71,12 @@ describe('TextMate grammar', () => {
     assert.ok(has(scopesOf(addr, 'on', addr.indexOf("'on'")), 'constant.language.boolean.libvirt'));
     assert.ok(has(scopesOf('<mac address="52:54:00:ab:cd:ef"/>', '52:54:00:ab:cd:ef'), 'constant.other.mac-address.libvirt'));
     assert.ok(has(scopesOf("<alias name='hostdev0' pci='0000:00:1f.0'/>", '0000:00:1f.0'), 'constant.numeric.pci-address.libvirt'));
-    assert.ok(has(scopesOf('<uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>', '6695eb01-f6a4-8304-79aa-97f2502e193f'), 'constant.other.uuid.libvirt'));
+    assert.ok(
+      has(
+        scopesOf('<uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>', '6695eb01-f6a4-8304-79aa-97f2502e193f'),
+        'constant.other.uuid.libvirt'
+      )
+    );
     assert.ok(!has(scopesOf("<source file='/var/lib/disk0.img'/>", '/var/lib/disk0.img'), 'constant.numeric.decimal.libvirt'));
   });
 

@@ -62,8 +62,8 @@ describe('locating messages', () => {
   });
 
   test('a line from libxml2 becomes that line without its indentation', () => {
-    const text = "<domain>\n   <memory>1</memry>  \n</domain>";
-    const [s] = locateLibvirtError("XML error: (domain_definition):2: Opening and ending tag mismatch: memory line 2 and memry", text);
+    const text = '<domain>\n   <memory>1</memry>  \n</domain>';
+    const [s] = locateLibvirtError('XML error: (domain_definition):2: Opening and ending tag mismatch: memory line 2 and memry', text);
     assert.equal(text.slice(s!.start, s!.end), '<memory>1</memry>');
     assert.equal(lineSpan(text, 9), undefined);
   });
@@ -84,7 +84,8 @@ describe("virsh's stderr and xmllint's output", () => {
   });
 
   test('xmllint Relax-NG lines as virt-xml-validate prints them', () => {
-    const out = 'Relax-NG validity error : Extra element devices in interleave\n/tmp/d.xml:6: element devices: Relax-NG validity error : Element domain failed to validate content\n/tmp/d.xml fails to validate\n';
+    const out =
+      'Relax-NG validity error : Extra element devices in interleave\n/tmp/d.xml:6: element devices: Relax-NG validity error : Element domain failed to validate content\n/tmp/d.xml fails to validate\n';
     assert.deepEqual(parseXmllintErrors(out), [{ line: 6, message: 'Element domain failed to validate content' }]);
   });
 
