@@ -46,6 +46,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   let settings: Settings = DEFAULT_SETTINGS;
   let flavor: Flavor | undefined;
   let pullConfiguration = false;
+  let settingsReady: Promise<void> = Promise.resolve();
 
   const applySettings = (s: Settings): void => {
     const changedEngine = s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
@@ -85,6 +86,12 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
    * so it is published at once; a huge one waits for typing to pause.
    */
   const schedule = (doc: TextDocument): void => {
+    // Nothing is published before the client's settings are known (a severity set to 'off'
+    // must never flash up on open).
+    void settingsReady.then(() => scheduleNow(doc));
+  };
+
+  const scheduleNow = (doc: TextDocument): void => {
     const prev = timers.get(doc.uri);
     if (prev) {
       clearTimeout(prev);
@@ -144,28 +151,44 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   });
 
   connection.onInitialized(() => {
-    void refreshSettings().then(() => documents.all().forEach(schedule));
+    settingsReady = refreshSettings();
+    void settingsReady.then(relintAll);
   });
+
+  /** The version each document had when it was opened or last saved: what onSave mode may show. */
+  const savedVersion = new Map<string, number>();
+  const relintAll = (): void => {
+    for (const doc of documents.all()) {
+      if (settings.lintMode !== 'onSave' || savedVersion.get(doc.uri) === doc.version) {
+        schedule(doc);
+      }
+    }
+  };
 
   connection.onDidChangeConfiguration((change) => {
     const fromPush = (change.settings as { libvirt?: unknown } | undefined)?.libvirt;
     const done = pullConfiguration ? refreshSettings() : Promise.resolve(fromPush !== undefined ? applySettings(readSettings(fromPush)) : undefined);
-    void done.then(() => documents.all().forEach(schedule));
+    void done.then(relintAll);
   });
 
-  documents.onDidOpen((e) => schedule(e.document));
+  documents.onDidOpen((e) => {
+    savedVersion.set(e.document.uri, e.document.version);
+    schedule(e.document);
+  });
   documents.onDidChangeContent((e) => {
     if (settings.lintMode === 'onType') {
       schedule(e.document);
     }
   });
   documents.onDidSave((e) => {
+    savedVersion.set(e.document.uri, e.document.version);
     if (settings.lintMode === 'onSave') {
       schedule(e.document);
     }
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
+    savedVersion.delete(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) {
       clearTimeout(t);

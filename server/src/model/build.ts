@@ -51,6 +51,8 @@ export const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
   'crypto',
 ]);
 
+const VM_CHILDREN: ReadonlySet<string> = new Set(['vcpu', 'devices', 'os', 'memory', 'currentMemory']);
+
 export interface ModelOptions {
   /** Machine type for fragments and for domains without <os><type machine>: 'pc' | 'q35' | a full name. */
   machine?: string;
@@ -204,6 +206,11 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
   if (!root || (root.name !== 'domain' && !FRAGMENT_ROOTS.has(root.name))) {
     return undefined;
   }
+  // Other tools have a <domain> root too (GlassFish/Payara's domain.xml). libvirt's has a type
+  // attribute, or at least looks like a VM.
+  if (root.name === 'domain' && !attr(root, 'type') && !root.children.some((c) => VM_CHILDREN.has(c.name))) {
+    return undefined;
+  }
   const isDomain = root.name === 'domain';
   const os = isDomain ? child(root, 'os') : undefined;
   const model: DomainModel = {
@@ -311,8 +318,7 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
  * IDE controller for each index the IDE disks use (none when there is no IDE disk).
  */
 function implicitControllers(model: DomainModel): ImplicitController[] {
-  const has = (type: string, index: number): boolean =>
-    model.controllers.some((c) => c.type === type && c.index?.value === index);
+  const has = (type: string, index: number): boolean => model.controllers.some((c) => c.type === type && c.index?.value === index);
   const out: ImplicitController[] = [];
   const family = model.machine.family;
   if (family === 'i440fx' || family === 'q35') {
@@ -331,7 +337,14 @@ function implicitControllers(model: DomainModel): ImplicitController[] {
         }
         const a = d.address;
         const idx = targetIndex(d.targetDev?.value);
-        const ctl = a?.type === 'drive' ? (a.controller ? a.controller.value : 0) : idx !== undefined ? implicitDrive('ide', idx)?.controller : undefined;
+        const ctl =
+          a?.type === 'drive'
+            ? a.controller
+              ? a.controller.value
+              : 0
+            : idx !== undefined
+              ? implicitDrive('ide', idx)?.controller
+              : undefined;
         if (ctl !== undefined) {
           for (let i = 0; i <= ctl; i++) {
             ideIndexes.add(i);

@@ -122,6 +122,9 @@ describe('language server over streams', () => {
   test('other XML gets no diagnostics', async () => {
     await c.open('file:///pom.xml', '<project><modelVersion>4.0.0</modelVersion></project>');
     assert.deepEqual((await c.diagnostics('file:///pom.xml', 1)).diagnostics, []);
+    // GlassFish/Payara's domain.xml has a <domain> root too, without libvirt's type attribute.
+    await c.open('file:///glassfish/domain.xml', '<domain log-root="${com.sun.aas.instanceRoot}/logs"><applications/></domain>');
+    assert.deepEqual((await c.diagnostics('file:///glassfish/domain.xml', 1)).diagnostics, []);
   });
 });
 
@@ -141,6 +144,10 @@ describe('settings', () => {
       await assert.rejects(c.diagnostics(uri, 2, 300));
       await c.conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
       assert.deepEqual((await c.diagnostics(uri, 2)).diagnostics, []);
+      // A settings change re-checks saved text only: version 3 is unsaved and stays unchecked.
+      await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: BAD }] });
+      await c.conn.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+      await assert.rejects(c.diagnostics(uri, 3, 300));
     } finally {
       c.close();
     }
