@@ -167,6 +167,31 @@ export const CODES = {
     severity: 'warning',
     summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',
   },
+
+  // Structure against libvirt's schema (schemas/domain.json), where libvirt agrees with it
+  'schema-unknown-element': {
+    severity: 'warning',
+    summary: "An element libvirt's schema does not have in this place: libvirt silently ignores it (often a misspelt name).",
+  },
+  'schema-unknown-attribute': {
+    severity: 'warning',
+    summary: "An attribute libvirt's schema does not have on this element: libvirt silently ignores it (often a misspelt name).",
+  },
+  'schema-invalid-value': {
+    severity: 'error',
+    summary: 'A value libvirt cannot read: not one of the allowed values, not a number, or out of range.',
+  },
+  'schema-validate-only': {
+    severity: 'warning',
+    summary:
+      "Only libvirt's schema check (virt-xml-validate, virsh define --validate) refuses this: a value breaking one of the schema's patterns, or a required attribute or element, or a bad value, that libvirt itself does without or ignores.",
+  },
+  'schema-missing-attribute': { severity: 'error', summary: 'A required attribute is missing: libvirt refuses the element without it.' },
+  'schema-missing-element': {
+    severity: 'error',
+    summary: 'A required child element is missing (a <disk> without <target>...): libvirt refuses the element without it.',
+    absence: true,
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -8,6 +8,7 @@ import { domainRules } from './domain';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
 import { pciRules } from './pci';
+import { schemaRules } from './schema-structure';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
 
@@ -20,4 +21,5 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   bootRules,
   hostdevRules,
   interfaceRules,
+  schemaRules,
 ]);

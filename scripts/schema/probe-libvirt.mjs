@@ -1,0 +1,258 @@
+#!/usr/bin/env node
+// Asks a real libvirt where it is more lenient than its schema, and writes the answers to
+// server/src/rules/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
+//
+//   node scripts/schema/probe-libvirt.mjs [--uri test:///default] [--jobs 8] [--out FILE] DOMAIN.xml...
+//
+// Each DOMAIN.xml must be a domain libvirt accepts as it is (the script checks, and skips the
+// others). Then, one at a time, for every element the schema knows: each required attribute is
+// taken away, each required child element is taken away, each word (enum) or number is spoilt
+// ('bogus', 'x1'); the result goes to `virsh define`. A problem key (schema element + piece, see
+// signature() in schema-structure.ts) gets 'reject' when libvirt refused every document that
+// had that problem, 'accept' when it took at least one.
+//
+// The test driver (test:///default, the default) runs libvirt's parser and generic validation,
+// which is where libvirt reads the XML; it needs no daemon.
+
+import { build } from 'esbuild';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const args = process.argv.slice(2);
+let uri = 'test:///default';
+let jobs = Math.max(2, Math.min(8, os.cpus().length));
+let out = path.join(root, 'server/src/rules/schema-verdicts.json');
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--uri') uri = args[++i];
+  else if (args[i] === '--jobs') jobs = Number(args[++i]);
+  else if (args[i] === '--out') out = args[++i];
+  else files.push(args[i]);
+}
+if (files.length === 0) {
+  console.error('usage: probe-libvirt.mjs [--uri URI] [--jobs N] [--out FILE] DOMAIN.xml...');
+  process.exit(2);
+}
+
+// The engine, bundled from the TypeScript sources.
+const bundle = await build({
+  stdin: {
+    contents: `
+      export { parseXml } from './server/src/syntax/parse';
+      export { schemaProblems, walkSchema, stepOf } from './server/src/rules/schema-structure';
+      export { enumValues, resolveType } from './server/src/schema/lookup';
+    `,
+    resolveDir: root,
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  write: false,
+  logLevel: 'error',
+});
+const mod = { exports: {} };
+new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(
+  mod,
+  mod.exports,
+  (await import('node:module')).createRequire(import.meta.url)
+);
+const E = mod.exports;
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-libvirt-'));
+let seq = 0;
+function virshDefine(text) {
+  const f = path.join(tmp, `d${seq++}.xml`);
+  fs.writeFileSync(f, text);
+  return new Promise((resolve) => {
+    execFile('virsh', ['-q', '-c', uri, 'define', f], { timeout: 30000 }, (err, stdout, stderr) => {
+      fs.rmSync(f, { force: true });
+      resolve({
+        ok: !err,
+        message:
+          String(stderr || stdout)
+            .trim()
+            .split('\n')
+            .pop() ?? '',
+      });
+    });
+  });
+}
+
+let version = 'unknown';
+await new Promise((resolve) =>
+  execFile('virsh', ['-c', uri, 'version'], (err, stdout) => {
+    const m = /Using library: libvirt ([0-9.]+)/.exec(String(stdout));
+    if (m) version = m[1];
+    resolve();
+  })
+);
+
+function isEnum(vt) {
+  const d = vt.desc;
+  return d.type === 'enum' || (d.type === 'union' && d.of.every((m) => isEnum(E.resolveType(m))));
+}
+function isInt(vt) {
+  const d = vt.desc;
+  return d.type === 'int' || (d.type === 'union' && d.of.some((m) => isInt(E.resolveType(m))));
+}
+/** Values to try: one nobody accepts, and the 'none'/'default' that libvirt's enums often take beyond the schema. */
+function spoil(vt) {
+  if (isEnum(vt)) {
+    const known = E.enumValues(vt) ?? [];
+    return ['bogus', ...['none', 'default'].filter((v) => !known.includes(v))];
+  }
+  return isInt(vt) ? ['x1'] : [];
+}
+
+/** The span of an element with its indentation and line break when it stands alone on its lines. */
+function wholeLines(text, span) {
+  const start = text.lastIndexOf('\n', span.start - 1) + 1;
+  if (!/^[ \t]*$/.test(text.slice(start, span.start))) return span;
+  let end = span.end;
+  while (text[end] === ' ' || text[end] === '\t') end++;
+  if (text[end] === '\n') return { start, end: end + 1 };
+  return span;
+}
+function withLeadingSpace(text, span) {
+  let start = span.start;
+  while (start > 0 && /[ \t\n]/.test(text[start - 1])) start--;
+  return { start, end: span.end };
+}
+function apply(text, edits) {
+  let s = text;
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) s = s.slice(0, e.span.start) + e.newText + s.slice(e.span.end);
+  return s;
+}
+
+/** Mutations of one document: [{ text, at: element start offset, kinds }]. */
+function mutations(text) {
+  const doc = E.parseXml(text);
+  const list = [];
+  if (!doc.root) return list;
+  E.walkSchema(doc.root, (el, r) => {
+    const at = el.span.start;
+    for (const a of el.attributes) {
+      const info = r.attributes.get(a.name);
+      if (!info) continue;
+      if (info.required) {
+        list.push({ text: apply(text, [{ span: withLeadingSpace(text, a.span), newText: '' }]), at, what: `-@${a.name}` });
+      }
+      for (const bad of a.valueSpan ? spoil(info.type) : []) {
+        const q = text[a.valueSpan.start] === '"' ? '"' : "'";
+        list.push({
+          text: apply(text, [{ span: a.valueSpan, newText: `${q}${bad}${q}` }]),
+          at: a.valueSpan.start,
+          what: `@${a.name}=${bad}`,
+          value: bad,
+        });
+      }
+    }
+    for (const c of r.children.values()) {
+      if (!c.required) continue;
+      const present = el.children.filter((x) => x.name.replace(/^.*:/, '') === c.name);
+      if (present.length === 0) continue;
+      list.push({
+        text: apply(
+          text,
+          present.map((x) => ({ span: wholeLines(text, x.span), newText: '' }))
+        ),
+        at,
+        what: `-<${c.name}>`,
+      });
+    }
+    if (r.text && el.children.length === 0 && el.textSpan) {
+      for (const bad of spoil(r.text)) {
+        list.push({ text: apply(text, [{ span: el.textSpan, newText: bad }]), at: el.textSpan.start, what: `#text=${bad}`, value: bad });
+      }
+    }
+  });
+  return list;
+}
+
+const observed = new Map(); // key -> { accept, reject, example }
+const PROBED = new Set(['missing-attribute', 'missing-element', 'bad-value']);
+
+/** Keys of the new problems at the mutated place; a value other than 'bogus' is recorded under key + value. */
+function problemKeysAt(text, at, value) {
+  const doc = E.parseXml(text);
+  if (!doc.root) return [];
+  return E.schemaProblems(doc.root, text)
+    .filter((p) => p.key && PROBED.has(p.kind) && (p.el.span.start === at || p.span.start === at))
+    .map((p) => (p.kind === 'bad-value' && value !== undefined && value !== 'bogus' ? p.key + value : p.key));
+}
+
+let defined = 0;
+const queue = [];
+for (const file of files) {
+  let text = fs.readFileSync(file, 'utf8');
+  const end = text.indexOf('</domain>');
+  if (end < 0) continue;
+  text = text.slice(0, end + '</domain>'.length) + '\n';
+  const base = await virshDefine(text);
+  if (!base.ok) {
+    console.error(`skipped ${path.basename(file)}: libvirt refuses it as it is (${base.message})`);
+    continue;
+  }
+  const doc = E.parseXml(text);
+  const before = new Set(E.schemaProblems(doc.root, text).map((p) => p.key));
+  for (const m of mutations(text)) {
+    const keys = problemKeysAt(m.text, m.at, m.value).filter((k) => !before.has(k));
+    if (keys.length === 0) continue;
+    // two documents per key are enough unless they disagree
+    if (keys.every((k) => (observed.get(k)?.n ?? 0) >= 2)) continue;
+    for (const k of keys) {
+      const o = observed.get(k) ?? { n: 0, accept: 0, reject: 0, example: '' };
+      o.n++;
+      observed.set(k, o);
+    }
+    queue.push({ ...m, keys, file: path.basename(file) });
+  }
+}
+
+let next = 0;
+async function worker() {
+  while (next < queue.length) {
+    const m = queue[next++];
+    const r = await virshDefine(m.text);
+    defined++;
+    for (const k of m.keys) {
+      const o = observed.get(k);
+      if (r.ok) o.accept++;
+      else o.reject++;
+      if (!o.example) o.example = `${m.file} ${m.what}: ${r.ok ? 'accepted' : r.message}`;
+    }
+  }
+}
+await Promise.all(Array.from({ length: jobs }, worker));
+fs.rmSync(tmp, { recursive: true, force: true });
+
+const verdicts = {};
+const examples = {};
+for (const k of [...observed.keys()].sort()) {
+  const o = observed.get(k);
+  if (o.accept + o.reject === 0) continue;
+  verdicts[k] = o.accept > 0 ? 'accept' : 'reject';
+  examples[k] = o.example;
+}
+const result = {
+  $comment:
+    'Written by scripts/schema/probe-libvirt.mjs: what libvirt did when a piece the schema requires was missing or a value was spoilt. Keys: schema element signature + @attr (missing), /child (missing), @attr= (a bad value such as bogus), #text= (bad content); a key followed by a value is that value.',
+  libvirt: version,
+  uri,
+  corpus: process.env.PROBE_CORPUS ?? `${files.length} domain files`,
+  verdicts,
+};
+fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
+if (process.env.PROBE_EXAMPLES) fs.writeFileSync(process.env.PROBE_EXAMPLES, JSON.stringify(examples, null, 1) + '\n');
+const counts = Object.values(verdicts).reduce((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
+console.log(
+  `libvirt ${version} (${uri}): ${defined} documents defined, ${Object.keys(verdicts).length} verdicts`,
+  counts,
+  `-> ${path.relative(root, out)}`
+);
