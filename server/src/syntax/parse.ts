@@ -222,12 +222,35 @@ export function parseXml(text: string): XmlDocument {
         break;
       case 'EntityRef':
       case 'CharRef': {
-        const decoded = decodeEntities(t.image);
-        if (decoded === t.image) {
-          errors.push({ message: `Unknown entity ${t.image}.`, span: tokenSpan(t) });
-        }
-        addText(decoded, tokenSpan(t), true);
+        let image = t.image;
+        const span = tokenSpan(t);
         i++;
+        // @xml-tools' CharRef pattern (/&#\d+;|&#x[a-fA-F0-9]/) stops after the first hex digit of
+        // '&#x263A;': the rest of the reference is at the start of the next text token.
+        const next = tokens[i];
+        if (image.startsWith('&#x') && !image.endsWith(';') && next?.tokenType.name === 'TEXT' && next.startOffset === span.end) {
+          const rest = /^[0-9a-fA-F]*;/.exec(next.image);
+          if (rest) {
+            image += rest[0];
+            span.end += rest[0].length;
+            const after = next.image.slice(rest[0].length);
+            const decodedRef = decodeEntities(image);
+            addText(decodedRef, span, true);
+            if (decodedRef === image) {
+              errors.push({ message: `Unknown entity ${image}.`, span });
+            }
+            if (after) {
+              addText(after, { start: span.end, end: span.end + after.length }, true);
+            }
+            i++;
+            break;
+          }
+        }
+        const decoded = decodeEntities(image);
+        if (decoded === image) {
+          errors.push({ message: `Unknown entity ${image}.`, span });
+        }
+        addText(decoded, span, true);
         break;
       }
       case 'CData':
