@@ -12,6 +12,8 @@ export interface BusInfo {
   controller: Controller | undefined;
   minSlot: number;
   maxSlot: number;
+  /** True when no controller provides the bus and `model` is the one libvirt will add for it. */
+  auto: boolean;
 }
 
 const SLOT_RANGE: Record<string, [number, number]> = {
@@ -32,11 +34,17 @@ export function busInfo(model: DomainModel, index: number): BusInfo {
   let m = controller ? controllerModel(model, controller) : undefined;
   // A fragment's buses belong to the domain it is attached to; only the root follows from a configured machine.
   const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
+  let auto = false;
   if (!controller && index === 0 && machineKnown && model.machine.family !== 'other') {
     m = model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
+  } else if (!controller && index > 0 && model.kind === 'domain' && model.machine.family === 'i440fx') {
+    // An address on a bus nobody provides makes libvirt add controllers up to it: on i440fx
+    // always pci-bridges (on q35 the model depends on the device, so it is left unknown).
+    m = 'pci-bridge';
+    auto = true;
   }
   const [minSlot, maxSlot] = (m && SLOT_RANGE[m]) || [0, 31];
-  return { index, model: m, controller, minSlot, maxSlot };
+  return { index, model: m, controller, minSlot, maxSlot, auto };
 }
 
 /** True when every part of the address is known and in range. */

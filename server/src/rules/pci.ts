@@ -75,7 +75,11 @@ function checkRanges(a: PciAddress, findings: Finding[], model: DomainModel, d: 
     if (n === a.function && r.slot <= 0x1f && r.bus <= 0xff && n?.attr.valueSpan) {
       const f = firstFreeFunction(model, r, d);
       if (f !== undefined) {
-        fixes.push({ title: `Use free function ${hex(f, 1)}`, edits: [{ span: n.attr.valueSpan, newText: `'${hex(f, 1)}'` }], preferred: true });
+        fixes.push({
+          title: `Use free function ${hex(f, 1)}`,
+          edits: [{ span: n.attr.valueSpan, newText: `'${hex(f, 1)}'` }],
+          preferred: true,
+        });
       }
     }
     if (n === a.slot || (n === a.function && fixes.length === 0)) {
@@ -171,7 +175,8 @@ function checkChipsetControllers(model: DomainModel, findings: Finding[]): void 
 
 function checkGuestRange(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   for (const p of placed) {
-    const isPassthrough = p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.el === p.device.el));
+    const isPassthrough =
+      p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.el === p.device.el));
     if (!isPassthrough || p.at.bus !== 0 || (p.at.slot >= 0x03 && p.at.slot <= 0x1e)) {
       continue;
     }
@@ -221,9 +226,20 @@ function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findin
         message:
           bus.maxSlot === 0
             ? `Bus ${hex(p.at.bus)} is a ${bus.model}, which has a single slot (0x00); slot ${hex(p.at.slot)} does not exist.`
-            : `Bus ${hex(p.at.bus)} is a ${bus.model}, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`,
+            : bus.auto
+              ? `No controller provides bus ${hex(p.at.bus)}, so libvirt adds a ${bus.model} for it, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`
+              : `Bus ${hex(p.at.bus)} is a ${bus.model}, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`,
         span: valueSpan(p.address.slot, p.address.el.nameSpan),
-        fixes: bus.maxSlot === 0 ? [{ title: 'Use slot 0x00', edits: p.address.slot?.attr.valueSpan ? [{ span: p.address.slot.attr.valueSpan, newText: "'0x00'" }] : [], preferred: true }] : fix,
+        fixes:
+          bus.maxSlot === 0
+            ? [
+                {
+                  title: 'Use slot 0x00',
+                  edits: p.address.slot?.attr.valueSpan ? [{ span: p.address.slot.attr.valueSpan, newText: "'0x00'" }] : [],
+                  preferred: true,
+                },
+              ]
+            : fix,
       });
       continue;
     }
@@ -269,4 +285,3 @@ export const pciRules: RuleFamily = {
     return findings;
   },
 };
-

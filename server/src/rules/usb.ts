@@ -58,13 +58,20 @@ function fixesFor(model: DomainModel, placed: Placed, buses: UsbBus[], used: Set
   if (!devicesEl || !a.port?.valueSpan) {
     return [];
   }
-  const index = Math.max(-1, ...model.controllers.filter((c) => c.type === 'usb').map((c) => c.index?.value ?? 0)) + 1;
+  // Past every USB index in use, the ones libvirt adds by itself included.
+  const indexes = [
+    ...model.controllers.filter((c) => c.type === 'usb').map((c) => c.index?.value ?? 0),
+    ...model.implicitControllers.filter((c) => c.type === 'usb').map((c) => c.index),
+  ];
+  const index = Math.max(-1, ...indexes) + 1;
   const edits = [
     insertBefore(model.doc.text, placed.device.el, `<controller type='usb' index='${index}' model='qemu-xhci' ports='15'/>`),
     { span: a.port.valueSpan, newText: "'1'" },
   ];
   if (a.bus?.attr.valueSpan) {
     edits.push({ span: a.bus.attr.valueSpan, newText: `'${index}'` });
+  } else {
+    edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` bus='${index}'` });
   }
   return [{ title: `Add a qemu-xhci controller (index ${index}) and use its port 1`, edits, preferred: true }];
 }
