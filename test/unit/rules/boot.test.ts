@@ -1,0 +1,135 @@
+/**
+ * Rule family "boot": small cases, each a domain (or fragment) with caret markers naming
+ * exactly the findings expected (see test/support/markers.ts); near misses expect none.
+ * boot-order-duplicate and boot-order-with-os-boot.
+ */
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits } from '../../../server/src/fixes';
+import { checkFixture } from '../../support/check';
+import { domainXml, type RuleCase } from './cases';
+
+const CASES: RuleCase[] = [
+  {
+    name: 'two devices boot first',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+      <boot order='1'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vdb' bus='virtio'/>
+      <boot order='1'/>
+      <!--        ^^^ boot-order-duplicate -->
+    </disk>`
+    ),
+    fix: { code: 'boot-order-duplicate', title: `Use boot order 2`, contains: `<boot order='2'/>` },
+  },
+  {
+    name: 'the fix skips orders in use',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+      <boot order='1'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vdb' bus='virtio'/>
+      <boot order='2'/>
+    </disk>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <boot order='1'/>
+      <!--        ^^^ boot-order-duplicate -->
+    </interface>`
+    ),
+    fix: { code: 'boot-order-duplicate', title: `Use boot order 3`, contains: `<boot order='3'/>` },
+  },
+  {
+    name: 'hostdevs and interfaces share the numbering',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='pci'>
+      <source><address domain='0' bus='6' slot='2' function='0'/></source>
+      <boot order='4'/>
+    </hostdev>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <boot order='4'/>
+      <!--        ^^^ boot-order-duplicate -->
+    </interface>`
+    ),
+  },
+  {
+    name: 'gaps are fine',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+      <boot order='2'/>
+    </disk>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <boot order='9'/>
+    </interface>`
+    ),
+  },
+  {
+    name: 'os boot with a device boot order',
+    xml: domainXml(
+      {
+        os: `    <boot dev='hd'/>
+<!-- ^^^^ boot-order-with-os-boot -->
+    <boot dev='network'/>
+<!-- ^^^^ boot-order-with-os-boot -->`,
+      },
+      `    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <boot order='1'/>
+    </interface>`
+    ),
+    fix: { code: 'boot-order-with-os-boot', title: `Remove the <os><boot> elements`, contains: `<boot order='1'/>`, lacks: `<boot dev` },
+  },
+  {
+    name: 'os boot alone',
+    xml: domainXml(
+      { os: `    <boot dev='hd'/>` },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+  },
+];
+
+describe('rules: boot', () => {
+  for (const c of CASES) {
+    test(c.name, () => {
+      const findings = checkFixture(c.xml);
+      if (c.fix) {
+        const { code, title, contains, lacks } = c.fix;
+        const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
+        assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
+        const fixed = applyEdits(c.xml, fix.edits);
+        assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
+        assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
+      }
+    });
+  }
+});

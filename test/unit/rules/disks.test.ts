@@ -1,0 +1,345 @@
+/**
+ * Rule family "disks": small cases, each a domain (or fragment) with caret markers naming
+ * exactly the findings expected (see test/support/markers.ts); near misses expect none.
+ * disk-target-duplicate, disk-target-invalid, disk-drive-address-duplicate and the retry codes
+ * (disk-retry-unsupported, disk-retry-flavor-unknown, disk-retry-value, disk-retry-without-policy,
+ * disk-retry-bus) under each flavor.
+ */
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits } from '../../../server/src/fixes';
+import { checkFixture } from '../../support/check';
+import { domainXml, type RuleCase } from './cases';
+
+const CASES: RuleCase[] = [
+  {
+    name: 'same target twice',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+      <!--        ^^^^^ disk-target-duplicate -->
+    </disk>`
+    ),
+    fix: { code: 'disk-target-duplicate', title: `Use free target 'vdb'`, contains: `dev='vdb'` },
+  },
+  {
+    name: 'same letters, other prefix: different targets',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sda' bus='sata'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'target names libvirt refuses',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda1' bus='virtio'/>
+      <!--        ^^^^^^ disk-target-invalid: partition -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='disk0' bus='virtio'/>
+      <!--        ^^^^^^^ disk-target-invalid -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='VDB' bus='virtio'/>
+      <!--        ^^^^^ disk-target-invalid -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vd' bus='virtio'/>
+      <!--        ^^^^ disk-target-invalid -->
+    </disk>`
+    ),
+    fix: { code: 'disk-target-invalid', title: `Use 'vda'`, contains: `dev='vda'` },
+  },
+  {
+    name: 'target names libvirt knows',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vdzz' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='xvda' bus='xen'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='ubda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='hdd' bus='ide'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'explicit drive addresses: same on one bus, different across buses',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sda' bus='scsi'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='3'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdb' bus='scsi'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='3'/>
+      <!--                                                         ^^^ disk-drive-address-duplicate -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdc' bus='sata'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='3'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-drive-address-duplicate', title: `Use free unit 0`, contains: `unit='0'` },
+  },
+  {
+    name: 'missing address parts count as 0',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sda' bus='scsi'/>
+      <address type='drive' unit='0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdb' bus='scsi'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <!--                                                         ^^^ disk-drive-address-duplicate -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'implicit SATA addresses: sdb is unit 1, sdh is controller 1 unit 1',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdb' bus='sata'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdh' bus='sata'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdc' bus='sata'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='1'/>
+      <!--                                                         ^^^ disk-drive-address-duplicate: derives -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdd' bus='sata'/>
+      <address type='drive' controller='1' bus='0' target='0' unit='1'/>
+      <!--                                                         ^^^ disk-drive-address-duplicate -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'implicit IDE addresses: hdc is bus 1 unit 0',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='hdc' bus='ide'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='hda' bus='ide'/>
+      <address type='drive' controller='0' bus='1' target='0' unit='0'/>
+      <!--                                                         ^^^ disk-drive-address-duplicate -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'implicit SCSI addresses from letters only: hdb and sdb collide',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdb' bus='scsi'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='hdb' bus='scsi'/>
+      <!--        ^^^^^ disk-drive-address-duplicate -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'virtio disks have no drive address',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'upstream: retry policies refused, retry attributes ignored',
+    xml: domainXml(
+      { flavor: 'upstream' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry' rerror_policy='retry' retry_interval='10'/>
+      <!--                             ^^^^^^^ disk-retry-unsupported -->
+      <!--                                                   ^^^^^^^ disk-retry-unsupported -->
+      <!--                                                           ^^^^^^^^^^^^^^ disk-retry-without-policy: upstream -->
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-retry-unsupported', title: `Use error_policy='report'`, contains: `error_policy='report'` },
+  },
+  {
+    name: 'unknown flavor: retry is only noted',
+    xml: domainXml(
+      { flavor: 'unknown' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry' retry_interval='10'/>
+      <!--                             ^^^^^^^ disk-retry-flavor-unknown -->
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'openEuler: values must be whole milliseconds up to 2^63-1',
+    xml: domainXml(
+      { flavor: 'openeuler' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry' retry_interval='9223372036854775807' retry_timeout='9223372036854775808'/>
+      <!--                                                                                        ^^^^^^^^^^^^^^^^^^^^^ disk-retry-value -->
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' rerror_policy='retry' retry_interval='+5' retry_timeout='-5'/>
+      <!--                                                     ^^^^ disk-retry-value -->
+      <!--                                                                        ^^^^ disk-retry-value -->
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'openEuler: retry_* without a retry policy (fix adds one)',
+    xml: domainXml(
+      { flavor: 'openeuler' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' retry_timeout='0'/>
+      <!--                ^^^^^^^^^^^^^ disk-retry-without-policy -->
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+    fix: {
+      code: 'disk-retry-without-policy',
+      title: `Add error_policy='retry'`,
+      contains: `<driver error_policy='retry' name='qemu' retry_timeout='0'/>`,
+    },
+  },
+  {
+    name: 'openEuler: retry on ide and usb disks',
+    xml: domainXml(
+      { flavor: 'openeuler' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='hda' bus='ide'/>
+      <!--                  ^^^^^ disk-retry-bus -->
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sdb' bus='usb'/>
+      <!--                  ^^^^^ disk-retry-bus -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'openEuler: retry on virtio and scsi',
+    xml: domainXml(
+      { machine: 'q35', flavor: 'openeuler' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' error_policy='retry' rerror_policy='retry' retry_interval='1000' retry_timeout='0'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' rerror_policy='retry' retry_timeout='100'/>
+      <source file='/var/lib/libvirt/images/disk.qcow2'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>`
+    ),
+  },
+];
+
+describe('rules: disks', () => {
+  for (const c of CASES) {
+    test(c.name, () => {
+      const findings = checkFixture(c.xml);
+      if (c.fix) {
+        const { code, title, contains, lacks } = c.fix;
+        const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
+        assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
+        const fixed = applyEdits(c.xml, fix.edits);
+        assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
+        assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
+      }
+    });
+  }
+});

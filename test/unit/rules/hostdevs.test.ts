@@ -1,0 +1,193 @@
+/**
+ * Rule family "hostdevs": small cases, each a domain (or fragment) with caret markers naming
+ * exactly the findings expected (see test/support/markers.ts); near misses expect none.
+ * hostdev-duplicate, matched as libvirt 9.0 matches host devices.
+ */
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits } from '../../../server/src/fixes';
+import { checkFixture } from '../../support/check';
+import { domainXml, type RuleCase } from './cases';
+
+const CASES: RuleCase[] = [
+  {
+    name: 'same PCI function twice',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+    <!-- ^^^^^^^ hostdev-duplicate: 0000:06:02.0 -->
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'same function written differently (6 = 0x06, 02 octal)',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='6' slot='02' function='0'/>
+    <!-- ^^^^^^^ hostdev-duplicate -->
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'other functions and devices',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x1'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x07' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0001' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'interface type=hostdev and hostdev',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <interface type='hostdev'>
+      <source>
+        <address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x2'/>
+      </source>
+    </interface>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x03' slot='0x10' function='0x2'/>
+    <!-- ^^^^^^^ hostdev-duplicate: <interface> -->
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'USB by vendor/product, compared as numbers',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <vendor id='0x046d'/>
+        <product id='0xc52b'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <vendor id='0x46D'/>
+        <!--    ^^^^^^^^^^ hostdev-duplicate: 046d:c52b -->
+        <product id='0xC52B'/>
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'USB by host bus/device',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <address bus='1' device='5'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <address bus='1' device='5'/>
+        <!--     ^^^^^^^ hostdev-duplicate: bus 1 device 5 -->
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <address bus='1' device='6'/>
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'USB: the earlier device decides how to compare',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <vendor id='0x046d'/>
+        <product id='0xc52b'/>
+        <address bus='1' device='5'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <vendor id='0x046d'/>
+        <product id='0xc52b'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <vendor id='0x046d'/>
+        <product id='0xc52b'/>
+        <address bus='1' device='5'/>
+        <!--     ^^^^^^^ hostdev-duplicate -->
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'PCI and USB never match each other; SCSI is not compared here',
+    xml: domainXml(
+      {},
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x01' slot='0x02' function='0x0'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='usb'>
+      <source>
+        <address bus='1' device='2'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source><adapter name='scsi_host0'/><address bus='0' target='0' unit='0'/></source>
+    </hostdev>`
+    ),
+  },
+];
+
+describe('rules: hostdevs', () => {
+  for (const c of CASES) {
+    test(c.name, () => {
+      const findings = checkFixture(c.xml);
+      if (c.fix) {
+        const { code, title, contains, lacks } = c.fix;
+        const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
+        assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
+        const fixed = applyEdits(c.xml, fix.edits);
+        assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
+        assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
+      }
+    });
+  }
+});
