@@ -37,14 +37,117 @@ export function busInfo(model: DomainModel, index: number): BusInfo {
   let auto = false;
   if (!controller && index === 0 && machineKnown && model.machine.family !== 'other') {
     m = model.machine.family === 'q35' ? 'pcie-root' : 'pci-root';
-  } else if (!controller && index > 0 && model.kind === 'domain' && model.machine.family === 'i440fx') {
-    // An address on a bus nobody provides makes libvirt add controllers up to it: on i440fx
-    // always pci-bridges (on q35 the model depends on the device, so it is left unknown).
-    m = 'pci-bridge';
-    auto = true;
+  } else if (!controller && index > 0 && model.kind === 'domain') {
+    m = autoBuses(model).get(index);
+    auto = m !== undefined;
   }
   const [minSlot, maxSlot] = (m && SLOT_RANGE[m]) || [0, 31];
   return { index, model: m, controller, minSlot, maxSlot, auto };
+}
+
+/**
+ * PCIe or conventional PCI: what libvirt's QEMU driver (qemuDomainDeviceCalculatePCIConnectFlags)
+ * makes of a device on a q35 machine, for the kinds that matter when it adds buses. undefined
+ * when not known here.
+ */
+export function connectClass(model: DomainModel, d: Device): 'pcie' | 'pci' | undefined {
+  const attrOf = (name: string): string | undefined => d.el.attributes.find((a) => a.name === name)?.value;
+  const childAttr = (child: string, name: string): string | undefined =>
+    d.el.children.find((c) => c.name === child)?.attributes.find((a) => a.name === name)?.value;
+  switch (d.kind) {
+    case 'interface': {
+      if (attrOf('type') === 'hostdev') {
+        return 'pcie';
+      }
+      const m = childAttr('model', 'type');
+      return m === 'virtio' || m === 'virtio-non-transitional' || m === 'e1000e'
+        ? 'pcie'
+        : m === 'e1000' || m === 'rtl8139' || m === 'virtio-transitional'
+          ? 'pci'
+          : undefined;
+    }
+    case 'disk':
+      if (childAttr('target', 'bus') !== 'virtio') {
+        return undefined;
+      }
+      return attrOf('model') === 'virtio-transitional' ? 'pci' : 'pcie';
+    case 'hostdev':
+      return attrOf('type') === 'pci' ? 'pcie' : undefined;
+    case 'memballoon':
+    case 'rng':
+      return attrOf('model') === 'virtio' ? 'pcie' : attrOf('model') === 'virtio-transitional' ? 'pci' : undefined;
+    case 'controller': {
+      const c = d as Controller;
+      const m = controllerModel(model, c);
+      if (c.type === 'usb') {
+        return m === 'qemu-xhci' || m === 'nec-xhci'
+          ? 'pcie'
+          : m === 'piix3-uhci' || m === 'ehci' || m?.startsWith('ich9-')
+            ? 'pci'
+            : undefined;
+      }
+      if (c.type === 'scsi') {
+        return m === 'virtio-scsi' ? 'pcie' : m === 'lsilogic' || m === 'lsisas1068' || m === 'lsisas1078' ? 'pci' : undefined;
+      }
+      if (c.type === 'virtio-serial') {
+        return 'pcie';
+      }
+      return c.type === 'sata' || c.type === 'ide' ? 'pci' : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const autoCache = new WeakMap<DomainModel, Map<number, string>>();
+
+/**
+ * The buses libvirt 9.0 adds itself for addresses on buses no controller provides (checked with
+ * dumpxml): on i440fx always pci-bridges; on q35 a missing index below the highest PCI controller
+ * index becomes a pcie-root-port, and above it the bus a device names becomes a pcie-root-port for
+ * a PCIe device and a PCI bridge for a conventional one. The q35 buses above the highest index are
+ * judged only where that is unambiguous: every device placed there of one kind, and for
+ * conventional devices a single bus (libvirt puts a root port and a pcie-to-pci-bridge in front).
+ */
+function autoBuses(model: DomainModel): Map<number, string> {
+  let out = autoCache.get(model);
+  if (out) {
+    return out;
+  }
+  out = new Map<number, string>();
+  autoCache.set(model, out);
+  const indexes = model.controllers.filter((c) => c.type === 'pci').map((c) => c.index?.value ?? 0);
+  const maxIndex = Math.max(0, ...indexes);
+  const has = new Set(indexes);
+  const family = model.machine.family;
+  if (family !== 'i440fx' && family !== 'q35') {
+    return out;
+  }
+  for (let i = 1; i < maxIndex; i++) {
+    if (!has.has(i)) {
+      out.set(i, family === 'q35' ? 'pcie-root-port' : 'pci-bridge');
+    }
+  }
+  const beyond = placedPciDevices(model).filter((p) => p.at.bus > maxIndex);
+  if (beyond.length === 0) {
+    return out;
+  }
+  if (family === 'i440fx') {
+    for (const p of beyond) {
+      out.set(p.at.bus, 'pci-bridge');
+    }
+    return out;
+  }
+  const classes = new Set(beyond.map((p) => connectClass(model, p.device)));
+  const buses = new Set(beyond.map((p) => p.at.bus));
+  if (classes.size === 1 && classes.has('pcie')) {
+    for (const b of buses) {
+      out.set(b, 'pcie-root-port');
+    }
+  } else if (classes.size === 1 && classes.has('pci') && buses.size === 1) {
+    out.set([...buses][0]!, 'pci-bridge');
+  }
+  return out;
 }
 
 /** True when every part of the address is known and in range. */

@@ -225,7 +225,9 @@ function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findin
         code: 'pci-slot-bus-mismatch',
         message:
           bus.maxSlot === 0
-            ? `Bus ${hex(p.at.bus)} is a ${bus.model}, which has a single slot (0x00); slot ${hex(p.at.slot)} does not exist.`
+            ? bus.auto
+              ? `No controller provides bus ${hex(p.at.bus)}, so libvirt adds a ${bus.model} for it, which has a single slot (0x00); slot ${hex(p.at.slot)} does not exist.`
+              : `Bus ${hex(p.at.bus)} is a ${bus.model}, which has a single slot (0x00); slot ${hex(p.at.slot)} does not exist.`
             : bus.auto
               ? `No controller provides bus ${hex(p.at.bus)}, so libvirt adds a ${bus.model} for it, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`
               : `Bus ${hex(p.at.bus)} is a ${bus.model}, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`,

@@ -403,13 +403,60 @@ const CASES: RuleCase[] = [
     ),
   },
   {
-    name: 'q35: the buses libvirt adds depend on the device, so their slots are not judged',
+    name: 'q35: a PCIe device on a bus nobody provides gets a root port, slot 0 only',
     xml: domainXml(
       { machine: 'q35' },
       `    <interface type='network'>
       <source network='default'/>
       <model type='virtio'/>
       <address type='pci' bus='0x03' slot='0x00' function='0x0'/>
+    </interface>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <address type='pci' bus='0x04' slot='0x01' function='0x0'/>
+      <!--                                ^^^^^^ pci-slot-bus-mismatch: adds a pcie-root-port -->
+    </interface>`
+    ),
+  },
+  {
+    name: 'q35: a conventional PCI device on a bus nobody provides gets a PCI bridge, no slot 0',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <interface type='network'>
+      <source network='default'/>
+      <model type='e1000'/>
+      <address type='pci' bus='0x03' slot='0x00' function='0x0'/>
+      <!--                                ^^^^^^ pci-slot-bus-mismatch: adds a pci-bridge -->
+    </interface>`
+    ),
+  },
+  {
+    name: 'q35: a missing index below the highest PCI controller is a root port',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <controller type='pci' index='3' model='pcie-root-port'/>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='e1000'/>
+      <address type='pci' bus='0x01' slot='0x01' function='0x0'/>
+      <!--                                ^^^^^^ pci-slot-bus-mismatch -->
+    </interface>`
+    ),
+  },
+  {
+    name: 'q35: devices of both kinds above the highest index are not judged (libvirt order decides; this pair is accepted)',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+      <address type='pci' bus='0x02' slot='0x00' function='0x0'/>
+    </interface>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='e1000'/>
+      <address type='pci' bus='0x03' slot='0x01' function='0x0'/>
     </interface>`
     ),
   },
