@@ -87,7 +87,9 @@ function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
       });
       continue;
     }
-    const master = usb.some((o) => !companions.includes(o) && (o.index?.value ?? 0) === idx && EHCI_MASTERS.has(controllerModel(model, o) ?? ''));
+    const master = usb.some(
+      (o) => !companions.includes(o) && (o.index?.value ?? 0) === idx && EHCI_MASTERS.has(controllerModel(model, o) ?? '')
+    );
     if (!master) {
       findings.push({
         code: 'controller-usb-master-at-start',
@@ -125,7 +127,13 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
         message: `On ${family} machines the PCI controller with index 0 must be model='${expectedRoot}', not '${m}'.`,
         span: c.model?.valueSpan ?? idxSpan,
         fixes: c.model?.valueSpan
-          ? [{ title: `Use model '${expectedRoot}'`, edits: [{ span: c.model.valueSpan, newText: `'${expectedRoot}'` }], preferred: c.el.children.length === 0 }]
+          ? [
+              {
+                title: `Use model '${expectedRoot}'`,
+                edits: [{ span: c.model.valueSpan, newText: `'${expectedRoot}'` }],
+                preferred: c.el.children.length === 0,
+              },
+            ]
           : [],
       });
     }
@@ -134,11 +142,17 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
         code: 'controller-pci-root-address',
         message: `A ${m} controller is the root of the PCI tree and cannot have an <address>.`,
         span: c.address.el.nameSpan,
-        fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, c.address.el.span), newText: '' }], preferred: true }],
+        fixes: [
+          { title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, c.address.el.span), newText: '' }], preferred: true },
+        ],
       });
     }
     if (idx !== undefined && idx > 255) {
-      findings.push({ code: 'controller-pci-index-range', message: `PCI controller index ${idx} is too high: the maximum is 255.`, span: idxSpan });
+      findings.push({
+        code: 'controller-pci-index-range',
+        message: `PCI controller index ${idx} is too high: the maximum is 255.`,
+        span: idxSpan,
+      });
     }
     if (m === 'pci-bridge' && idx !== undefined && c.address?.type === 'pci') {
       const bus = resolvePci(c.address)?.bus;
@@ -160,7 +174,12 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
           code: 'controller-chassis-duplicate',
           message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}; QEMU will refuse to start the guest.`,
           span,
-          related: [{ message: `chassis ${chassis} first used here`, span: prev.chassis?.attr.valueSpan ?? prev.index?.attr.valueSpan ?? prev.el.nameSpan }],
+          related: [
+            {
+              message: `chassis ${chassis} first used here`,
+              span: prev.chassis?.attr.valueSpan ?? prev.index?.attr.valueSpan ?? prev.el.nameSpan,
+            },
+          ],
         });
       } else {
         chassisSeen.set(chassis, c);

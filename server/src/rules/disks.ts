@@ -44,9 +44,10 @@ function checkTargets(model: DomainModel, findings: Finding[]): void {
           ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
           : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
         span,
-        fixes: partition && !model.disks.some((o) => o.targetDev?.value === fixed)
-          ? [{ title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }]
-          : [],
+        fixes:
+          partition && !model.disks.some((o) => o.targetDev?.value === fixed)
+            ? [{ title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }]
+            : [],
       });
     }
     const prev = seen.get(t.value);
@@ -121,7 +122,9 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
       }
       const prevName = anchor.disk.targetDev?.value ?? '?';
       const by = anchor.explicit ? `disk '${prevName}'` : `disk '${prevName}' (libvirt derives it from the target name)`;
-      const relatedSpan = anchor.explicit ? anchor.disk.address!.el.nameSpan : (anchor.disk.targetDev?.valueSpan ?? anchor.disk.el.nameSpan);
+      const relatedSpan = anchor.explicit
+        ? anchor.disk.address!.el.nameSpan
+        : (anchor.disk.targetDev?.valueSpan ?? anchor.disk.el.nameSpan);
       if (!u.explicit) {
         findings.push({
           code: 'disk-drive-address-duplicate',
@@ -135,7 +138,13 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
       const busType = u.disk.bus?.value ?? '';
       const taken = new Set(
         uses
-          .filter((o) => (o.disk.bus?.value ?? '') === busType && o.at.controller === u.at.controller && o.at.bus === u.at.bus && o.at.target === u.at.target)
+          .filter(
+            (o) =>
+              (o.disk.bus?.value ?? '') === busType &&
+              o.at.controller === u.at.controller &&
+              o.at.bus === u.at.bus &&
+              o.at.target === u.at.target
+          )
           .map((o) => o.at.unit)
       );
       let unit = 0;

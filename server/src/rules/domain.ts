@@ -80,7 +80,15 @@ function checkName(model: DomainModel, findings: Finding[]): void {
       code: 'domain-name-invalid',
       message,
       span,
-      fixes: fixed ? [{ title: onlyAround ? 'Put the name on one line' : 'Replace with -', edits: [{ span: contentSpan, newText: fixed }], preferred: true }] : [],
+      fixes: fixed
+        ? [
+            {
+              title: onlyAround ? 'Put the name on one line' : 'Replace with -',
+              edits: [{ span: contentSpan, newText: fixed }],
+              preferred: true,
+            },
+          ]
+        : [],
     });
     return;
   }
@@ -115,7 +123,14 @@ function checkVnc(model: DomainModel, findings: Finding[]): void {
         code: 'graphics-vnc-open',
         message: `VNC listens on every address (${open.value}) with no passwd: anyone who reaches the host can use the guest's console. Set passwd= or listen on 127.0.0.1.`,
         span: open.valueSpan ?? open.span,
-        fixes: [{ title: 'Listen on 127.0.0.1 only', edits: g.listens.filter((l) => l === open || l.value === open.value).map((l) => ({ span: l.valueSpan ?? l.span, newText: "'127.0.0.1'" })) }],
+        fixes: [
+          {
+            title: 'Listen on 127.0.0.1 only',
+            edits: g.listens
+              .filter((l) => l === open || l.value === open.value)
+              .map((l) => ({ span: l.valueSpan ?? l.span, newText: "'127.0.0.1'" })),
+          },
+        ],
       });
     }
   }
