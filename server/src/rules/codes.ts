@@ -33,7 +33,7 @@ export const CODES = {
   'controller-usb-master-at-start': {
     severity: 'warning',
     summary:
-      'A USB companion controller (ich9-uhci1/2/3) has no EHCI master at its own index: libvirt accepts it, but QEMU refuses to start the guest.',
+      'A USB companion controller (ich9-uhci1/2/3) has no ich9-ehci1 at its own index to be its master: libvirt accepts it, but QEMU refuses to start the guest.',
     absence: true,
   },
   'controller-pci-root-index': {
