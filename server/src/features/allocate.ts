@@ -2,47 +2,215 @@
  * Free resources of a domain, for completion and device templates: controller indexes, PCI
  * slots, USB ports, disk targets and drive units, MAC addresses, boot orders, serial ports.
  * Every function reads the domain model of the current document version and never changes it.
- * `exclude` is the element being edited: its own current value does not count as taken.
+ * `exclude` is an element being edited: the device holding it does not count as taking what it
+ * holds (its own index, slot, port or target is offered again).
  *
  * The model may be undefined (an empty file): then everything is free.
+ *
+ * Cost: what is taken is tallied once per model (one pass over the devices per kind of
+ * resource, memoised: the model of a document version never changes); each question is then
+ * answered from the tallies, an excluded device being subtracted, so a completion request on a
+ * domain with thousands of devices stays in the milliseconds.
  */
 import { controllerModel, parseInteger } from '../model/build';
-import { implicitDrive, targetIndex, diskLetters } from '../model/drive';
-import { busInfo, chipsetReservations, CONTROLLER_ONLY_BUSES, PCI_CONTROLLER_PARENTS, placedPciDevices } from '../model/pci';
-import { usbBuses } from '../model/usb';
-import type { Controller, Device, DomainModel } from '../model/types';
+import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex } from '../model/drive';
+import { busInfo, chipsetReservations, CONTROLLER_ONLY_BUSES, inRange, isEmptyPci, PCI_CONTROLLER_PARENTS, resolvePci } from '../model/pci';
+import { usbBuses, type UsbBus } from '../model/usb';
+import type { Controller, Device, Disk, DomainModel } from '../model/types';
 import { attr, child, childrenNamed, type XmlElement } from '../syntax/tree';
 
-function isExcluded(el: XmlElement, exclude: XmlElement | undefined): boolean {
-  if (!exclude) {
-    return false;
+// ---------------------------------------------------------------------------
+// memo and tallies
+
+const memos = new WeakMap<DomainModel, Map<string, unknown>>();
+
+function memo<T>(model: DomainModel, key: string, compute: () => T): T {
+  let m = memos.get(model);
+  if (!m) {
+    memos.set(model, (m = new Map<string, unknown>()));
   }
-  for (let cur: XmlElement | undefined = exclude; cur; cur = cur.parent) {
-    if (cur === el) {
-      return true;
+  if (m.has(key)) {
+    return m.get(key) as T;
+  }
+  const v = compute();
+  m.set(key, v);
+  return v;
+}
+
+type KeyOf = (d: Device) => string | undefined;
+
+/** How many devices hold each key; `keyOf` says which key one device holds. */
+interface Tally {
+  counts: Map<string, number>;
+  keyOf: KeyOf;
+}
+
+const indexKey: KeyOf = (d) => {
+  const c = d as Controller;
+  return d.kind === 'controller' && c.type !== undefined && c.index?.value !== undefined ? `${c.type}/${c.index.value}` : undefined;
+};
+
+const slotKey: KeyOf = (d) => {
+  if (d.address?.type !== 'pci') {
+    return undefined;
+  }
+  const at = resolvePci(d.address);
+  return at && !isEmptyPci(at) && inRange(at) ? `${at.bus}/${at.slot}` : undefined;
+};
+
+const portKey: KeyOf = (d) => {
+  const a = d.address;
+  const first = a?.type === 'usb' ? a.portPath?.[0] : undefined;
+  return a?.type === 'usb' && first !== undefined && first > 0 ? `${a.bus ? a.bus.value : 0}/${first}` : undefined;
+};
+
+const targetKey: KeyOf = (d) => (d.kind === 'disk' ? (d as Disk).targetDev?.value || undefined : undefined);
+
+const DRIVE_BUSES = new Set(['ide', 'sata', 'scsi', 'fdc']);
+
+/** "bus|controller|driveBus|target|unit" of a disk's drive address: written out, or derived by libvirt from the target name. */
+const driveKey: KeyOf = (d) => {
+  if (d.kind !== 'disk') {
+    return undefined;
+  }
+  const disk = d as Disk;
+  const bus = disk.bus?.value ?? '';
+  const a = disk.address;
+  if (a?.type === 'drive') {
+    return `${bus}|${a.controller?.value ?? 0}|${a.bus?.value ?? 0}|${a.target?.value ?? 0}|${a.unit?.value ?? 0}`;
+  }
+  if (!a && DRIVE_BUSES.has(bus)) {
+    const idx = targetIndex(disk.targetDev?.value);
+    const at = idx === undefined ? undefined : implicitDrive(bus, idx);
+    return at ? `${bus}|${at.controller}|${at.bus}|${at.target}|${at.unit}` : undefined;
+  }
+  return undefined;
+};
+
+/** Everything the allocations need, gathered in one pass over the devices. */
+interface Facts {
+  indexes: Tally;
+  slots: Tally;
+  ports: Tally;
+  targets: Tally;
+  drives: Tally;
+  serials: Device[];
+  booting: Device[];
+  console: boolean;
+}
+
+function facts(model: DomainModel): Facts {
+  return memo(model, 'facts', () => {
+    const f: Facts = {
+      indexes: { counts: new Map(), keyOf: indexKey },
+      slots: { counts: new Map(), keyOf: slotKey },
+      ports: { counts: new Map(), keyOf: portKey },
+      targets: { counts: new Map(), keyOf: targetKey },
+      drives: { counts: new Map(), keyOf: driveKey },
+      serials: [],
+      booting: [],
+      console: false,
+    };
+    const bump = (t: Tally, k: string | undefined): void => {
+      if (k !== undefined) {
+        t.counts.set(k, (t.counts.get(k) ?? 0) + 1);
+      }
+    };
+    for (const d of model.devices) {
+      if (d.address?.type === 'pci') {
+        bump(f.slots, slotKey(d));
+      } else if (d.address?.type === 'usb') {
+        bump(f.ports, portKey(d));
+      }
+      switch (d.kind) {
+        case 'controller':
+          bump(f.indexes, indexKey(d));
+          break;
+        case 'disk':
+          bump(f.targets, targetKey(d));
+          bump(f.drives, driveKey(d));
+          break;
+        case 'serial':
+          f.serials.push(d);
+          break;
+        case 'console':
+          f.console = true;
+          break;
+      }
+      if (d.boot?.value !== undefined) {
+        f.booting.push(d);
+      }
+    }
+    return f;
+  });
+}
+
+/** A key is taken when some device other than the excluded one holds it. */
+function takenIn(t: Tally, own: readonly string[], key: string): boolean {
+  let n = t.counts.get(key) ?? 0;
+  for (const k of own) {
+    if (k === key) {
+      n--;
     }
   }
-  return false;
+  return n > 0;
+}
+
+/** The device (child of <devices>, or the fragment root) that holds an element. */
+export function deviceOf(model: DomainModel | undefined, el: XmlElement | undefined): Device | undefined {
+  if (!model || !el) {
+    return undefined;
+  }
+  if (model.kind === 'fragment') {
+    return model.devices[0];
+  }
+  let cur: XmlElement | undefined = el;
+  while (cur && cur.parent && !(cur.parent.name === 'devices' && cur.parent.parent === model.root)) {
+    cur = cur.parent;
+  }
+  if (!cur?.parent) {
+    return undefined;
+  }
+  // Devices are in document order: a binary search by start offset.
+  const list = model.devices;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = list[mid]!;
+    if (d.el === cur) {
+      return d;
+    }
+    if (d.el.span.start < cur.span.start) {
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return list.find((d) => d.el === cur);
+}
+
+/** The key the device around `exclude` holds in a tally. */
+function ownKeys(model: DomainModel, t: Tally, exclude: XmlElement | undefined): string[] {
+  const d = exclude && deviceOf(model, exclude);
+  const k = d ? t.keyOf(d) : undefined;
+  return k === undefined ? [] : [k];
 }
 
 // ---------------------------------------------------------------------------
 // controller indexes
 
-/** Indexes taken by controllers of a type (explicit ones, and for PCI the root libvirt adds). */
-export function usedControllerIndexes(model: DomainModel | undefined, type: string, exclude?: XmlElement): Set<number> {
-  const used = new Set<number>();
-  for (const c of model?.controllers ?? []) {
-    if (c.type === type && c.index?.value !== undefined && !isExcluded(c.el, exclude)) {
-      used.add(c.index.value);
-    }
+/** True when index `i` of `type` is taken: by a controller (other than the excluded one), or by one libvirt adds itself. */
+function indexTaken(model: DomainModel | undefined, type: string, i: number, exclude: XmlElement | undefined): boolean {
+  if (!model) {
+    return false;
+  }
+  const t = facts(model).indexes;
+  if (takenIn(t, ownKeys(model, t, exclude), `${type}/${i}`)) {
+    return true;
   }
   // Controllers libvirt adds by itself (USB 0, SATA 0 on q35...) are there too: a new one would replace them.
-  for (const c of model?.implicitControllers ?? []) {
-    if (c.type === type) {
-      used.add(c.index);
-    }
-  }
-  return used;
+  return model.implicitControllers.some((c) => c.type === type && c.index === i);
 }
 
 /** The smallest free index for a new controller of `type` (PCI controllers start at 1: 0 is the root). */
@@ -52,24 +220,32 @@ export function freeControllerIndex(
   exclude?: XmlElement,
   taken: ReadonlySet<number> = new Set()
 ): number {
-  const used = usedControllerIndexes(model, type, exclude);
   let i = type === 'pci' ? 1 : 0;
-  while (used.has(i) || taken.has(i)) {
+  while (taken.has(i) || indexTaken(model, type, i, exclude)) {
     i++;
   }
   return i;
 }
 
-/** `count` free indexes for new controllers of `type`, in increasing order. */
-export function freeControllerIndexes(model: DomainModel | undefined, type: string, count: number): number[] {
-  const out: number[] = [];
-  const taken = new Set<number>();
-  for (let k = 0; k < count; k++) {
-    const i = freeControllerIndex(model, type, undefined, taken);
-    taken.add(i);
-    out.push(i);
+/** Indexes used by controllers of a type (explicit ones and those libvirt adds). */
+export function usedControllerIndexes(model: DomainModel | undefined, type: string): ReadonlySet<number> {
+  if (!model) {
+    return new Set();
   }
-  return out;
+  return memo(model, `indexes/${type}`, () => {
+    const used = new Set<number>();
+    for (const c of model.controllers) {
+      if (c.type === type && c.index?.value !== undefined) {
+        used.add(c.index.value);
+      }
+    }
+    for (const c of model.implicitControllers) {
+      if (c.type === type) {
+        used.add(c.index);
+      }
+    }
+    return used;
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -85,33 +261,17 @@ export interface PciBusSummary {
   endpoints: boolean;
 }
 
-/** Slots taken on each bus by devices at explicit addresses. */
-function usedSlots(model: DomainModel, exclude: XmlElement | undefined): Map<number, Set<number>> {
-  const used = new Map<number, Set<number>>();
-  for (const p of placedPciDevices(model)) {
-    if (isExcluded(p.device.el, exclude) || isExcluded(p.address.el, exclude)) {
-      continue;
-    }
-    let set = used.get(p.at.bus);
-    if (!set) {
-      used.set(p.at.bus, (set = new Set()));
-    }
-    set.add(p.at.slot);
-  }
-  return used;
-}
-
-function freeSlotsOn(model: DomainModel, bus: number, used: Map<number, Set<number>>): number[] {
+function freeSlotsOn(model: DomainModel, bus: number, own: readonly string[]): number[] {
   const info = busInfo(model, bus);
   // Bus 0: slots 0 (host bridge), 1 (chipset), 2 (video) and 0x1f (chipset / pvchannel) have fixed users;
   // openEuler documents 0x03-0x1e for guest devices.
   const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
   const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
-  const taken = used.get(bus);
+  const t = facts(model).slots;
   const reserved = new Set(bus === 0 ? chipsetReservations(model).map((r) => r.slot) : []);
   const out: number[] = [];
   for (let s = lo; s <= hi; s++) {
-    if (!taken?.has(s) && !reserved.has(s)) {
+    if (!takenIn(t, own, `${bus}/${s}`) && !reserved.has(s)) {
       out.push(s);
     }
   }
@@ -123,28 +283,34 @@ export function pciBuses(model: DomainModel | undefined, exclude?: XmlElement): 
   if (!model) {
     return [];
   }
-  const indexes = new Set<number>();
-  const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
-  if (machineKnown && model.machine.family !== 'other') {
-    indexes.add(0);
-  }
-  for (const c of model.controllers) {
-    if (c.type === 'pci' && c.index?.value !== undefined && !isExcluded(c.el, exclude)) {
-      indexes.add(c.index.value);
+  const self = exclude ? deviceOf(model, exclude) : undefined;
+  const k = self ? slotKey(self) : undefined;
+  const own = k === undefined ? [] : [k];
+  const compute = (): PciBusSummary[] => {
+    const indexes = new Set<number>();
+    const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
+    if (machineKnown && model.machine.family !== 'other') {
+      indexes.add(0);
     }
-  }
-  const used = usedSlots(model, exclude);
-  return [...indexes]
-    .sort((a, b) => a - b)
-    .map((index) => {
-      const info = busInfo(model, index);
-      return {
-        index,
-        model: info.model,
-        freeSlots: freeSlotsOn(model, index, used),
-        endpoints: !(info.model && CONTROLLER_ONLY_BUSES[info.model]),
-      };
-    });
+    for (const c of model.controllers) {
+      // A controller does not plug into its own bus.
+      if (c.type === 'pci' && c.index?.value !== undefined && c.el !== self?.el) {
+        indexes.add(c.index.value);
+      }
+    }
+    return [...indexes]
+      .sort((a, b) => a - b)
+      .map((index) => {
+        const info = busInfo(model, index);
+        return {
+          index,
+          model: info.model,
+          freeSlots: freeSlotsOn(model, index, own),
+          endpoints: !(info.model && CONTROLLER_ONLY_BUSES[info.model]),
+        };
+      });
+  };
+  return self ? compute() : memo(model, 'buses', compute);
 }
 
 /** Free slots on one bus (for a device being edited, its own slot counts as free). */
@@ -152,7 +318,7 @@ export function freePciSlots(model: DomainModel | undefined, bus: number, exclud
   if (!model) {
     return bus === 0 ? range(3, 0x1e) : range(0, 31);
   }
-  return freeSlotsOn(model, bus, usedSlots(model, exclude));
+  return freeSlotsOn(model, bus, ownKeys(model, facts(model).slots, exclude));
 }
 
 function range(lo: number, hi: number): number[] {
@@ -194,7 +360,12 @@ export function freePciPlacement(
     }
     return b.index === 0 ? 1000 : 2000 + b.index;
   };
-  const best = [...buses].sort((a, b) => rank(a) - rank(b))[0];
+  let best: PciBusSummary | undefined;
+  for (const b of buses) {
+    if (!best || rank(b) < rank(best)) {
+      best = b;
+    }
+  }
   if (!best) {
     return model.kind === 'fragment' && model.machine.origin !== 'config' ? { bus: 0, slot: 3 } : undefined;
   }
@@ -206,13 +377,18 @@ export function freeHostPciAddress(
   model: DomainModel | undefined,
   start = { bus: 1, slot: 0, function: 0 }
 ): { domain: number; bus: number; slot: number; function: number } {
-  const used = new Set<string>();
-  for (const h of model?.hostdevs ?? []) {
-    const s = h.pciSource;
-    if (h.type === 'pci' && s) {
-      used.add(`${s.domain?.value ?? 0}:${s.bus?.value ?? 0}:${s.slot?.value ?? 0}.${s.function?.value ?? 0}`);
-    }
-  }
+  const used = model
+    ? memo(model, 'hostPci', () => {
+        const out = new Set<string>();
+        for (const h of model.hostdevs) {
+          const s = h.pciSource;
+          if (h.type === 'pci' && s) {
+            out.add(`${s.domain?.value ?? 0}:${s.bus?.value ?? 0}:${s.slot?.value ?? 0}.${s.function?.value ?? 0}`);
+          }
+        }
+        return out;
+      })
+    : new Set<string>();
   let { bus, slot, function: fn } = start;
   while (used.has(`0:${bus}:${slot}.${fn}`)) {
     fn++;
@@ -232,10 +408,11 @@ export function freeHostPciAddress(
 // PCIe root ports: chassis and port numbers
 
 export function freeChassis(model: DomainModel | undefined, exclude?: XmlElement, taken: ReadonlySet<number> = new Set()): number {
+  const self = deviceOf(model, exclude)?.el;
   const used = new Set<number>(taken);
   for (const c of model?.controllers ?? []) {
     const m = model ? controllerModel(model, c) : undefined;
-    if (c.type === 'pci' && m && PCIE_PORTS.has(m) && !isExcluded(c.el, exclude)) {
+    if (c.type === 'pci' && m && PCIE_PORTS.has(m) && c.el !== self) {
       const chassis = c.chassis?.value ?? c.index?.value;
       if (chassis !== undefined) {
         used.add(chassis);
@@ -249,11 +426,17 @@ export function freeChassis(model: DomainModel | undefined, exclude?: XmlElement
   return i;
 }
 
+/** True when no other root or downstream port uses this chassis number. */
+export function chassisFree(model: DomainModel | undefined, chassis: number, exclude?: XmlElement): boolean {
+  return freeChassis(model, exclude, new Set(range(1, chassis - 1))) === chassis;
+}
+
 /** The root-port number libvirt would give a port at `slot`.function 0 (slot << 3), moved on while taken. */
 export function freeRootPortNumber(model: DomainModel | undefined, slot: number, exclude?: XmlElement): number {
+  const self = deviceOf(model, exclude)?.el;
   const used = new Set<number>();
   for (const c of model?.controllers ?? []) {
-    if (c.type === 'pci' && c.port?.value !== undefined && !isExcluded(c.el, exclude)) {
+    if (c.type === 'pci' && c.port?.value !== undefined && c.el !== self) {
       used.add(c.port.value);
     }
   }
@@ -274,35 +457,25 @@ export interface UsbBusSummary {
   freePorts: number[];
 }
 
-function usedUsbPorts(model: DomainModel, exclude: XmlElement | undefined): Set<string> {
-  const used = new Set<string>();
-  for (const d of model.devices) {
-    const a = d.address;
-    if (a?.type === 'usb' && a.portPath && a.portPath[0] !== undefined && a.portPath[0] > 0 && !isExcluded(d.el, exclude)) {
-      used.add(`${a.bus ? a.bus.value : 0}/${a.portPath[0]}`);
-    }
-  }
-  return used;
-}
-
 /** USB buses with their free top-level ports (an unknown port count offers ports 1-4). */
 export function usbBusSummaries(model: DomainModel | undefined, exclude?: XmlElement): UsbBusSummary[] {
   if (!model) {
     return [];
   }
-  const used = usedUsbPorts(model, exclude);
-  return usbBuses(model)
-    .sort((a, b) => a.index - b.index)
-    .map((b) => {
+  const t = facts(model).ports;
+  const own = ownKeys(model, t, exclude);
+  const compute = (): UsbBusSummary[] =>
+    memo(model, 'usbBuses', (): UsbBus[] => usbBuses(model).sort((a, b) => a.index - b.index)).map((b) => {
       const n = b.ports ?? 4;
       const free: number[] = [];
       for (let p = 1; p <= n; p++) {
-        if (!used.has(`${b.index}/${p}`)) {
+        if (!takenIn(t, own, `${b.index}/${p}`)) {
           free.push(p);
         }
       }
       return { index: b.index, model: b.model, ports: b.ports, freePorts: free };
     });
+  return own.length > 0 ? compute() : memo(model, 'usbSummaries', compute);
 }
 
 /** The first free port on a bus with room, preferring `preferBus`. */
@@ -323,12 +496,17 @@ export function usbDisabledIn(model: DomainModel | undefined): boolean {
 
 /** A USB vendor/product pair no USB hostdev of the domain uses yet. */
 export function freeUsbIds(model: DomainModel | undefined, vendor: number, product: number): { vendor: number; product: number } {
-  const used = new Set<string>();
-  for (const h of model?.hostdevs ?? []) {
-    if (h.type === 'usb') {
-      used.add(`${parseInteger(h.usbVendor?.value, 0) ?? -1}:${parseInteger(h.usbProduct?.value, 0) ?? -1}`);
-    }
-  }
+  const used = model
+    ? memo(model, 'usbIds', () => {
+        const out = new Set<string>();
+        for (const h of model.hostdevs) {
+          if (h.type === 'usb') {
+            out.add(`${parseInteger(h.usbVendor?.value, 0) ?? -1}:${parseInteger(h.usbProduct?.value, 0) ?? -1}`);
+          }
+        }
+        return out;
+      })
+    : new Set<string>();
   let p = product;
   while (used.has(`${vendor}:${p}`)) {
     p = (p + 1) & 0xffff;
@@ -362,6 +540,24 @@ export function targetPrefix(bus: string | undefined, device?: string): string {
   }
 }
 
+/** Indexes of the target names in use, by prefix (vda -> 'vd' 0), from the tally of names. */
+function targetIndexes(model: DomainModel): Map<string, Set<number>> {
+  return memo(model, 'targetIndexes', () => {
+    const out = new Map<string, Set<number>>();
+    for (const name of facts(model).targets.counts.keys()) {
+      const m = TARGET_RE.exec(name);
+      if (m) {
+        let set = out.get(m[1]!);
+        if (!set) {
+          out.set(m[1]!, (set = new Set()));
+        }
+        set.add(diskIndex(m[2]!));
+      }
+    }
+    return out;
+  });
+}
+
 /** The first target name with `prefix` that no other disk uses. */
 export function freeTarget(
   model: DomainModel | undefined,
@@ -369,78 +565,44 @@ export function freeTarget(
   exclude?: XmlElement,
   taken: ReadonlySet<string> = new Set()
 ): string {
-  const used = new Set<string>(taken);
-  for (const d of model?.disks ?? []) {
-    const v = d.targetDev?.value;
-    if (v && !isExcluded(d.el, exclude)) {
-      used.add(v);
-    }
-  }
+  const used = model ? targetIndexes(model).get(prefix) : undefined;
+  const t = model ? facts(model).targets : undefined;
+  const own = model && t ? ownKeys(model, t, exclude) : [];
   for (let i = 0; ; i++) {
-    const name = prefix + diskLetters(i);
-    if (!used.has(name)) {
-      return name;
-    }
-  }
-}
-
-interface DriveAt {
-  bus: string;
-  controller: number;
-  driveBus: number;
-  target: number;
-  unit: number;
-}
-
-/** Drive addresses in use: written out, or derived by libvirt from the target name. */
-function driveAddresses(model: DomainModel | undefined, exclude: XmlElement | undefined): DriveAt[] {
-  const out: DriveAt[] = [];
-  for (const d of model?.disks ?? []) {
-    if (isExcluded(d.el, exclude)) {
-      continue;
-    }
-    const bus = d.bus?.value ?? '';
-    const a = d.address;
-    if (a?.type === 'drive') {
-      out.push({
-        bus,
-        controller: a.controller?.value ?? 0,
-        driveBus: a.bus?.value ?? 0,
-        target: a.target?.value ?? 0,
-        unit: a.unit?.value ?? 0,
-      });
-    } else if (!a) {
-      const idx = targetIndex(d.targetDev?.value);
-      const at = idx === undefined ? undefined : implicitDrive(bus, idx);
-      if (at) {
-        out.push({ bus, controller: at.controller, driveBus: at.bus, target: at.target, unit: at.unit });
+    if (used?.has(i)) {
+      if (own.length === 0) {
+        continue;
+      }
+      const name = prefix + diskLetters(i);
+      if (!own.includes(name) || takenIn(t!, own, name)) {
+        continue;
       }
     }
+    if (taken.size > 0 && taken.has(prefix + diskLetters(i))) {
+      continue;
+    }
+    return prefix + diskLetters(i);
   }
-  return out;
 }
 
 const MAX_UNIT: Record<string, number> = { ide: 1, sata: 5, fdc: 1, scsi: 6 };
 
-/** The first free (target, unit) on a disk controller. */
+/** The first free (bus, target, unit) on a disk controller. */
 export function freeDriveUnit(
   model: DomainModel | undefined,
   bus: string,
   controller: number,
   exclude?: XmlElement
 ): { bus: number; target: number; unit: number } {
-  const used = new Set(
-    driveAddresses(model, exclude)
-      .filter((u) => u.bus === bus && u.controller === controller)
-      .map((u) => `${u.driveBus}/${u.target}/${u.unit}`)
-  );
+  const t = model ? facts(model).drives : undefined;
+  const own = model && t ? ownKeys(model, t, exclude) : [];
   const maxUnit = MAX_UNIT[bus] ?? 6;
   const maxBus = bus === 'ide' ? 1 : 0;
   const maxTarget = bus === 'scsi' ? 255 : 0;
   for (let target = 0; target <= maxTarget; target++) {
     for (let b = 0; b <= maxBus; b++) {
       for (let unit = 0; unit <= maxUnit; unit++) {
-        if (!used.has(`${b}/${target}/${unit}`)) {
+        if (!t || !takenIn(t, own, `${bus}|${controller}|${b}|${target}|${unit}`)) {
           return { bus: b, target, unit };
         }
       }
@@ -451,11 +613,16 @@ export function freeDriveUnit(
 
 /** Disk controller indexes of a type the domain's disks refer to (explicitly or through target names). */
 export function referencedDiskControllers(model: DomainModel | undefined, bus: string): Set<number> {
-  return new Set(
-    driveAddresses(model, undefined)
-      .filter((u) => u.bus === bus)
-      .map((u) => u.controller)
-  );
+  const out = new Set<number>();
+  if (model) {
+    for (const k of facts(model).drives.counts.keys()) {
+      const [b, c] = k.split('|');
+      if (b === bus) {
+        out.add(Number(c));
+      }
+    }
+  }
+  return out;
 }
 
 /** Controllers of a type (explicit ones and those libvirt adds), with their model. */
@@ -483,8 +650,21 @@ export function controllersOf(
 // ---------------------------------------------------------------------------
 // MAC addresses, boot order, serial ports
 
-function macsOf(model: DomainModel | undefined): Set<string> {
-  return new Set((model?.interfaces ?? []).map((i) => i.mac?.value?.toLowerCase()).filter((m): m is string => !!m));
+/** MAC addresses of the domain's interfaces, lower case. */
+function macsOf(model: DomainModel | undefined): ReadonlySet<string> {
+  if (!model) {
+    return new Set();
+  }
+  return memo(model, 'macs', () => {
+    const out = new Set<string>();
+    for (const i of model.interfaces) {
+      const v = i.mac?.value;
+      if (v) {
+        out.add(v.toLowerCase());
+      }
+    }
+    return out;
+  });
 }
 
 function octet(random: () => number): number {
@@ -511,29 +691,45 @@ export function randomMac(model: DomainModel | undefined, random: () => number, 
         ? [0x52, 0x54, 0x00, octet(random), octet(random), octet(random)]
         : [(octet(random) & 0xfc) | 0x02, octet(random), octet(random), octet(random), octet(random), octet(random)];
     const mac = formatMac(bytes);
-    if (!used.has(mac) || tries > 50) {
+    if (tries > 50 || !used.has(mac)) {
       return mac;
     }
   }
 }
 
-/** One more than the highest <boot order> of the domain's devices. */
+/** One more than the highest <boot order> of the domain's devices (the excluded one left out). */
 export function nextBootOrder(model: DomainModel | undefined, exclude?: XmlElement): number {
+  if (!model) {
+    return 1;
+  }
+  const self = deviceOf(model, exclude)?.el;
+  const booting = facts(model).booting;
   let max = 0;
-  for (const d of model?.devices ?? []) {
-    if (d.boot?.value !== undefined && !isExcluded(d.el, exclude)) {
-      max = Math.max(max, d.boot.value);
+  for (const d of booting) {
+    if (d.el !== self) {
+      max = Math.max(max, d.boot!.value!);
     }
   }
   return max + 1;
 }
 
-/** Target port numbers of the <serial> devices: explicit ones, and the ones libvirt gives the others in order. */
+/** The next serial port number: explicit ports are taken, and libvirt numbers the others in order. */
 export function freeSerialPort(model: DomainModel | undefined, exclude?: XmlElement): number {
-  const serials = (model?.devices ?? []).filter((d) => d.kind === 'serial' && !isExcluded(d.el, exclude));
+  const self = deviceOf(model, exclude)?.el;
+  if (model && !self) {
+    return memo(model, 'serialPort', () => computeSerialPort(model, undefined));
+  }
+  return computeSerialPort(model, self);
+}
+
+function computeSerialPort(model: DomainModel | undefined, self: XmlElement | undefined): number {
+  const serials = model ? facts(model).serials : [];
   const used = new Set<number>();
   let implicit = 0;
   for (const s of serials) {
+    if (s.el === self) {
+      continue;
+    }
     const t = child(s.el, 'target');
     const p = parseInteger(t && attr(t, 'port')?.value, 10);
     if (p !== undefined) {
@@ -556,22 +752,7 @@ export function freeSerialPort(model: DomainModel | undefined, exclude?: XmlElem
 }
 
 export function hasConsole(model: DomainModel | undefined): boolean {
-  return (model?.devices ?? []).some((d) => d.kind === 'console');
-}
-
-/** The device (child of <devices>, or the fragment root) that holds an element. */
-export function deviceOf(model: DomainModel | undefined, el: XmlElement | undefined): Device | undefined {
-  if (!model || !el) {
-    return undefined;
-  }
-  if (model.kind === 'fragment') {
-    return model.devices[0];
-  }
-  let cur: XmlElement | undefined = el;
-  while (cur && cur.parent && !(cur.parent.name === 'devices' && cur.parent.parent === model.root)) {
-    cur = cur.parent;
-  }
-  return cur?.parent ? model.devices.find((d) => d.el === cur) : undefined;
+  return model ? facts(model).console : false;
 }
 
 /** Children named `name` directly under the domain's <devices>. */

@@ -122,8 +122,7 @@ export function complete(analysis: Pick<Analysis, 'doc' | 'model'>, offset: numb
     model,
     flavor: opts.flavor,
     random: opts.random ?? Math.random,
-    quote: quoteStyle(doc.text),
-    unit: indentUnit(doc.text),
+    ...styleOf(doc),
     lineIndent: lineIndentAt(doc.text, offset),
   };
   switch (ctx.kind) {
@@ -140,6 +139,16 @@ export function complete(analysis: Pick<Analysis, 'doc' | 'model'>, offset: numb
 
 // ---------------------------------------------------------------------------
 // helpers
+
+/** Quote and indent style of a document, read once per parsed document. */
+const styles = new WeakMap<XmlDocument, { quote: string; unit: string }>();
+function styleOf(doc: XmlDocument): { quote: string; unit: string } {
+  let s = styles.get(doc);
+  if (!s) {
+    styles.set(doc, (s = { quote: quoteStyle(doc.text), unit: indentUnit(doc.text) }));
+  }
+  return s;
+}
 
 function quoteStyle(text: string): string {
   const sample = text.length > 20000 ? text.slice(0, 20000) : text;
@@ -272,7 +281,12 @@ function pciAddressValues(env: Env, site: Site, attrs: Readonly<Record<string, s
       return [{ value: '0x0000', detail: 'the only PCI domain of a QEMU guest', preselect: true }];
     case 'bus': {
       const best = A.freePciPlacement(model, ownModel, exclude);
-      return A.busesFor(model, ownModel, exclude)
+      const buses = A.busesFor(model, ownModel, exclude);
+      if (buses.length === 0) {
+        // A fragment: the buses are those of the domain it is attached to; bus 0 always exists.
+        return best ? [{ value: hex(best.bus), detail: 'the root bus of the domain', preselect: true }] : [];
+      }
+      return buses
         .sort((a, b) => Number(b.freeSlots.length > 0) - Number(a.freeSlots.length > 0) || a.index - b.index)
         .map((b) => ({
           value: hex(b.index),
@@ -382,6 +396,9 @@ function smartValues(env: Env, site: Site): Suggestion[] {
     return [];
   }
   const di = deviceIndex(site.path);
+  if (site.path[0]?.name === 'domain' && site.path[1]?.name !== 'devices') {
+    return domainValues(site);
+  }
   const device = site.path[di];
   const depth = site.path.length - 1 - di;
   if (!device || depth < 0) {
@@ -465,7 +482,16 @@ function smartValues(env: Env, site: Site): Suggestion[] {
   }
   if (el.name === 'target' && device.name === 'controller' && depth === 1) {
     if (a === 'chassis') {
-      return [{ value: String(A.freeChassis(model, site.self)), detail: 'chassis number no other port uses', preselect: true }];
+      const own = parseInteger(device.attrs.index, 10);
+      const free = A.freeChassis(model, site.self ?? site.deviceEl);
+      const chassis = own !== undefined && own > 0 && own <= 255 && A.chassisFree(model, own, site.self ?? site.deviceEl) ? own : free;
+      return [
+        {
+          value: String(chassis),
+          detail: chassis === own ? 'the controller index, a chassis number no other port uses' : 'a chassis number no other port uses',
+          preselect: true,
+        },
+      ];
     }
     if (a === 'port') {
       const addr = site.deviceEl && child(site.deviceEl, 'address');
@@ -494,6 +520,39 @@ function smartValues(env: Env, site: Site): Suggestion[] {
   }
   return [];
 }
+
+/** Values outside <devices>: the architecture and machine type of <os><type>. */
+function domainValues(site: Site): Suggestion[] {
+  const el = site.path[site.path.length - 1]!;
+  if (site.path.length === 3 && site.path[1]!.name === 'os' && el.name === 'type') {
+    if (site.attribute === 'arch') {
+      return [
+        { value: 'x86_64', detail: '64-bit x86 (Intel, AMD)', preselect: true },
+        { value: 'aarch64', detail: '64-bit ARM (Kunpeng and other ARMv8 servers)' },
+      ];
+    }
+    if (site.attribute === 'machine') {
+      const arch = el.attrs.arch;
+      if (arch === 'aarch64' || arch === 'armv7l' || arch?.startsWith('riscv')) {
+        return [{ value: 'virt', detail: 'the generic ARM/RISC-V virtual board', preselect: true }];
+      }
+      return [
+        { value: 'q35', detail: 'modern chipset: PCIe, AHCI (SATA), UEFI secure boot', preselect: true },
+        { value: 'pc', detail: 'the older i440fx chipset: conventional PCI, IDE' },
+      ];
+    }
+  }
+  return [];
+}
+
+/** The value a new element's text usually has, when its type is a list of values. */
+const USUAL_TEXT: Record<string, string> = {
+  'os/type': 'hvm',
+  on_poweroff: 'destroy',
+  on_reboot: 'restart',
+  on_crash: 'destroy',
+  on_lockfailure: 'poweroff',
+};
 
 /** The bus a new disk of this kind usually goes on: CD-ROMs on SATA (q35) or IDE (i440fx), floppies on fdc, disks on virtio. */
 function defaultDiskBus(env: Env, device: string | undefined): string {
@@ -583,7 +642,12 @@ function usualAttributes(name: string, path: readonly PathStep[]): string[] {
     case 'model':
       return dev === 'interface' || dev === 'video' ? ['type'] : dev === 'controller' ? ['name'] : [];
     case 'boot':
-      return ['order'];
+      return dev === undefined && path[1]?.name === 'os' ? ['dev'] : ['order'];
+    case 'type':
+      return path.length === 3 && path[1]?.name === 'os' ? ['arch', 'machine'] : [];
+    case 'memory':
+    case 'currentMemory':
+      return path.length === 2 ? ['unit'] : [];
     case 'rom':
       return ['bar'];
     case 'vendor':
@@ -764,7 +828,7 @@ function elementSnippet(
     const choices = orderedEnum(env, info);
     let value: Placeholder;
     if (choices.length > 0) {
-      const first = best && choices.includes(best.value) ? [best.value, ...choices.filter((c) => c !== best.value)] : choices;
+      const first = best ? [best.value, ...choices.filter((c) => c !== best.value)] : choices;
       value = tabs.next('', first.slice(0, 24));
     } else {
       value = tabs.next(best?.value ?? '');
@@ -803,7 +867,11 @@ function elementSnippet(
   } else if (hasChildren && (res.attributes.size === 0 || childrenOf(res).some((c) => c.required))) {
     out.push('>\n  ', depth === 0 ? { tab: 0, text: '' } : '', `\n</${name}>`);
   } else if (res.text) {
-    const values = enumValues(res.text) ?? [];
+    let values = [...(enumValues(res.text) ?? [])];
+    const usual = USUAL_TEXT[`${parentPath[parentPath.length - 1]?.name ?? ''}/${name}`] ?? USUAL_TEXT[name];
+    if (usual && values.includes(usual)) {
+      values = [usual, ...values.filter((v) => v !== usual)];
+    }
     out.push('>', tabs.next('', values.length > 0 ? values.slice(0, 24) : undefined), `</${name}>`);
   } else {
     out.push('/>');

@@ -91,10 +91,13 @@ function inSpecialMarkup(doc: XmlDocument, offset: number): boolean {
       break;
     }
   }
-  // An unterminated comment (being typed) is not in doc.comments: look back for '<!--' without '-->'.
+  // An unterminated comment (being typed) is not in doc.comments: look back for '<!--' without
+  // '-->' after it, within a window (a comment opened further up has broken the document anyway).
   const text = doc.text;
-  const open = text.lastIndexOf('<!--', offset - 1);
-  if (open >= 0 && open + 4 <= offset && text.indexOf('-->', open + 4) < 0) {
+  const from = Math.max(0, offset - 20000);
+  const window = text.slice(from, offset);
+  const open = window.lastIndexOf('<!--');
+  if (open >= 0 && text.indexOf('-->', from + open + 4) < 0) {
     return true;
   }
   return false;

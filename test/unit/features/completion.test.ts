@@ -268,6 +268,49 @@ describe('values', () => {
   });
 });
 
+describe('values outside <devices> and in fragments', () => {
+  test('<os><type>: architecture and machine, and the element with its usual values', () => {
+    const machine = at("<domain type='kvm'>\n  <os>\n    <type arch='x86_64' machine='$0'>hvm</type>\n  </os>\n</domain>");
+    assert.equal(machine.find((i) => i.preselect)?.label, 'q35');
+    assert.ok(labels(machine).includes('pc'));
+    const arm = at("<domain type='kvm'>\n  <os>\n    <type arch='aarch64' machine='$0'>hvm</type>\n  </os>\n</domain>");
+    assert.equal(arm.find((i) => i.preselect)?.label, 'virt');
+    const type = at("<domain type='kvm'>\n  <os>\n    <$0\n  </os>\n</domain>");
+    assert.equal(inserted(type, 'type'), "type arch='x86_64' machine='q35'>hvm</type>");
+  });
+
+  test('a PCI address in a device fragment goes on bus 0 of the domain it is attached to', () => {
+    const items = at("<hostdev mode='subsystem' type='pci' managed='yes'>\n  <address type='pci' bus='$0'/>\n</hostdev>");
+    assert.equal(items.find((i) => i.preselect)?.label, '0x00');
+    const el = at("<hostdev mode='subsystem' type='pci' managed='yes'>\n  <$0\n</hostdev>");
+    assert.equal(inserted(el, "address type='pci'"), "address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>");
+  });
+
+  test("a root port's chassis defaults to its index when no other port uses it", () => {
+    const own = at(q35("    <controller type='pci' index='3' model='pcie-root-port'>\n      <target chassis='$0'/>\n    </controller>"));
+    assert.equal(own.find((i) => i.preselect)?.label, '3');
+    const clash = at(
+      q35(
+        "    <controller type='pci' index='1' model='pcie-root-port'>\n      <target chassis='3'/>\n    </controller>\n    <controller type='pci' index='3' model='pcie-root-port'>\n      <target chassis='$0'/>\n    </controller>"
+      )
+    );
+    assert.equal(clash.find((i) => i.preselect)?.label, '1', 'port 1 has chassis 3, so chassis 1 is unused');
+  });
+
+  test("a device's own address counts as free while it is edited", () => {
+    const items = at(
+      q35(
+        "    <hostdev mode='subsystem' type='pci'>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x03$0' function='0x0'/>\n    </hostdev>"
+      )
+    );
+    assert.equal(items.find((i) => i.preselect)?.label, '0x03');
+    const port = at(q35("    <input type='tablet' bus='usb'>\n      <address type='usb' bus='0' port='1$0'/>\n    </input>"));
+    assert.equal(port.find((i) => i.preselect)?.label, '1');
+    const target = at(q35("    <disk type='file' device='disk'>\n      <target dev='vda$0' bus='virtio'/>\n    </disk>"));
+    assert.equal(target.find((i) => i.preselect)?.label, 'vda');
+  });
+});
+
 describe('attributes', () => {
   test('only those not yet present, required first, with docs', () => {
     const items = at(q35("    <hostdev mode='subsystem' type='pci' $0>\n    </hostdev>"));
