@@ -3,6 +3,8 @@
  * Each installs its handlers on the connection and returns the capabilities it provides.
  */
 import { installCompletion } from './completion';
+import { installHover } from './hover';
+import { installNavigation } from './navigation';
 import type { FeatureInstaller } from './start';
 
-export const LSP_FEATURES: FeatureInstaller[] = [installCompletion];
+export const LSP_FEATURES: FeatureInstaller[] = [installCompletion, installHover, installNavigation];
