@@ -3,18 +3,24 @@
  * for the places completion is asked most: after '<' in <devices> (elements, variants and
  * templates), an attribute value (controller model, PCI slot, USB port, disk target, MAC) and an
  * attribute name. The analysis is computed once per document, as the server caches it per
- * version; each figure is the completion alone. Also one request through the in-process LSP
- * server (JSON-RPC framing, items with ranges) per domain.
+ * version; each figure is the completion alone. Also requests through the in-process LSP server
+ * (JSON-RPC framing, items with ranges), and the first requests of a fresh stdio server
+ * (dist/server.js: npm run build first).
  *
  *   npx tsc -p tsconfig.json && node out/bench/completion.js [--runs N]
  *
  * The runs on the large domains are fewer (each needs a fresh analysis).
  */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { analyze } from '../server/src/analysis';
 import { complete } from '../server/src/features/completion';
 import { diskLetters } from '../server/src/model/drive';
 import { startTestClient } from '../test/support/lsp-client';
 
+const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server.js');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 30;
 
 function hex2(n: number): string {
@@ -190,6 +196,43 @@ async function main(): Promise<void> {
     }
   } finally {
     c.close();
+  }
+
+  // A fresh stdio server, as an editor starts it: the very first request of a session.
+  if (fs.existsSync(SERVER)) {
+    console.log('\nfirst requests of a fresh stdio server (dist/server.js), typical domain:');
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    let published: (() => void) | undefined;
+    conn.onNotification('textDocument/publishDiagnostics', () => published?.());
+    conn.onNotification('window/logMessage', () => undefined);
+    conn.listen();
+    try {
+      await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+      await conn.sendNotification('initialized', {});
+      const { text, offset } = withProbe(TYPICAL, '    <', '<');
+      const diagnosed = new Promise<void>((r) => (published = r));
+      await conn.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: 'file:///fresh.xml', languageId: 'libvirt-xml', version: 1, text },
+      });
+      await diagnosed;
+      const before = text.slice(0, offset);
+      const position = { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) };
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        await conn.sendRequest('textDocument/completion', {
+          textDocument: { uri: 'file:///fresh.xml' },
+          position,
+          context: { triggerKind: 2, triggerCharacter: '<' },
+        });
+        times.push(performance.now() - t0);
+      }
+      console.log(`  '<' in <devices>, requests 1-5: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
+    } finally {
+      conn.dispose();
+      child.kill();
+    }
   }
 }
 
