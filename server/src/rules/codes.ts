@@ -163,6 +163,10 @@ export const CODES = {
     summary:
       'openEuler asks for names of at most 64 characters made of letters, digits, _, - and :, and not made of digits only.',
   },
+  'graphics-vnc-password-length': {
+    severity: 'error',
+    summary: 'A VNC password is at most 8 characters long: VNC authentication uses only 8 (the QEMU driver refuses longer ones).',
+  },
   'graphics-vnc-open': {
     severity: 'warning',
     summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',

@@ -4,6 +4,7 @@
  * - domain-name-invalid: missing name, '/' or a newline in it.
  * - domain-name-style: openEuler's naming advice (letters, digits, _ - :; not all digits; <= 64 chars).
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
+ * - graphics-vnc-password-length: "VNC password is 9 characters long, only 8 permitted" (QEMU driver).
  */
 import { parseInteger } from '../model/build';
 import { attr } from '../syntax/tree';
@@ -114,6 +115,14 @@ function checkName(model: DomainModel, findings: Finding[]): void {
 
 function checkVnc(model: DomainModel, findings: Finding[]): void {
   for (const g of model.graphics) {
+    const pw = g.passwd?.value;
+    if (g.type === 'vnc' && pw !== undefined && [...pw].length > 8) {
+      findings.push({
+        code: 'graphics-vnc-password-length',
+        message: `This VNC password is ${[...pw].length} characters long; VNC authentication takes at most 8, and libvirt's QEMU driver refuses longer ones.`,
+        span: g.passwd!.valueSpan ?? g.passwd!.span,
+      });
+    }
     if (g.type !== 'vnc' || (g.passwd && g.passwd.value)) {
       continue;
     }
