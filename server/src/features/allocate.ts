@@ -565,6 +565,18 @@ export function freeTarget(
   exclude?: XmlElement,
   taken: ReadonlySet<string> = new Set()
 ): string {
+  if (model && !exclude && taken.size === 0) {
+    return memo(model, `target/${prefix}`, () => computeFreeTarget(model, prefix, undefined, taken));
+  }
+  return computeFreeTarget(model, prefix, exclude, taken);
+}
+
+function computeFreeTarget(
+  model: DomainModel | undefined,
+  prefix: string,
+  exclude: XmlElement | undefined,
+  taken: ReadonlySet<string>
+): string {
   const used = model ? targetIndexes(model).get(prefix) : undefined;
   const t = model ? facts(model).targets : undefined;
   const own = model && t ? ownKeys(model, t, exclude) : [];
@@ -612,7 +624,11 @@ export function freeDriveUnit(
 }
 
 /** Disk controller indexes of a type the domain's disks refer to (explicitly or through target names). */
-export function referencedDiskControllers(model: DomainModel | undefined, bus: string): Set<number> {
+export function referencedDiskControllers(model: DomainModel | undefined, bus: string): ReadonlySet<number> {
+  return model ? memo(model, `diskControllers/${bus}`, () => computeReferenced(model, bus)) : new Set();
+}
+
+function computeReferenced(model: DomainModel | undefined, bus: string): Set<number> {
   const out = new Set<number>();
   if (model) {
     for (const k of facts(model).drives.counts.keys()) {

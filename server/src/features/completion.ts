@@ -895,10 +895,17 @@ function elementCandidates(
   typing: XmlElement | undefined
 ): CompletionCandidate[] {
   const out: CompletionCandidate[] = [];
-  const deviceEl = A.deviceOf(env.model, parentEl) ? A.deviceOf(env.model, parentEl)!.el : undefined;
+  const deviceEl = A.deviceOf(env.model, parentEl)?.el;
+  // Names of the children already there (one pass: <devices> may have thousands).
+  const present = new Set<string>();
+  for (const c of parentEl?.children ?? []) {
+    if (c !== typing) {
+      present.add(c.name);
+    }
+  }
   names.forEach((name, i) => {
     const info = parentRes?.children.get(name);
-    if (parentEl && info && !info.multiple && parentEl.children.some((c) => c.name === name && c !== typing)) {
+    if (info && !info.multiple && present.has(name)) {
       return; // there already is one
     }
     const doc = parentRes ? childDoc(parentRes, name) : undefined;
