@@ -130,6 +130,7 @@ describe('completion through the stdio server', () => {
       "<domain type='kvm'>\n  <name>u</name>\n  <memory unit='MiB'>512</memory>\n  <devices>\n    <controller type='usb' index='0' model=''/>\n  </devices>\n</domain>\n";
     const offset = text.indexOf("model=''") + 7;
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'libvirt-xml', version: 1, text } });
+    await diagnostics(uri, 1);
     const labels = (await completion(uri, text, offset, "'")).map((i) => i.label);
     for (const m of ['piix3-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3', 'nec-xhci', 'qemu-xhci']) {
       assert.ok(labels.includes(m), `${m} missing from ${labels.join(', ')}`);
