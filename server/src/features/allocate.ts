@@ -87,55 +87,64 @@ const driveKey: KeyOf = (d) => {
   return undefined;
 };
 
-/** Everything the allocations need, gathered in one pass over the devices. */
-interface Facts {
-  indexes: Tally;
+function count(t: Tally, k: string | undefined): void {
+  if (k !== undefined) {
+    t.counts.set(k, (t.counts.get(k) ?? 0) + 1);
+  }
+}
+
+/** Controller indexes in use: from the controllers alone. */
+function indexFacts(model: DomainModel): Tally {
+  return memo(model, 'indexFacts', () => {
+    const t: Tally = { counts: new Map(), keyOf: indexKey };
+    for (const c of model.controllers) {
+      count(t, indexKey(c));
+    }
+    return t;
+  });
+}
+
+/** Disk targets and drive addresses in use: from the disks alone (a small, uniform list). */
+function diskFacts(model: DomainModel): { targets: Tally; drives: Tally } {
+  return memo(model, 'diskFacts', () => {
+    const f = { targets: { counts: new Map(), keyOf: targetKey }, drives: { counts: new Map(), keyOf: driveKey } };
+    for (const d of model.disks) {
+      count(f.targets, targetKey(d));
+      count(f.drives, driveKey(d));
+    }
+    return f;
+  });
+}
+
+/** What every kind of device may hold: PCI slots, USB ports, serial ports, boot orders; one pass over the devices. */
+interface DeviceFacts {
   slots: Tally;
   ports: Tally;
-  targets: Tally;
-  drives: Tally;
   serials: Device[];
   booting: Device[];
   console: boolean;
 }
 
-function facts(model: DomainModel): Facts {
-  return memo(model, 'facts', () => {
-    const f: Facts = {
-      indexes: { counts: new Map(), keyOf: indexKey },
+function deviceFacts(model: DomainModel): DeviceFacts {
+  return memo(model, 'deviceFacts', () => {
+    const f: DeviceFacts = {
       slots: { counts: new Map(), keyOf: slotKey },
       ports: { counts: new Map(), keyOf: portKey },
-      targets: { counts: new Map(), keyOf: targetKey },
-      drives: { counts: new Map(), keyOf: driveKey },
       serials: [],
       booting: [],
       console: false,
     };
-    const bump = (t: Tally, k: string | undefined): void => {
-      if (k !== undefined) {
-        t.counts.set(k, (t.counts.get(k) ?? 0) + 1);
-      }
-    };
     for (const d of model.devices) {
-      if (d.address?.type === 'pci') {
-        bump(f.slots, slotKey(d));
-      } else if (d.address?.type === 'usb') {
-        bump(f.ports, portKey(d));
+      const a = d.address;
+      if (a?.type === 'pci') {
+        count(f.slots, slotKey(d));
+      } else if (a?.type === 'usb') {
+        count(f.ports, portKey(d));
       }
-      switch (d.kind) {
-        case 'controller':
-          bump(f.indexes, indexKey(d));
-          break;
-        case 'disk':
-          bump(f.targets, targetKey(d));
-          bump(f.drives, driveKey(d));
-          break;
-        case 'serial':
-          f.serials.push(d);
-          break;
-        case 'console':
-          f.console = true;
-          break;
+      if (d.kind === 'serial') {
+        f.serials.push(d);
+      } else if (d.kind === 'console') {
+        f.console = true;
       }
       if (d.boot?.value !== undefined) {
         f.booting.push(d);
@@ -205,7 +214,7 @@ function indexTaken(model: DomainModel | undefined, type: string, i: number, exc
   if (!model) {
     return false;
   }
-  const t = facts(model).indexes;
+  const t = indexFacts(model);
   if (takenIn(t, ownKeys(model, t, exclude), `${type}/${i}`)) {
     return true;
   }
@@ -267,7 +276,7 @@ function freeSlotsOn(model: DomainModel, bus: number, own: readonly string[]): n
   // openEuler documents 0x03-0x1e for guest devices.
   const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
   const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
-  const t = facts(model).slots;
+  const t = deviceFacts(model).slots;
   const reserved = new Set(bus === 0 ? chipsetReservations(model).map((r) => r.slot) : []);
   const out: number[] = [];
   for (let s = lo; s <= hi; s++) {
@@ -318,7 +327,7 @@ export function freePciSlots(model: DomainModel | undefined, bus: number, exclud
   if (!model) {
     return bus === 0 ? range(3, 0x1e) : range(0, 31);
   }
-  return freeSlotsOn(model, bus, ownKeys(model, facts(model).slots, exclude));
+  return freeSlotsOn(model, bus, ownKeys(model, deviceFacts(model).slots, exclude));
 }
 
 function range(lo: number, hi: number): number[] {
@@ -462,7 +471,7 @@ export function usbBusSummaries(model: DomainModel | undefined, exclude?: XmlEle
   if (!model) {
     return [];
   }
-  const t = facts(model).ports;
+  const t = deviceFacts(model).ports;
   const own = ownKeys(model, t, exclude);
   const compute = (): UsbBusSummary[] =>
     memo(model, 'usbBuses', (): UsbBus[] => usbBuses(model).sort((a, b) => a.index - b.index)).map((b) => {
@@ -544,7 +553,7 @@ export function targetPrefix(bus: string | undefined, device?: string): string {
 function targetIndexes(model: DomainModel): Map<string, Set<number>> {
   return memo(model, 'targetIndexes', () => {
     const out = new Map<string, Set<number>>();
-    for (const name of facts(model).targets.counts.keys()) {
+    for (const name of diskFacts(model).targets.counts.keys()) {
       const m = TARGET_RE.exec(name);
       if (m) {
         let set = out.get(m[1]!);
@@ -578,7 +587,7 @@ function computeFreeTarget(
   taken: ReadonlySet<string>
 ): string {
   const used = model ? targetIndexes(model).get(prefix) : undefined;
-  const t = model ? facts(model).targets : undefined;
+  const t = model ? diskFacts(model).targets : undefined;
   const own = model && t ? ownKeys(model, t, exclude) : [];
   for (let i = 0; ; i++) {
     if (used?.has(i)) {
@@ -606,7 +615,7 @@ export function freeDriveUnit(
   controller: number,
   exclude?: XmlElement
 ): { bus: number; target: number; unit: number } {
-  const t = model ? facts(model).drives : undefined;
+  const t = model ? diskFacts(model).drives : undefined;
   const own = model && t ? ownKeys(model, t, exclude) : [];
   const maxUnit = MAX_UNIT[bus] ?? 6;
   const maxBus = bus === 'ide' ? 1 : 0;
@@ -631,7 +640,7 @@ export function referencedDiskControllers(model: DomainModel | undefined, bus: s
 function computeReferenced(model: DomainModel | undefined, bus: string): Set<number> {
   const out = new Set<number>();
   if (model) {
-    for (const k of facts(model).drives.counts.keys()) {
+    for (const k of diskFacts(model).drives.counts.keys()) {
       const [b, c] = k.split('|');
       if (b === bus) {
         out.add(Number(c));
@@ -719,7 +728,7 @@ export function nextBootOrder(model: DomainModel | undefined, exclude?: XmlEleme
     return 1;
   }
   const self = deviceOf(model, exclude)?.el;
-  const booting = facts(model).booting;
+  const booting = deviceFacts(model).booting;
   let max = 0;
   for (const d of booting) {
     if (d.el !== self) {
@@ -739,7 +748,7 @@ export function freeSerialPort(model: DomainModel | undefined, exclude?: XmlElem
 }
 
 function computeSerialPort(model: DomainModel | undefined, self: XmlElement | undefined): number {
-  const serials = model ? facts(model).serials : [];
+  const serials = model ? deviceFacts(model).serials : [];
   const used = new Set<number>();
   let implicit = 0;
   for (const s of serials) {
@@ -768,7 +777,7 @@ function computeSerialPort(model: DomainModel | undefined, self: XmlElement | un
 }
 
 export function hasConsole(model: DomainModel | undefined): boolean {
-  return model ? facts(model).console : false;
+  return model ? deviceFacts(model).console : false;
 }
 
 /** Children named `name` directly under the domain's <devices>. */
