@@ -78,7 +78,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
     const diagnostics =
       settings.lintMode === 'off' ? [] : analysisOf(doc).findings.map((f) => toDiagnostic(doc, f, doc.uri));
-    void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
   };
 
   /**
@@ -194,7 +194,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       clearTimeout(t);
       timers.delete(e.document.uri);
     }
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
 
   connection.onCodeAction((params: CodeActionParams): CodeAction[] =>
@@ -237,6 +237,13 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
     return actions;
   }
+
+  connection.onShutdown(() => {
+    for (const t of timers.values()) {
+      clearTimeout(t);
+    }
+    timers.clear();
+  });
 
   documents.listen(connection);
   return ctx;
