@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { analyze, type AnalysisOptions } from '../../server/src/analysis';
 import { decodeBytes } from '../../server/src/common/read-text';
 import { applyEdits, fixAllEdits } from '../../server/src/fixes';
+import type { Finding, TextEdit } from '../../server/src/rules/types';
 import { Rng } from '../libvirt/rng';
 import { bigDomain, hostileDocs, MUTATOR_NAMES, seedCorpus } from './hostile';
 import { runIsolated } from './isolated';
@@ -191,6 +192,56 @@ describe(`engine fuzz (seed ${SEED})`, () => {
       LIMIT_MS,
       {}
     );
+  });
+
+  test('fix-all and applyEdits equal their one-by-one definitions on random edits', () => {
+    // The definitions the fast paths in server/src/fixes.ts must keep.
+    const refFixAll = (findings: Finding[]): TextEdit[] => {
+      const taken: TextEdit[] = [];
+      for (const f of findings) {
+        const fix = f.fixes?.find((x) => x.preferred);
+        if (!fix || fix.edits.length === 0) {
+          continue;
+        }
+        const clash = fix.edits.some((e) =>
+          taken.some(
+            (t) =>
+              (e.span.start < t.span.end && t.span.start < e.span.end) || (e.span.start === e.span.end && e.span.start === t.span.start)
+          )
+        );
+        if (!clash) {
+          taken.push(...fix.edits);
+        }
+      }
+      return taken;
+    };
+    const refApply = (text: string, edits: readonly TextEdit[]): string => {
+      let out = text;
+      for (const e of [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end)) {
+        out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+      }
+      return out;
+    };
+    const rng = new Rng(SEED ^ 0xf1f1);
+    for (let round = 0; round < 2000; round++) {
+      const text = 'abcdefghijklmnopqrstuvwxyz0123456789'.slice(0, rng.int(0, 36));
+      const edit = (): TextEdit => {
+        const a = rng.int(0, text.length);
+        const b = rng.chance(0.3) ? a : Math.min(text.length, a + rng.int(0, 5));
+        return { span: { start: a, end: b }, newText: rng.pick(['', 'X', 'YY', '<z/>']) };
+      };
+      const findings: Finding[] = Array.from({ length: rng.int(0, 12) }, () => ({
+        code: 'xml-syntax',
+        message: '',
+        span: { start: 0, end: 0 },
+        fixes: [{ title: '', preferred: rng.chance(0.8), edits: Array.from({ length: rng.int(1, 3) }, edit) }],
+      }));
+      const fast = fixAllEdits(findings);
+      assert.deepEqual(fast, refFixAll(findings), `fixAllEdits, round ${round}`);
+      assert.equal(applyEdits(text, fast), refApply(text, fast), `applyEdits on fix-all edits, round ${round}`);
+      const any = Array.from({ length: rng.int(0, 6) }, edit);
+      assert.equal(applyEdits(text, any), refApply(text, any), `applyEdits on any edits, round ${round}: ${JSON.stringify(any)}`);
+    }
   });
 
   test('pure binary, empty and tiny inputs', () => {

@@ -117,7 +117,14 @@ function autoBuses(model: DomainModel): Map<number, string> {
   out = new Map<number, string>();
   autoCache.set(model, out);
   const indexes = model.controllers.filter((c) => c.type === 'pci').map((c) => c.index?.value ?? 0);
-  const maxIndex = Math.max(0, ...indexes);
+  // Indexes over 255 are refused (controller-pci-index-range) and must not size the gap filling
+  // below: index='99999999999' would otherwise fill a Map until it overflows.
+  let maxIndex = 0;
+  for (const i of indexes) {
+    if (i <= 255 && i > maxIndex) {
+      maxIndex = i;
+    }
+  }
   const has = new Set(indexes);
   const family = model.machine.family;
   if (family !== 'i440fx' && family !== 'q35') {
@@ -239,14 +246,27 @@ export interface PlacedDevice {
   at: ResolvedPci;
 }
 
-const placedCache = new WeakMap<DomainModel, { all: PlacedDevice[]; byBus: Map<number, PlacedDevice[]> }>();
+interface Placement {
+  all: PlacedDevice[];
+  byBus: Map<number, PlacedDevice[]>;
+  byDevice: Map<Device, PlacedDevice>;
+  /** How many devices sit in each slot ('bus/slot') and function ('bus/slot.function'). */
+  count: Map<string, number>;
+}
 
-/** Computed once per model: fixes ask for free slots once per finding, and a domain may have thousands. */
-function placed(model: DomainModel): { all: PlacedDevice[]; byBus: Map<number, PlacedDevice[]> } {
+const placedCache = new WeakMap<DomainModel, Placement>();
+
+/**
+ * Computed once per model: fixes ask for free slots once per finding, and a domain may have
+ * thousands (a pasted block of devices), so the free-slot searches below count, not scan.
+ */
+function placed(model: DomainModel): Placement {
   let hit = placedCache.get(model);
   if (!hit) {
     const all: PlacedDevice[] = [];
     const byBus = new Map<number, PlacedDevice[]>();
+    const byDevice = new Map<Device, PlacedDevice>();
+    const count = new Map<string, number>();
     for (const d of model.devices) {
       if (d.address?.type !== 'pci') {
         continue;
@@ -255,6 +275,10 @@ function placed(model: DomainModel): { all: PlacedDevice[]; byBus: Map<number, P
       if (at && !isEmptyPci(at) && inRange(at)) {
         const p = { device: d, address: d.address, at };
         all.push(p);
+        byDevice.set(d, p);
+        for (const key of [`${at.bus}/${at.slot}`, `${at.bus}/${at.slot}.${at.function}`]) {
+          count.set(key, (count.get(key) ?? 0) + 1);
+        }
         const list = byBus.get(at.bus);
         if (list) {
           list.push(p);
@@ -263,18 +287,22 @@ function placed(model: DomainModel): { all: PlacedDevice[]; byBus: Map<number, P
         }
       }
     }
-    hit = { all, byBus };
+    hit = { all, byBus, byDevice, count };
     placedCache.set(model, hit);
   }
   return hit;
 }
 
-export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
-  return placed(model).all;
+/** Devices at `key` ('bus/slot' or 'bus/slot.function'), not counting `exclude`. */
+function occupants(model: DomainModel, key: string, exclude: Device | undefined): number {
+  const p = placed(model);
+  const own = exclude && p.byDevice.get(exclude);
+  const mine = own && (key === `${own.at.bus}/${own.at.slot}` || key === `${own.at.bus}/${own.at.slot}.${own.at.function}`) ? 1 : 0;
+  return (p.count.get(key) ?? 0) - mine;
 }
 
-function placedOnBus(model: DomainModel, bus: number): readonly PlacedDevice[] {
-  return placed(model).byBus.get(bus) ?? [];
+export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
+  return placed(model).all;
 }
 
 /**
@@ -283,16 +311,10 @@ function placedOnBus(model: DomainModel, bus: number): readonly PlacedDevice[] {
  */
 export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
   const info = busInfo(model, bus);
-  const used = new Set<number>();
-  for (const p of placedOnBus(model, bus)) {
-    if (p.device !== exclude) {
-      used.add(p.at.slot);
-    }
-  }
   const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
   const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
   for (let s = lo; s <= hi; s++) {
-    if (!used.has(s)) {
+    if (occupants(model, `${bus}/${s}`, exclude) === 0) {
       return s;
     }
   }
@@ -302,9 +324,9 @@ export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device)
 /** A free function in the same slot, if any. */
 export function firstFreeFunction(model: DomainModel, at: ResolvedPci, exclude?: Device): number | undefined {
   const used = new Set<number>();
-  for (const p of placedOnBus(model, at.bus)) {
-    if (p.at.slot === at.slot && p.device !== exclude) {
-      used.add(p.at.function);
+  for (let f = 0; f <= 7; f++) {
+    if (occupants(model, `${at.bus}/${at.slot}.${f}`, exclude) > 0) {
+      used.add(f);
     }
   }
   for (const r of at.bus === 0 ? chipsetReservations(model) : []) {

@@ -22,9 +22,28 @@ export const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-
 const EHCI_MASTERS: ReadonlySet<string> = new Set(['ich9-ehci1']);
 const PCI_ROOTS = new Set(['pci-root', 'pcie-root']);
 
+const usedIndexCache = new WeakMap<DomainModel, Map<string, Set<number | undefined>>>();
+
+/** The indexes controllers of a type use, counted once per model (a fix asks once per duplicate). */
+function usedIndexes(model: DomainModel, type: string): Set<number | undefined> {
+  let byType = usedIndexCache.get(model);
+  if (!byType) {
+    byType = new Map();
+    for (const c of model.controllers) {
+      if (c.type !== undefined) {
+        const set = byType.get(c.type) ?? new Set();
+        set.add(c.index?.value);
+        byType.set(c.type, set);
+      }
+    }
+    usedIndexCache.set(model, byType);
+  }
+  return byType.get(type) ?? new Set();
+}
+
 /** The smallest index not used by a controller of this type; PCI controllers above their own bus. */
 export function nextFreeIndex(model: DomainModel, type: string, after = -1): number {
-  const used = new Set(model.controllers.filter((c) => c.type === type).map((c) => c.index?.value));
+  const used = usedIndexes(model, type);
   let i = Math.max(after + 1, type === 'pci' ? 1 : 0);
   while (used.has(i)) {
     i++;

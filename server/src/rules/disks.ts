@@ -15,9 +15,16 @@ import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
+const targetsCache = new WeakMap<DomainModel, Set<string | undefined>>();
+
 /** The first free target name with the given prefix (vd, sd, hd...). */
 export function nextFreeTarget(model: DomainModel, prefix: string): string {
-  const used = new Set(model.disks.map((d) => d.targetDev?.value));
+  // Counted once per model: the fix asks once per duplicate, and a domain may have thousands.
+  let used = targetsCache.get(model);
+  if (!used) {
+    used = new Set(model.disks.map((d) => d.targetDev?.value));
+    targetsCache.set(model, used);
+  }
   for (let i = 0; ; i++) {
     const name = prefix + diskLetters(i);
     if (!used.has(name)) {
@@ -108,8 +115,15 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
   const groups = new Map<string, DriveUse[]>();
   for (const u of uses) {
     const key = `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`;
-    groups.set(key, [...(groups.get(key) ?? []), u]);
+    const group = groups.get(key);
+    if (group) {
+      group.push(u);
+    } else {
+      groups.set(key, [u]);
+    }
   }
+  // Units in use per bus type and controller/bus/target, for the "use a free unit" fix (once each).
+  const unitsTaken = new Map<string, Set<number>>();
   for (const group of groups.values()) {
     if (group.length < 2) {
       continue;
@@ -136,17 +150,22 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
       }
       const a = u.disk.address as Extract<Disk['address'], { type: 'drive' }>;
       const busType = u.disk.bus?.value ?? '';
-      const taken = new Set(
-        uses
-          .filter(
-            (o) =>
-              (o.disk.bus?.value ?? '') === busType &&
-              o.at.controller === u.at.controller &&
-              o.at.bus === u.at.bus &&
-              o.at.target === u.at.target
-          )
-          .map((o) => o.at.unit)
-      );
+      const takenKey = `${busType}:${u.at.controller}:${u.at.bus}:${u.at.target}`;
+      let taken = unitsTaken.get(takenKey);
+      if (!taken) {
+        taken = new Set(
+          uses
+            .filter(
+              (o) =>
+                (o.disk.bus?.value ?? '') === busType &&
+                o.at.controller === u.at.controller &&
+                o.at.bus === u.at.bus &&
+                o.at.target === u.at.target
+            )
+            .map((o) => o.at.unit)
+        );
+        unitsTaken.set(takenKey, taken);
+      }
       let unit = 0;
       while (taken.has(unit)) {
         unit++;

@@ -98,6 +98,15 @@ export function parseXml(text: string): XmlDocument {
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const brokenStart = new Set<XmlElement>();
+  /**
+   * How many elements of each name are open: a close tag that matches none skips the walk down
+   * the stack, so a run of stray close tags under deep nesting stays linear.
+   */
+  const openNames = new Map<string, number>();
+  const openElement = (el: XmlElement): void => {
+    stack.push(el);
+    openNames.set(el.name, (openNames.get(el.name) ?? 0) + 1);
+  };
 
   for (const e of lexErrors) {
     const bad = text.slice(e.offset, e.offset + Math.min(e.length, 20));
@@ -151,6 +160,9 @@ export function parseXml(text: string): XmlDocument {
    */
   const closeDownTo = (depth: number, endOffset: number, how: 'matched' | 'eof'): void => {
     const popped = stack.splice(depth);
+    for (const el of popped) {
+      openNames.set(el.name, (openNames.get(el.name) ?? 1) - 1);
+    }
     const implicit = how === 'matched' ? popped.slice(1) : popped;
     if (how === 'matched') {
       popped[0]!.span.end = endOffset;
@@ -366,12 +378,12 @@ export function parseXml(text: string): XmlDocument {
     if (terminated === 'self') {
       el.selfClosing = true;
     } else if (terminated === 'open') {
-      stack.push(el);
+      openElement(el);
     } else {
       errors.push({ message: `The start tag of <${el.name}> has no closing '>'.`, span: el.nameSpan });
       el.wellFormed = false;
       brokenStart.add(el);
-      stack.push(el);
+      openElement(el);
     }
     return j;
   }
@@ -423,7 +435,7 @@ export function parseXml(text: string): XmlDocument {
     }
     const name = nameTok.image;
     let depth = -1;
-    for (let k = stack.length - 1; k >= 0; k--) {
+    for (let k = (openNames.get(name) ?? 0) > 0 ? stack.length - 1 : -1; k >= 0; k--) {
       if (stack[k]!.name === name) {
         depth = k;
         break;
