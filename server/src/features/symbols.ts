@@ -148,10 +148,7 @@ export function symbolFor(model: DomainModel, d: Device): OutlineSymbol {
     case 'disk':
       return diskSymbol(d as Disk);
     case 'interface':
-      return interfaceSymbol(
-        d as Interface,
-        model.hostdevs.find((h) => h.el === d.el)
-      );
+      return interfaceSymbol(d as Interface, (d as Interface).type === 'hostdev' ? model.hostdevs.find((h) => h.el === d.el) : undefined);
     case 'hostdev':
       return hostdevSymbol(d as Hostdev);
     default:
@@ -160,8 +157,12 @@ export function symbolFor(model: DomainModel, d: Device): OutlineSymbol {
 }
 
 function group(name: string, members: OutlineSymbol[], at: XmlElement): OutlineSymbol {
-  const start = Math.min(...members.map((m) => m.span.start));
-  const end = Math.max(...members.map((m) => m.span.end));
+  let start = Infinity;
+  let end = -Infinity;
+  for (const m of members) {
+    start = Math.min(start, m.span.start);
+    end = Math.max(end, m.span.end);
+  }
   return {
     name: `${name} (${members.length})`,
     kind: 'group',
@@ -202,7 +203,11 @@ export function outline(model: DomainModel | undefined): OutlineSymbol[] {
     for (const d of model.devices) {
       const s = symbolFor(model, d);
       if (GROUPS.some(([k]) => k === d.kind)) {
-        byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), s]);
+        let list = byKind.get(d.kind);
+        if (!list) {
+          byKind.set(d.kind, (list = []));
+        }
+        list.push(s);
       } else {
         others.push(s);
       }

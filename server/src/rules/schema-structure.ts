@@ -532,6 +532,7 @@ function valueFixes(v: ValueVerdict, span: Span, quote: string): Fix[] {
 }
 
 function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out: Problem[]): void {
+  let candidates: string[] | undefined;
   for (const a of el.attributes) {
     if (foreignAttribute(a.name)) {
       continue;
@@ -539,7 +540,8 @@ function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out
     const info = r.attributes.get(a.name);
     if (!info) {
       if (!r.anyAttributes) {
-        out.push(unknownAttribute(el, a, r, text));
+        candidates ??= absentAttributes(el, r);
+        out.push(unknownAttribute(el, a, candidates, text));
       }
       continue;
     }
@@ -637,12 +639,14 @@ function missingChildren(el: XmlElement, r: ResolvedElement, out: Problem[]): vo
   }
 }
 
-function unknownAttribute(el: XmlElement, a: XmlAttribute, r: ResolvedElement, text: string): Problem {
+/** The schema's attributes of an element that it does not carry yet: what a misspelt name may have meant. */
+function absentAttributes(el: XmlElement, r: ResolvedElement): string[] {
   const present = new Set(el.attributes.map((x) => x.name));
-  const near = nearest(
-    a.name,
-    [...r.attributes.keys()].filter((n) => !present.has(n))
-  );
+  return [...r.attributes.keys()].filter((n) => !present.has(n));
+}
+
+function unknownAttribute(el: XmlElement, a: XmlAttribute, candidates: string[], text: string): Problem {
+  const near = nearest(a.name, candidates);
   const fixes: Fix[] = near
     .slice(0, 3)
     .map((n) => ({ title: `Change to '${n}'`, edits: [{ span: a.nameSpan, newText: n }], preferred: near.length === 1 }));
