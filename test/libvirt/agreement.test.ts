@@ -403,7 +403,11 @@ describe('agreement with libvirt', () => {
     const version = await libvirtVersion(driver);
     if (DOC !== '-') {
       fs.mkdirSync(path.dirname(DOC), { recursive: true });
-      fs.writeFileSync(DOC, renderDoc(cases, results, driver, version, (Date.now() - t0) / 1000));
+      const doc = renderDoc(cases, results, driver, version, (Date.now() - t0) / 1000);
+      fs.writeFileSync(DOC, doc);
+      if (DOC === path.join(REPO, 'docs', 'agreement.md')) {
+        updateReadmeTable(doc);
+      }
     }
     const failures = cases.filter((c) => FAILURES.has(results.get(c.id)?.outcome as Outcome));
     process.stdout.write(
@@ -483,3 +487,22 @@ describe('agreement with libvirt', () => {
     });
   }
 });
+
+/** The README shows the same table, between its agreement markers: the suite is what writes it. */
+function updateReadmeTable(doc: string): void {
+  const readmePath = path.join(REPO, 'README.md');
+  const readme = fs.readFileSync(readmePath, 'utf8');
+  const start = '<!-- agreement-table:start (written by npm run test:libvirt) -->';
+  const end = '<!-- agreement-table:end -->';
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < i) {
+    return;
+  }
+  const lines = doc.split('\n');
+  const summary = lines.find((l) => / cases in [0-9.]+ s\.$/.test(l)) ?? '';
+  const table = lines.filter((l) => l.startsWith('|'));
+  const gaps = doc.includes('## Known gaps\n\nNone.') ? 'Known gaps: none.' : 'Known gaps: see docs/agreement.md.';
+  const block = [start, '', summary, '', ...table, '', gaps, end].join('\n');
+  fs.writeFileSync(readmePath, readme.slice(0, i) + block + readme.slice(j + end.length));
+}
