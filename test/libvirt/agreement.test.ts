@@ -18,6 +18,7 @@ import { REPO } from '../support/paths';
 import { baseDevices, controller, domainXml, type Machine } from './build-domain';
 import { environmentOf, familyOf, KNOWN_GAPS, MESSAGE_FAMILIES, type KnownGap } from './families';
 import { DEFAULT_SEED, generateCases, GENERATORS } from './mutations';
+import { REGRESSIONS } from './regressions';
 import { detectDriver, libvirtVersion, normalizeForLibvirt, Oracle, type Driver, type Verdict } from './oracle';
 
 const CI = process.env.CI === 'true';
@@ -137,6 +138,14 @@ function fixtureCases(): Case[] {
 function allCases(prefix: string): Case[] {
   const cases: Case[] = [
     ...fixtureCases(),
+    ...REGRESSIONS.map((r): Case => ({
+      id: r.id,
+      family: 'regressions',
+      source: 'fixture',
+      title: `${r.id}: ${r.title}`,
+      original: r.xml,
+      xml: r.xml,
+    })),
     ...generateCases(SEED).map((g): Case => ({
       id: g.id,
       family: `generated: ${g.family}`,

@@ -68,8 +68,21 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },
   { re: /missing name information/, codes: ['domain-name-invalid'] },
+  { re: /invalid char in name/, codes: ['domain-name-invalid'] },
+  { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
+  // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
+  // Last, so that the specific rows above win (error_policy='retry', MAC, PCI numbers...).
+  { re: /Invalid value for attribute '[^']+' in element '[^']+'/, codes: ['schema-invalid-value'] },
+  { re: /Invalid value '[^']*' for element or attribute/, codes: ['schema-invalid-value'] },
+  { re: /unknown (on_poweroff|on_reboot|on_crash|on_lockfailure) action/, codes: ['schema-invalid-value'] },
+  { re: /Invalid disk read error policy/, codes: ['schema-invalid-value'] },
+  { re: /unknown suffix '[^']*'/, codes: ['schema-invalid-value'] },
+  { re: /Missing required attribute '[^']+' in element '[^']+'/, codes: ['schema-missing-attribute'] },
+  { re: /missing input device type/, codes: ['schema-missing-attribute'] },
+  { re: /an os <type> must be specified/, codes: ['schema-missing-element'] },
+  { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
 ];
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */
@@ -78,6 +91,7 @@ export const ENVIRONMENT: { re: RegExp; why: string }[] = [
   { re: /Cannot check QEMU binary/, why: 'the <emulator> binary is not installed' },
   { re: /could not find capabilities for domaintype=kvm/, why: 'no KVM on this machine' },
   { re: /Emulator .* does not support machine type/, why: 'the installed QEMU lacks this machine type' },
+  { re: /No emulator found for arch '(?!x86_64)/, why: 'no QEMU binary for this architecture is installed' },
 ];
 
 export function familyOf(message: string): MessageFamily | undefined {

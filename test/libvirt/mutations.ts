@@ -140,8 +140,16 @@ const controllerGen: Gen = (rng, i) => {
 // ---------------------------------------------------------------------------------------------
 // PCI addresses: slot/function/bus/domain edits, including the chipset's reserved addresses.
 
+/**
+ * A device at `addr`: PCIe endpoints (virtio, hostdev) and, on q35 where the difference decides
+ * which bus libvirt adds for a missing index, conventional PCI ones (e1000, rtl8139, lsilogic).
+ */
 function endpoint(rng: Rng, addr: string, k: number): string {
-  switch (rng.int(0, 3)) {
+  switch (rng.int(0, 5)) {
+    case 4:
+      return nic({ mac: undefined, model: rng.pick(['e1000', 'rtl8139']), addr });
+    case 5:
+      return controller('scsi', 1 + k, 'lsilogic', { addr });
     case 0:
       return disk({ dev: `vd${'bcdefgh'[k % 7]}`, bus: 'virtio', addr });
     case 1:
