@@ -12,7 +12,10 @@
 // had that problem, 'accept' when it took at least one.
 //
 // The test driver (test:///default, the default) runs libvirt's parser and generic validation,
-// which is where libvirt reads the XML; it needs no daemon.
+// which is where libvirt reads the XML; it needs no daemon. With --uri qemu:///system the QEMU
+// driver judges too (its post-parse fills in and checks more: a PCI controller without a model);
+// each document is defined under a name of its own and undefined at once. --merge FILE keeps the
+// verdicts of an earlier run: a key is 'reject' when either run saw libvirt refuse it.
 
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
@@ -27,11 +30,13 @@ const args = process.argv.slice(2);
 let uri = 'test:///default';
 let jobs = Math.max(2, Math.min(8, os.cpus().length));
 let out = path.join(root, 'server/src/rules/schema-verdicts.json');
+let merge;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--uri') uri = args[++i];
   else if (args[i] === '--jobs') jobs = Number(args[++i]);
   else if (args[i] === '--out') out = args[++i];
+  else if (args[i] === '--merge') merge = args[++i];
   else files.push(args[i]);
 }
 if (files.length === 0) {
@@ -66,22 +71,36 @@ const E = mod.exports;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'probe-libvirt-'));
 let seq = 0;
-function virshDefine(text) {
-  const f = path.join(tmp, `d${seq++}.xml`);
+const persistent = !uri.startsWith('test:');
+function run(args) {
+  return new Promise((resolve) =>
+    execFile('virsh', ['-q', '-c', uri, ...args], { timeout: 60000 }, (err, stdout, stderr) =>
+      resolve({ err, out: String(stderr || stdout) })
+    )
+  );
+}
+
+/**
+ * `virsh define`, the verdict and libvirt's last line. On a daemon (qemu:///system) the domain gets
+ * a name of its own and no uuid, and is undefined at once: other users of the daemon see nothing.
+ */
+async function virshDefine(text) {
+  const id = seq++;
+  const name = `lxprobe-${process.pid}-${id}`;
+  if (persistent) {
+    text = text.replace(/<name>[^<]*<\/name>/, `<name>${name}</name>`).replace(/<uuid>[^<]*<\/uuid>/, '');
+  }
+  const f = path.join(tmp, `d${id}.xml`);
   fs.writeFileSync(f, text);
-  return new Promise((resolve) => {
-    execFile('virsh', ['-q', '-c', uri, 'define', f], { timeout: 30000 }, (err, stdout, stderr) => {
-      fs.rmSync(f, { force: true });
-      resolve({
-        ok: !err,
-        message:
-          String(stderr || stdout)
-            .trim()
-            .split('\n')
-            .pop() ?? '',
-      });
-    });
-  });
+  const r = await run(['define', f]);
+  fs.rmSync(f, { force: true });
+  if (!r.err && persistent) {
+    const u = await run(['undefine', '--nvram', name]);
+    if (u.err) {
+      await run(['undefine', name]);
+    }
+  }
+  return { ok: !r.err, message: r.out.trim().split('\n').pop() ?? '' };
 }
 
 let version = 'unknown';
@@ -232,20 +251,29 @@ async function worker() {
 await Promise.all(Array.from({ length: jobs }, worker));
 fs.rmSync(tmp, { recursive: true, force: true });
 
+const earlier = merge ? JSON.parse(fs.readFileSync(merge, 'utf8')) : undefined;
+// Hand-reviewed verdicts, kept from run to run: a refusal that comes from a rule across elements
+// (virtiofs needs <access mode='shared'/>) says nothing about the piece in general.
+const overrides = earlier?.overrides ?? (fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')).overrides ?? {}) : {});
 const verdicts = {};
 const examples = {};
-for (const k of [...observed.keys()].sort()) {
+const keys = new Set([...observed.keys(), ...Object.keys(earlier?.verdicts ?? {})]);
+for (const k of [...keys].sort()) {
   const o = observed.get(k);
-  if (o.accept + o.reject === 0) continue;
-  verdicts[k] = o.accept > 0 ? 'accept' : 'reject';
-  examples[k] = o.example;
+  const now = o && o.accept + o.reject > 0 ? (o.accept > 0 ? 'accept' : 'reject') : undefined;
+  const before = earlier?.verdicts[k];
+  const v = overrides[k] ?? (now === 'reject' || before === 'reject' ? 'reject' : (now ?? before));
+  if (v) verdicts[k] = v;
+  if (earlier && before && v !== before) console.log(`changed by this run: ${k}: ${before} -> ${v} (${o?.example ?? ''})`);
+  if (o?.example) examples[k] = o.example;
 }
 const result = {
   $comment:
     'Written by scripts/schema/probe-libvirt.mjs: what libvirt did when a piece the schema requires was missing or a value was spoilt. Keys: schema element signature + @attr (missing), /child (missing), @attr= (a bad value such as bogus), #text= (bad content); a key followed by a value is that value.',
   libvirt: version,
-  uri,
-  corpus: process.env.PROBE_CORPUS ?? `${files.length} domain files`,
+  uri: earlier ? `${earlier.uri} + ${uri}` : uri,
+  corpus: process.env.PROBE_CORPUS ?? earlier?.corpus ?? `${files.length} domain files`,
+  overrides,
   verdicts,
 };
 fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
