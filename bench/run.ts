@@ -366,7 +366,7 @@ async function main(): Promise<void> {
       '<!-- Written by `npm run bench` (bench/run.ts); the analysis of missed targets below the table is kept by hand in bench/NOTES.md. -->',
       '',
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.`,
-      `Load average ${load0.map((l) => l.toFixed(1)).join(' / ')} at the start and ${load1.map((l) => l.toFixed(1)).join(' / ')} at the end of the ${((Date.now() - t0) / 1000).toFixed(0)} s run: wall-clock figures include waiting for a core; cpu is the time the measured process itself used.`,
+      `Load average ${load0.map((l) => l.toFixed(1)).join(' / ')} at the start and ${load1.map((l) => l.toFixed(1)).join(' / ')} at the end of the ${((Date.now() - t0) / 1000).toFixed(0)} s run: wall-clock figures include waiting for a core; cpu is the CPU time of the measured process, all its threads (V8 collects garbage and compiles on helper threads, so cpu can exceed wall).`,
       'Medians. "stdio" figures go through the real language server process (dist/server.js) over JSON-RPC, from sending the change to receiving its diagnostics or the completion list.',
       '',
       out,
