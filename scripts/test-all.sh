@@ -3,6 +3,7 @@
 # every suite and prints one closing line "N passed, N failed".
 #
 # Suites (each an npm script that writes TAP to $TAP_DIR/<name>.tap or prints its own counts):
+#   static   tsc, eslint (layer guards), prettier
 #   unit     node:test, engine + LSP in-process + CLI            (always)
 #   libvirt  agreement with a real libvirt (test:///default + QEMU driver)
 #   neovim   the stdio server under Neovim headless
@@ -13,7 +14,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-SUITES=(${TEST_SUITES:-unit libvirt neovim vscode fuzz})
+SUITES=(${TEST_SUITES:-static unit libvirt neovim vscode fuzz})
 export TAP_DIR="${TAP_DIR:-$PWD/out/tap}"
 rm -rf "$TAP_DIR" && mkdir -p "$TAP_DIR"
 

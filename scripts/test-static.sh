@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The 'static' suite of npm test: types (tsc, strict), lint rules incl. the layer guards
+# (eslint), and formatting (prettier). Writes "PASSED FAILED SKIPPED" to $TAP_DIR/static.counts.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TAP_DIR="${TAP_DIR:-$PWD/out/tap}"
+mkdir -p "$TAP_DIR"
+passed=0 failed=0
+check() {
+  local name=$1; shift
+  echo "-- $name: $*"
+  if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
+}
+check typecheck npx tsc -p tsconfig.json --noEmit
+check eslint npx eslint --max-warnings 0 server client test bench
+check prettier npx prettier --check --log-level warn .
+echo "$passed $failed 0" > "$TAP_DIR/static.counts"
+echo "static: $passed passed, $failed failed"
+[ "$failed" = 0 ]
