@@ -48,4 +48,14 @@ export const REGRESSIONS: Regression[] = [
     title: "pci controller index='99999999999' (the fuzz suite's crash in the bus model)",
     xml: dom('q35', [controller('pci', '99999999999', 'pcie-root-port')]),
   },
+  {
+    id: 'regression-disk-target-index-overflow',
+    title: "disk target 'hdzzzzzzz': libvirt's disk index overflows a C int, 'Unknown disk name' (was a miss)",
+    xml: dom('pc', [disk({ dev: 'hdzzzzzzz', bus: 'ide' })]),
+  },
+  {
+    id: 'regression-drive-controller-overflow',
+    title: "drive address controller='99999999999': libvirt cannot read it as an unsigned int",
+    xml: dom('pc', [disk({ dev: 'hda', bus: 'ide', addr: driveAddr(99999999999, 0, 0, 0) })]),
+  },
 ];

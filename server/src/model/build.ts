@@ -311,6 +311,9 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
   return model;
 }
 
+/** How many implicit IDE controllers the model lists at most (QEMU supports one). */
+const MAX_IMPLICIT_IDE = 16;
+
 /**
  * Controllers libvirt's QEMU driver adds when the XML leaves them out (libvirt 9.0, checked with
  * dumpxml): the PCI root; USB index 0 unless USB is disabled (qemu-xhci on q35, piix3-uhci on
@@ -346,7 +349,9 @@ function implicitControllers(model: DomainModel): ImplicitController[] {
               ? implicitDrive('ide', idx)?.controller
               : undefined;
         if (ctl !== undefined) {
-          for (let i = 0; i <= ctl; i++) {
+          // libvirt adds IDE controllers 0..ctl, and QEMU takes only one; list a few at most, so that
+          // controller='99999999999' (or a target such as hdzzzzzzz) cannot fill the Set until it overflows.
+          for (let i = 0; i <= Math.min(ctl, MAX_IMPLICIT_IDE); i++) {
             ideIndexes.add(i);
           }
         }

@@ -11,13 +11,18 @@ export const TARGET_PREFIXES = ['xvd', 'ubd', 'fd', 'hd', 'vd', 'sd'] as const;
 /** A target libvirt accepts as a whole disk: prefix + lowercase letters, no partition number. */
 export const TARGET_RE = /^(fd|hd|vd|sd|xvd|ubd)([a-z]+)$/;
 
-/** 'a' -> 0, 'z' -> 25, 'aa' -> 26, as libvirt's virDiskNameToIndex. */
+/**
+ * 'a' -> 0, 'z' -> 25, 'aa' -> 26, as libvirt's virDiskNameParse computes it: in a C int, so
+ * past 'zzzzzz' the index wraps around, and a negative one is a name libvirt does not know
+ * ("Unknown disk name 'hdzzzzzzz' and no address specified", checked with libvirt 9.0).
+ */
 export function diskIndex(letters: string): number {
   let idx = 0;
-  for (const ch of letters) {
-    idx = idx * 26 + (ch.charCodeAt(0) - 96);
+  for (let i = 0; i < letters.length; i++) {
+    idx = Math.imul((idx + (i < 1 ? 0 : 1)) | 0, 26);
+    idx = (idx + letters.charCodeAt(i) - 97) | 0;
   }
-  return idx - 1;
+  return idx;
 }
 
 export function diskLetters(index: number): string {
@@ -34,7 +39,8 @@ export function diskLetters(index: number): string {
 /** The index of a whole-disk target name (vda -> 0, sdh -> 7), undefined when it is not one. */
 export function targetIndex(dev: string | undefined): number | undefined {
   const m = dev === undefined ? null : TARGET_RE.exec(dev);
-  return m ? diskIndex(m[2]!) : undefined;
+  const idx = m ? diskIndex(m[2]!) : undefined;
+  return idx !== undefined && idx >= 0 ? idx : undefined;
 }
 
 export interface DriveNumbers {

@@ -42,14 +42,18 @@ function checkTargets(model: DomainModel, findings: Finding[]): void {
     }
     const span = t.valueSpan ?? t.span;
     const m = TARGET_RE.exec(t.value);
-    if (!m) {
+    // So many letters that libvirt's disk index wraps around: only an <address> saves it.
+    const overflow = !!m && !d.address && targetIndex(t.value) === undefined;
+    if (!m || overflow) {
       const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
       const fixed = t.value.replace(/[0-9]+$/, '');
       findings.push({
         code: 'disk-target-invalid',
-        message: partition
-          ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
-          : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
+        message: overflow
+          ? `Disk target '${t.value}' has too many letters: libvirt's disk index overflows and it does not know the name.`
+          : partition
+            ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
+            : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
         span,
         fixes:
           partition && !model.disks.some((o) => o.targetDev?.value === fixed)
