@@ -73,7 +73,11 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   if (doc.errors.length > MAX_SYNTAX_FINDINGS) {
     const rest = doc.errors.length - MAX_SYNTAX_FINDINGS;
     const last = doc.errors[MAX_SYNTAX_FINDINGS]!;
-    raw.push({ code: 'xml-syntax', message: `${rest} more syntax error${rest === 1 ? '' : 's'} after this point are not listed.`, span: last.span });
+    raw.push({
+      code: 'xml-syntax',
+      message: `${rest} more syntax error${rest === 1 ? '' : 's'} after this point are not listed.`,
+      span: last.span,
+    });
   }
   const damaged = doc.errors.length > 0 ? damagedSpans(doc) : [];
   const families = [...RULE_FAMILIES, ...(opts.extraFamilies ?? [])];

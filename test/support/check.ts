@@ -27,18 +27,27 @@ export function checkFixture(text: string, extra: AnalysisOptions = {}): Reporte
   const missing: string[] = [];
   for (const e of expectations) {
     const i = unmatched.findIndex(
-      (f) => f.code === e.code && f.span.start === e.start && f.span.end === e.end && (!e.messageIncludes || f.message.includes(e.messageIncludes))
+      (f) =>
+        f.code === e.code &&
+        f.span.start === e.start &&
+        f.span.end === e.end &&
+        (!e.messageIncludes || f.message.includes(e.messageIncludes))
     );
     if (i >= 0) {
       unmatched.splice(i, 1);
     } else {
-      missing.push(`${where(text, e.start)} ${e.code} ${JSON.stringify(text.slice(e.start, e.end))}${e.messageIncludes ? ` (message with "${e.messageIncludes}")` : ''}`);
+      missing.push(
+        `${where(text, e.start)} ${e.code} ${JSON.stringify(text.slice(e.start, e.end))}${e.messageIncludes ? ` (message with "${e.messageIncludes}")` : ''}`
+      );
     }
   }
   const unexpected = unmatched.map((f) => describeFinding(text, f));
   if (missing.length > 0 || unexpected.length > 0) {
     assert.fail(
-      [missing.length ? `expected but not reported:\n  ${missing.join('\n  ')}` : '', unexpected.length ? `reported but not expected:\n  ${unexpected.join('\n  ')}` : '']
+      [
+        missing.length ? `expected but not reported:\n  ${missing.join('\n  ')}` : '',
+        unexpected.length ? `reported but not expected:\n  ${unexpected.join('\n  ')}` : '',
+      ]
         .filter(Boolean)
         .join('\n')
     );

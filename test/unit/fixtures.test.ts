@@ -41,7 +41,11 @@ describe('rule fixtures', () => {
         const { options } = parseExpectations(text);
         const flavor = options.flavor === 'unknown' ? undefined : (options.flavor ?? 'upstream');
         const left = analyze(actual, { flavor, machine: options.machine }).findings.filter((f) => f.severity === 'error');
-        assert.deepEqual(left.map((f) => describeFinding(actual, f)), [], 'no error may remain after the fixes');
+        assert.deepEqual(
+          left.map((f) => describeFinding(actual, f)),
+          [],
+          'no error may remain after the fixes'
+        );
       }
     });
   }

@@ -46,11 +46,15 @@ export function formatText(results: FileResult[], color: boolean): string {
       totals[f.severity]++;
       const s = index.positionAt(f.span.start);
       const e = index.positionAt(f.span.end);
-      out.push(`${paint('1', `${r.file}:${s.line + 1}:${s.character + 1}`)}: ${paint(sevColor[f.severity], f.severity)} ${paint('2', f.code)}: ${f.message}`);
+      out.push(
+        `${paint('1', `${r.file}:${s.line + 1}:${s.character + 1}`)}: ${paint(sevColor[f.severity], f.severity)} ${paint('2', f.code)}: ${f.message}`
+      );
       const line = index.lineText(s.line);
       const width = Math.max(1, (e.line === s.line ? e.character : line.length) - s.character);
       out.push(`  ${line.replace(/\t/g, ' ')}`);
-      out.push(`  ${' '.repeat(s.character)}${paint(sevColor[f.severity], '^'.repeat(Math.min(width, Math.max(1, line.length - s.character))))}`);
+      out.push(
+        `  ${' '.repeat(s.character)}${paint(sevColor[f.severity], '^'.repeat(Math.min(width, Math.max(1, line.length - s.character))))}`
+      );
     }
   }
   const files = results.length;

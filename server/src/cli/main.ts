@@ -48,7 +48,8 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
   const o: Options = { format: 'text', flavor: 'auto', machine: undefined, severity: {}, color: !!process.stdout.isTTY, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) {
@@ -88,7 +89,9 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
         const v = value();
         const [code, level] = v.split('=');
         if (!code || !level || !isCode(code) || !LEVELS.has(level)) {
-          throw new UsageError(`--severity takes CODE=LEVEL with a known code (see --list-codes) and a level of error, warning, information, hint or off; got '${v}'`);
+          throw new UsageError(
+            `--severity takes CODE=LEVEL with a known code (see --list-codes) and a level of error, warning, information, hint or off; got '${v}'`
+          );
         }
         o.severity[code] = level as SeveritySetting;
         break;
@@ -206,7 +209,11 @@ export function main(argv: string[]): number {
     results.push({ file, text: decoded.text, findings: analysis.findings });
   }
   const output =
-    opts.format === 'json' ? formatJson(results) : opts.format === 'sarif' ? formatSarif(results, pkg.version) : formatText(results, opts.color);
+    opts.format === 'json'
+      ? formatJson(results)
+      : opts.format === 'sarif'
+        ? formatSarif(results, pkg.version)
+        : formatText(results, opts.color);
   process.stdout.write(output);
   for (const p of problems) {
     process.stderr.write(`libvirt-lint: ${p}\n`);

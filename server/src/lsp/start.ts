@@ -49,7 +49,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   let settingsReady: Promise<void> = Promise.resolve();
 
   const applySettings = (s: Settings): void => {
-    const changedEngine = s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
+    const changedEngine =
+      s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
     settings = s;
     flavor = resolveFlavor(s.flavor);
     if (changedEngine) {
@@ -66,7 +67,9 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const t0 = performance.now();
     const analysis = analyze(doc.getText(), { flavor, machine: settings.machine, severity: settings.severity });
     for (const ie of analysis.internalErrors) {
-      connection.console.error(`rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`);
+      connection.console.error(
+        `rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`
+      );
     }
     cache.set(doc.uri, { version: doc.version, analysis, ms: performance.now() - t0 });
     return analysis;
@@ -76,8 +79,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     if (documents.get(doc.uri) !== doc) {
       return; // closed or replaced meanwhile
     }
-    const diagnostics =
-      settings.lintMode === 'off' ? [] : analysisOf(doc).findings.map((f) => toDiagnostic(doc, f, doc.uri));
+    const diagnostics = settings.lintMode === 'off' ? [] : analysisOf(doc).findings.map((f) => toDiagnostic(doc, f, doc.uri));
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
   };
 
@@ -167,7 +169,9 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
 
   connection.onDidChangeConfiguration((change) => {
     const fromPush = (change.settings as { libvirt?: unknown } | undefined)?.libvirt;
-    const done = pullConfiguration ? refreshSettings() : Promise.resolve(fromPush !== undefined ? applySettings(readSettings(fromPush)) : undefined);
+    const done = pullConfiguration
+      ? refreshSettings()
+      : Promise.resolve(fromPush !== undefined ? applySettings(readSettings(fromPush)) : undefined);
     void done.then(relintAll);
   });
 
@@ -197,9 +201,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
 
-  connection.onCodeAction((params: CodeActionParams): CodeAction[] =>
-    guard('code actions', () => codeActions(params)) ?? []
-  );
+  connection.onCodeAction((params: CodeActionParams): CodeAction[] => guard('code actions', () => codeActions(params)) ?? []);
 
   function codeActions(params: CodeActionParams): CodeAction[] {
     const doc = documents.get(params.textDocument.uri);

@@ -44,12 +44,11 @@ export const CODES = {
   'controller-pci-index-range': { severity: 'error', summary: 'PCI controller indexes go up to 255.' },
   'controller-bridge-order': {
     severity: 'error',
-    summary: "A pci-bridge must have a larger index than the bus it is plugged into.",
+    summary: 'A pci-bridge must have a larger index than the bus it is plugged into.',
   },
   'controller-chassis-duplicate': {
     severity: 'warning',
-    summary:
-      'Two PCIe root ports or downstream ports use the same chassis number: libvirt accepts it but QEMU refuses to start the guest.',
+    summary: 'Two PCIe root ports or downstream ports use the same chassis number: libvirt accepts it but QEMU refuses to start the guest.',
   },
   'controller-usb-ports-range': { severity: 'error', summary: 'nec-xhci and qemu-xhci controllers support at most 15 ports.' },
 
@@ -112,7 +111,8 @@ export const CODES = {
   'disk-drive-address-duplicate': { severity: 'error', summary: 'Two disks use the same drive address (controller, bus, target, unit).' },
   'disk-retry-unsupported': {
     severity: 'error',
-    summary: "error_policy='retry' and retry_interval/retry_timeout exist only in openEuler's libvirt; upstream libvirt rejects the policy.",
+    summary:
+      "error_policy='retry' and retry_interval/retry_timeout exist only in openEuler's libvirt; upstream libvirt rejects the policy.",
   },
   'disk-retry-flavor-unknown': {
     severity: 'information',
@@ -160,8 +160,7 @@ export const CODES = {
   'domain-name-invalid': { severity: 'error', summary: 'The domain name is missing or contains a character libvirt refuses.' },
   'domain-name-style': {
     severity: 'warning',
-    summary:
-      'openEuler asks for names of at most 64 characters made of letters, digits, _, - and :, and not made of digits only.',
+    summary: 'openEuler asks for names of at most 64 characters made of letters, digits, _, - and :, and not made of digits only.',
   },
   'graphics-vnc-password-length': {
     severity: 'error',

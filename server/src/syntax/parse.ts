@@ -28,8 +28,33 @@ import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from
 function offsetOnlyLexer(): XmlLexer {
   const t = (names: string[]): unknown[] => names.map((n) => tokensDictionary[n]);
   const modes = {
-    OUTSIDE: t(['Comment', 'CData', 'DocType', 'DTD', 'EntityRef', 'CharRef', 'SEA_WS', 'XMLDeclOpen', 'SLASH_OPEN', 'PROCESSING_INSTRUCTION', 'OPEN', 'TEXT']),
-    INSIDE: t(['Comment', 'INVALID_SLASH_OPEN', 'INVALID_OPEN_INSIDE', 'CLOSE', 'SPECIAL_CLOSE', 'SLASH_CLOSE', 'SLASH', 'EQUALS', 'STRING', 'Name', 'S']),
+    OUTSIDE: t([
+      'Comment',
+      'CData',
+      'DocType',
+      'DTD',
+      'EntityRef',
+      'CharRef',
+      'SEA_WS',
+      'XMLDeclOpen',
+      'SLASH_OPEN',
+      'PROCESSING_INSTRUCTION',
+      'OPEN',
+      'TEXT',
+    ]),
+    INSIDE: t([
+      'Comment',
+      'INVALID_SLASH_OPEN',
+      'INVALID_OPEN_INSIDE',
+      'CLOSE',
+      'SPECIAL_CLOSE',
+      'SLASH_CLOSE',
+      'SLASH',
+      'EQUALS',
+      'STRING',
+      'Name',
+      'S',
+    ]),
   };
   if (Object.values(modes).some((m) => m.some((x) => x === undefined))) {
     return xmlLexer; // a different @xml-tools/parser version: use its lexer as it is

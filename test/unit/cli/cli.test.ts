@@ -26,7 +26,10 @@ const GOOD = `<domain type='kvm'>
   </devices>
 </domain>
 `;
-const BAD = GOOD.replace("<controller type='usb' index='0' model='piix3-uhci'/>", "<controller type='usb' index='0' model='piix3-uhci'/>\n    <controller type='usb' index='0' model='ehci'/>");
+const BAD = GOOD.replace(
+  "<controller type='usb' index='0' model='piix3-uhci'/>",
+  "<controller type='usb' index='0' model='piix3-uhci'/>\n    <controller type='usb' index='0' model='ehci'/>"
+);
 const RETRY = `<disk type='file' device='disk'>
   <driver name='qemu' type='qcow2' error_policy='retry' retry_interval='1000'/>
   <source file='/var/lib/libvirt/images/a.qcow2'/>
@@ -77,7 +80,10 @@ describe('libvirt-lint', () => {
 
   test('json: files with 0-based LSP ranges', () => {
     const r = lint('--format=json', path.join(dir, 'bad.xml'), path.join(dir, 'good.xml'));
-    const out = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; severity: string; message: string; range: unknown }[] }[];
+    const out = JSON.parse(r.stdout) as {
+      file: string;
+      diagnostics: { code: string; severity: string; message: string; range: unknown }[];
+    }[];
     assert.equal(out.length, 2);
     const d = out.find((f) => f.file.endsWith('bad.xml'))!.diagnostics;
     assert.deepEqual(d[0]!.range, { start: { line: 6, character: 33 }, end: { line: 6, character: 36 } });
@@ -90,7 +96,10 @@ describe('libvirt-lint', () => {
     const r = lint('--format', 'sarif', path.join(dir, 'bad.xml'));
     const log = JSON.parse(r.stdout) as {
       version: string;
-      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; level: string; locations: { physicalLocation: { region: unknown } }[] }[] }[];
+      runs: {
+        tool: { driver: { rules: { id: string }[] } };
+        results: { ruleId: string; level: string; locations: { physicalLocation: { region: unknown } }[] }[];
+      }[];
     };
     assert.equal(log.version, '2.1.0');
     assert.ok(log.runs[0]!.tool.driver.rules.some((x) => x.id === 'pci-address-zero'));
@@ -143,7 +152,10 @@ describe('libvirt-lint', () => {
 
   test('--machine applies to fragments', () => {
     const frag = path.join(dir, 'frag.xml');
-    fs.writeFileSync(frag, "<interface type='network'><source network='default'/><address type='pci' bus='0x00' slot='0x1f' function='0x0'/></interface>\n");
+    fs.writeFileSync(
+      frag,
+      "<interface type='network'><source network='default'/><address type='pci' bus='0x00' slot='0x1f' function='0x0'/></interface>\n"
+    );
     assert.equal(lint(frag).code, 0);
     const q35 = lint('--format=json', '--machine', 'q35', frag);
     assert.equal(q35.code, 1);

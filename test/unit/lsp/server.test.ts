@@ -106,8 +106,14 @@ describe('language server over streams', () => {
     const p = await c.diagnostics(uri, 2);
     const syntax = p.diagnostics.filter((d) => d.code === 'xml-syntax');
     assert.ok(syntax.length >= 1);
-    assert.ok(syntax.every((d) => d.range.start.line === line), JSON.stringify(syntax));
-    assert.ok(p.diagnostics.some((d) => d.code === 'mac-multicast'), 'findings elsewhere stay');
+    assert.ok(
+      syntax.every((d) => d.range.start.line === line),
+      JSON.stringify(syntax)
+    );
+    assert.ok(
+      p.diagnostics.some((d) => d.code === 'mac-multicast'),
+      'findings elsewhere stay'
+    );
   });
 
   test('requests for unknown documents answer empty instead of failing', async () => {
@@ -130,7 +136,10 @@ describe('language server over streams', () => {
 
 describe('settings', () => {
   test('severity overrides and lint mode onSave come from workspace configuration', async () => {
-    const c = await startTestClient(undefined, { lint: { mode: 'onSave' }, diagnostics: { severity: { 'mac-multicast': 'off', 'controller-index-duplicate': 'warning' } } });
+    const c = await startTestClient(undefined, {
+      lint: { mode: 'onSave' },
+      diagnostics: { severity: { 'mac-multicast': 'off', 'controller-index-duplicate': 'warning' } },
+    });
     try {
       const uri = 'file:///s.xml';
       await c.open(uri, BAD);
@@ -140,7 +149,10 @@ describe('settings', () => {
         [['controller-index-duplicate', 2]]
       );
       // onSave: a change publishes nothing until the document is saved.
-      await c.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: BAD.replace("index='0' model='ehci'", "index='1' model='ehci'") }] });
+      await c.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 2 },
+        contentChanges: [{ text: BAD.replace("index='0' model='ehci'", "index='1' model='ehci'") }],
+      });
       await assert.rejects(c.diagnostics(uri, 2, 300));
       await c.conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
       assert.deepEqual((await c.diagnostics(uri, 2)).diagnostics, []);
@@ -157,7 +169,10 @@ describe('settings', () => {
     const c = await startTestClient({ flavor: 'openeuler', machine: 'q35' });
     try {
       const uri = 'file:///retry.xml';
-      await c.open(uri, `<disk type='file' device='disk'><driver name='qemu' error_policy='retry' retry_interval='abc'/><source file='/x'/><target dev='vda' bus='virtio'/></disk>`);
+      await c.open(
+        uri,
+        `<disk type='file' device='disk'><driver name='qemu' error_policy='retry' retry_interval='abc'/><source file='/x'/><target dev='vda' bus='virtio'/></disk>`
+      );
       const p = await c.diagnostics(uri, 1);
       assert.deepEqual(
         p.diagnostics.map((d) => d.code),
