@@ -44,12 +44,12 @@ export async function startTestClient(settings?: unknown, configuration?: unknow
   conn.onRequest('workspace/configuration', () => [configuration ?? {}]);
   conn.onNotification('window/logMessage', () => undefined);
   conn.listen();
-  const init = (await conn.sendRequest('initialize', {
+  const init = await conn.sendRequest<InitializeResult>('initialize', {
     processId: null, // a process id makes the server poll that process and keep the test alive
     rootUri: null,
     capabilities: { workspace: { configuration: configuration !== undefined } },
     initializationOptions: settings !== undefined ? { settings } : undefined,
-  })) as InitializeResult;
+  });
   await conn.sendNotification('initialized', {});
   return {
     conn,

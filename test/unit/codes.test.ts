@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { ALL_CODES, CODES, isCode, type Code } from '../../server/src/rules/codes';
+import { ALL_CODES, CODES, isCode } from '../../server/src/rules/codes';
 import { parseExpectations } from '../support/markers';
 import { FIXTURES } from '../support/paths';
 import { xmlFiles } from './fixtures.test';
@@ -59,7 +59,7 @@ describe('finding codes', () => {
     const families = new Map<string, boolean>();
     for (const [file, codes] of markers) {
       const family = file.split(path.sep)[0]!;
-      const clean = codes.every((c) => isCode(c) && CODES[c as Code].severity !== 'error');
+      const clean = codes.every((c) => isCode(c) && CODES[c].severity !== 'error');
       families.set(family, (families.get(family) ?? false) || clean);
     }
     const without = [...families].filter(([, hasNearMiss]) => !hasNearMiss).map(([f]) => f);

@@ -53,11 +53,11 @@ describe('language server over streams', () => {
   });
 
   test('quick fix for a diagnostic, and applying it clears the diagnostic', async () => {
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', {
+    const actions = await c.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: 'file:///bad.xml' },
       range: { start: { line: 8, character: 20 }, end: { line: 8, character: 20 } },
       context: { diagnostics: [] },
-    })) as CodeAction[];
+    });
     const fix = actions.find((a) => a.kind === 'quickfix' && a.title.includes('52:54:00:00:00:01'));
     assert.ok(fix, `got ${actions.map((a) => a.title).join(', ')}`);
     const edits = fix.edit!.changes!['file:///bad.xml']!;
@@ -78,11 +78,11 @@ describe('language server over streams', () => {
     const uri = 'file:///fixall.xml';
     await c.open(uri, BAD);
     await c.diagnostics(uri, 1);
-    const actions = (await c.conn.sendRequest('textDocument/codeAction', {
+    const actions = await c.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
-    })) as CodeAction[];
+    });
     assert.equal(actions.length, 1);
     assert.equal(actions[0]!.kind, 'source.fixAll.libvirt');
     const fixed = apply(BAD, actions[0]!.edit!.changes![uri]!);

@@ -100,7 +100,7 @@ describe('parser: spans', () => {
     const doc = parseXml(text);
     assert.deepEqual(doc.errors, []);
     assert.equal(doc.root?.name, 'domain');
-    assert.equal(doc.root!.span.start, parseXml(SAMPLE).root!.span.start + 1);
+    assert.equal(doc.root.span.start, parseXml(SAMPLE).root!.span.start + 1);
     checkSpans(doc);
   });
 
@@ -154,7 +154,7 @@ describe('parser: spans', () => {
     const doc = parseXml(text);
     assert.deepEqual(doc.errors, []);
     assert.equal(doc.root?.name, 'domain');
-    assert.equal(doc.root!.span.start, text.indexOf('<domain'));
+    assert.equal(doc.root.span.start, text.indexOf('<domain'));
   });
 
   test('empty and blank documents have no root and no error', () => {
