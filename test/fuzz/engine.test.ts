@@ -1,6 +1,6 @@
 /**
  * Hostile input through the engine: the CLI's byte decoder (decodeBytes), analyze() with every
- * flavor, and the fixes. No throw, no rule family failing inside analyze (internalErrors), every
+ * flavor, completion and hover at a few offsets, and the fixes. No throw, no rule family failing inside analyze (internalErrors), every
  * span inside the text, fix-all applicable, and a time bound per case.
  *
  * FUZZ_SEED (default 1337) and FUZZ_CASES (default 10000) change the run.
@@ -9,6 +9,8 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze, type AnalysisOptions } from '../../server/src/analysis';
 import { decodeBytes } from '../../server/src/common/read-text';
+import { complete } from '../../server/src/features/completion';
+import { hoverAt } from '../../server/src/features/hover';
 import { applyEdits, fixAllEdits } from '../../server/src/fixes';
 import type { Finding, TextEdit } from '../../server/src/rules/types';
 import { Rng } from '../libvirt/rng';
@@ -72,6 +74,11 @@ function runCase(bytes: Buffer, kind: string, opts: AnalysisOptions, stats: Stat
     }
   }
   stats.findings += a.findings.length;
+  // What an editor asks on every keystroke: completion and hover at a few places.
+  for (const at of [0, text.length, (text.length * 0.37) | 0, (text.length * 0.81) | 0]) {
+    complete(a, at, { flavor: opts.flavor, triggerCharacter: at % 2 ? '<' : undefined });
+    hoverAt(a, at);
+  }
   const edits = fixAllEdits(a.findings);
   const fixed = applyEdits(text, edits);
   assert.equal(typeof fixed, 'string');

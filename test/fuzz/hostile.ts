@@ -228,6 +228,14 @@ export const MUTATORS: Record<string, Mutator> = {
     const cut = rng.int(0, src.length);
     return Buffer.concat([src.subarray(0, cut), src.subarray(rng.int(0, src.length))]);
   },
+  'huge-numbers': (src, rng) => {
+    // Every number in every attribute at once: indexes, ports, drive and PCI addresses...
+    const big = rng.pick(['99999999999', '4294967296', '2147483648', '0x7fffffff', '-1', '1e9', '18446744073709551616']);
+    return Buffer.from(
+      src.toString('utf8').replace(/(['"])(0x[0-9a-fA-F]+|\d+)\1/g, (_m, q: string) => q + big + q),
+      'utf8'
+    );
+  },
   'number-edits': (src, rng) =>
     Buffer.from(
       src

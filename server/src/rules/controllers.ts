@@ -44,7 +44,8 @@ function usedIndexes(model: DomainModel, type: string): Set<number | undefined> 
 /** The smallest index not used by a controller of this type; PCI controllers above their own bus. */
 export function nextFreeIndex(model: DomainModel, type: string, after = -1): number {
   const used = usedIndexes(model, type);
-  let i = Math.max(after + 1, type === 'pci' ? 1 : 0);
+  // Past 2^53 a number no longer changes by adding 1 (bus='18446744073709551616'): start low then.
+  let i = Math.max(Number.isSafeInteger(after + 1) ? after + 1 : 0, type === 'pci' ? 1 : 0);
   while (used.has(i)) {
     i++;
   }
