@@ -449,11 +449,15 @@ export function freeRootPortNumber(model: DomainModel | undefined, slot: number,
       used.add(c.port.value);
     }
   }
-  let p = (slot << 3) & 0xff;
-  while (used.has(p)) {
-    p = (p + 1) & 0xff;
+  const start = (slot << 3) & 0xff;
+  // Port numbers are 0-255; when every one is taken (duplicates are allowed), keep the default.
+  for (let k = 0; k < 256; k++) {
+    const p = (start + k) & 0xff;
+    if (!used.has(p)) {
+      return p;
+    }
   }
-  return p;
+  return start;
 }
 
 // ---------------------------------------------------------------------------
