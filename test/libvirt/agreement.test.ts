@@ -512,9 +512,12 @@ function updateReadmeTable(doc: string): void {
     return;
   }
   const lines = doc.split('\n');
-  const summary = lines.find((l) => / cases in [0-9.]+ s\.$/.test(l)) ?? '';
+  const from = lines.findIndex((l) => l.startsWith('Every fixture'));
+  const to = lines.findIndex((l) => /^[0-9]+ cases\b/.test(l));
+  const summary = from >= 0 && to >= from ? lines.slice(from, to + 1).join('\n') : (lines[to] ?? '');
   const table = lines.filter((l) => l.startsWith('|'));
-  const gaps = doc.includes('## Known gaps\n\nNone.') ? 'Known gaps: none.' : 'Known gaps: see docs/agreement.md.';
+  const gapLines = lines.filter((l) => /^- \*\*[a-z0-9-]+\*\* \(/.test(l));
+  const gaps = gapLines.length === 0 ? 'Known gaps: none.' : ['Known gaps:', '', ...gapLines].join('\n');
   const block = [start, '', summary, '', ...table, '', gaps, end].join('\n');
   fs.writeFileSync(readmePath, readme.slice(0, i) + block + readme.slice(j + end.length));
 }
