@@ -1,3 +1,8 @@
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyEdits } from '../../../server/src/fixes';
+import { checkFixture } from '../../support/check';
+
 /**
  * Shared by the table-driven rule tests: a case is a document with caret markers (see
  * test/support/markers.ts), usually a small domain built around a few devices.
@@ -48,4 +53,23 @@ export function domainXml(o: DomainOptions, devices: string): string {
   ]
     .filter((l) => l !== '')
     .join('\n');
+}
+
+/** One test per case: the findings are exactly the marked ones, and the named fix does what it says. */
+export function runRuleCases(family: string, cases: readonly RuleCase[]): void {
+  describe(`rules: ${family}`, () => {
+    for (const c of cases) {
+      test(c.name, () => {
+        const findings = checkFixture(c.xml);
+        if (c.fix) {
+          const { code, title, contains, lacks } = c.fix;
+          const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
+          assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
+          const fixed = applyEdits(c.xml, fix.edits);
+          assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
+          assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
+        }
+      });
+    }
+  });
 }

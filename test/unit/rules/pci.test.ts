@@ -5,11 +5,7 @@
  * pci-slot-guest-range, pci-address-range, pci-address-duplicate, pci-slot-bus-mismatch,
  * pci-bus-incompatible; i440fx (pc) and q35 both.
  */
-import * as assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { applyEdits } from '../../../server/src/fixes';
-import { checkFixture } from '../../support/check';
-import { domainXml, type RuleCase } from './cases';
+import { domainXml, runRuleCases, type RuleCase } from './cases';
 
 const CASES: RuleCase[] = [
   {
@@ -521,18 +517,4 @@ const CASES: RuleCase[] = [
   },
 ];
 
-describe('rules: pci', () => {
-  for (const c of CASES) {
-    test(c.name, () => {
-      const findings = checkFixture(c.xml);
-      if (c.fix) {
-        const { code, title, contains, lacks } = c.fix;
-        const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
-        assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
-        const fixed = applyEdits(c.xml, fix.edits);
-        assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
-        assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
-      }
-    });
-  }
-});
+runRuleCases('pci', CASES);

@@ -4,11 +4,7 @@
  * usb-port-range, usb-port-syntax, usb-hub-missing, usb-address-duplicate, usb-bus-missing,
  * against the USB controllers libvirt 9.0 really has (implicit ones included).
  */
-import * as assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { applyEdits } from '../../../server/src/fixes';
-import { checkFixture } from '../../support/check';
-import { domainXml, type RuleCase } from './cases';
+import { domainXml, runRuleCases, type RuleCase } from './cases';
 
 const CASES: RuleCase[] = [
   {
@@ -241,18 +237,4 @@ const CASES: RuleCase[] = [
   },
 ];
 
-describe('rules: usb', () => {
-  for (const c of CASES) {
-    test(c.name, () => {
-      const findings = checkFixture(c.xml);
-      if (c.fix) {
-        const { code, title, contains, lacks } = c.fix;
-        const fix = findings.find((f) => f.code === code)?.fixes?.find((x) => x.title === title);
-        assert.ok(fix, `a ${code} finding offers the fix '${title}'`);
-        const fixed = applyEdits(c.xml, fix.edits);
-        assert.ok(fixed.includes(contains), `after the fix the text contains ${contains}`);
-        assert.ok(lacks === undefined || !fixed.includes(lacks), `after the fix the text no longer contains ${lacks}`);
-      }
-    });
-  }
-});
+runRuleCases('usb', CASES);
