@@ -14,7 +14,16 @@
  */
 import { controllerModel, parseInteger } from '../model/build';
 import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex } from '../model/drive';
-import { busInfo, chipsetReservations, CONTROLLER_ONLY_BUSES, inRange, isEmptyPci, PCI_CONTROLLER_PARENTS, resolvePci } from '../model/pci';
+import {
+  busInfo,
+  chipsetReservations,
+  CONTROLLER_ONLY_BUSES,
+  guestSlotRange,
+  inRange,
+  isEmptyPci,
+  PCI_CONTROLLER_PARENTS,
+  resolvePci,
+} from '../model/pci';
 import { usbBuses, type UsbBus } from '../model/usb';
 import type { Controller, Device, Disk, DomainModel } from '../model/types';
 import { attr, child, childrenNamed, type XmlElement } from '../syntax/tree';
@@ -271,11 +280,7 @@ export interface PciBusSummary {
 }
 
 function freeSlotsOn(model: DomainModel, bus: number, own: readonly string[]): number[] {
-  const info = busInfo(model, bus);
-  // Bus 0: slots 0 (host bridge), 1 (chipset), 2 (video) and 0x1f (chipset / pvchannel) have fixed users;
-  // openEuler documents 0x03-0x1e for guest devices.
-  const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
-  const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
+  const [lo, hi] = guestSlotRange(model, bus);
   const t = deviceFacts(model).slots;
   const reserved = new Set(bus === 0 ? chipsetReservations(model).map((r) => r.slot) : []);
   const out: number[] = [];

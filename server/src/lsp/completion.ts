@@ -13,7 +13,6 @@ import {
   type CompletionParams,
   type Range,
 } from 'vscode-languageserver';
-import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { complete, warmUpCompletion, type CompletionCandidate, type CompletionKind } from '../features/completion';
 import { hasTabStops, snippetText, type Snippet } from '../features/templates';
 import type { Flavor } from '../rules/types';
@@ -106,17 +105,9 @@ export function completionItems(ctx: ServerContext, params: CompletionParams, fl
 }
 
 export const installCompletion: FeatureInstaller = (ctx) => {
-  // 'auto' looks at the installed libvirt schema: read once per setting value.
-  const flavors = new Map<FlavorSetting, Flavor | undefined>();
-  const flavorOf = (setting: FlavorSetting): Flavor | undefined => {
-    if (!flavors.has(setting)) {
-      flavors.set(setting, resolveFlavor(setting));
-    }
-    return flavors.get(setting);
-  };
   ctx.connection.onCompletion((params) => {
     try {
-      return completionItems(ctx, params, flavorOf(ctx.settings().flavor));
+      return completionItems(ctx, params, ctx.flavor());
     } catch (e) {
       ctx.connection.console.error(`completion failed: ${e instanceof Error ? e.stack : String(e)}`);
       return { isIncomplete: false, items: [] };

@@ -31,6 +31,8 @@ export interface ServerContext {
   /** The analysis of the document's current version (computed once per version). */
   analysisOf(doc: TextDocument): Analysis;
   settings(): Settings;
+  /** The flavor the settings resolve to ('auto' is read from the installed schema once per settings change). */
+  flavor(): Flavor | undefined;
 }
 
 interface Cached {
@@ -130,7 +132,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
   };
 
-  const ctx: ServerContext = { connection, documents, analysisOf, settings: () => settings };
+  const ctx: ServerContext = { connection, documents, analysisOf, settings: () => settings, flavor: () => flavor };
   let featureCaps: Partial<InitializeResult['capabilities']> = {};
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -306,13 +306,18 @@ export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
 }
 
 /**
- * The first slot on `bus` with no device and no chipset reservation. On bus 0 the search starts
- * at 0x03 and stops at 0x1e (slots 0-2 and 0x1f have fixed users on both machine types).
+ * The slots worth offering a new device on `bus`: the bus's own slot range, and on bus 0 only
+ * 0x03-0x1e (slots 0-2 and 0x1f have fixed users on both machine types; openEuler documents the
+ * same range for guest devices).
  */
-export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
+export function guestSlotRange(model: DomainModel, bus: number): [lo: number, hi: number] {
   const info = busInfo(model, bus);
-  const lo = bus === 0 ? Math.max(info.minSlot, 3) : info.minSlot;
-  const hi = bus === 0 ? Math.min(info.maxSlot, 0x1e) : info.maxSlot;
+  return bus === 0 ? [Math.max(info.minSlot, 3), Math.min(info.maxSlot, 0x1e)] : [info.minSlot, info.maxSlot];
+}
+
+/** The first slot in the guest range of `bus` with no device. */
+export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
+  const [lo, hi] = guestSlotRange(model, bus);
   for (let s = lo; s <= hi; s++) {
     if (occupants(model, `${bus}/${s}`, exclude) === 0) {
       return s;

@@ -155,14 +155,12 @@ function checkChipsetControllers(model: DomainModel, findings: Finding[]): void 
     if (r.domain !== 0 || r.bus !== 0 || r.slot !== rule.slot || r.function !== rule.function) {
       const want = { domain: 0, bus: 0, slot: rule.slot, function: rule.function };
       const a = c.address;
-      const edits = [
-        ['bus', a.bus, '0x00'],
-        ['slot', a.slot, hex(rule.slot)],
-        ['function', a.function, hex(rule.function, 1)],
-      ].flatMap(([, n, v]) => {
-        const na = n as NumAttr | undefined;
-        return na?.attr.valueSpan ? [{ span: na.attr.valueSpan, newText: `'${v as string}'` }] : [];
-      });
+      const wanted: [NumAttr | undefined, string][] = [
+        [a.bus, '0x00'],
+        [a.slot, hex(rule.slot)],
+        [a.function, hex(rule.function, 1)],
+      ];
+      const edits = wanted.flatMap(([n, v]) => (n?.attr.valueSpan ? [{ span: n.attr.valueSpan, newText: `'${v}'` }] : []));
       findings.push({
         code: 'pci-chipset-address',
         message: `${rule.name} must be at PCI address ${formatPci(want)}.`,
