@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-const engine = ['server/src/syntax/**', 'server/src/model/**', 'server/src/rules/**', 'server/src/schema/**', 'server/src/features/**'];
+const engine = ['lib/**', 'server/src/syntax/**', 'server/src/model/**', 'server/src/rules/**', 'server/src/schema/**', 'server/src/features/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', '.cache/**', 'node_modules/**', '.vscode-test/**', '**/*.mjs', '**/*.js'] },

@@ -6,6 +6,7 @@
  *
  * Pure: text in, offsets out. No vscode, no child processes.
  */
+import { type IntegerBase, parseInteger } from '../../lib/integer';
 
 export interface AttrInfo {
   name: string;
@@ -150,21 +151,6 @@ function attr(tag: TagInfo, name: string): AttrInfo | undefined {
   return tag.attrs.find((a) => a.name === name);
 }
 
-/** An integer the way libvirt reads addresses: 0x-hex or decimal. */
-export function parseNumber(raw: string | undefined): number | undefined {
-  if (raw === undefined) {
-    return undefined;
-  }
-  const s = raw.trim();
-  if (/^0x[0-9a-f]+$/i.test(s)) {
-    return parseInt(s.slice(2), 16);
-  }
-  if (/^\d+$/.test(s)) {
-    return parseInt(s, 10);
-  }
-  return undefined;
-}
-
 const valueSpan = (a: AttrInfo): Span => ({ start: a.valueStart, end: a.valueEnd });
 const nameSpan = (t: TagInfo): Span => ({ start: t.nameStart, end: t.nameEnd });
 const tagSpan = (t: TagInfo): Span => ({ start: t.start, end: t.end });
@@ -184,7 +170,11 @@ function attrValues(tags: TagInfo[], pred: (t: TagInfo) => boolean, name: string
   return out;
 }
 
-const numEq = (n: number) => (v: string) => parseNumber(v) === n;
+/** Whether an attribute's value is the number `n`, read as libvirt reads that attribute (base 0 or 10). */
+const numEq =
+  (n: number, base: IntegerBase = 10) =>
+  (v: string) =>
+    parseInteger(v, base) === n;
 const strEq = (s: string) => (v: string) => v === s;
 
 /** Spans of <address> elements (PCI: guest addresses and hostdev source addresses) at DDDD:BB:SS.F. */
@@ -208,7 +198,7 @@ function pciAddresses(tags: TagInfo[], addr: string): Span[] {
     }
     const get = (n: string, dflt: number | undefined) => {
       const a = attr(t, n);
-      return a ? parseNumber(a.value) : dflt;
+      return a ? parseInteger(a.value, 0) : dflt;
     };
     if (get('domain', 0) === dom && get('bus', undefined) === bus && get('slot', undefined) === slot && get('function', 0) === fn) {
       out.push(tagSpan(t));
@@ -223,7 +213,7 @@ function usbAddresses(tags: TagInfo[], bus: number, port?: string): Span[] {
     if (t.name !== 'address' || attr(t, 'type')?.value !== 'usb') {
       continue;
     }
-    if (parseNumber(attr(t, 'bus')?.value ?? '0') !== bus) {
+    if (parseInteger(attr(t, 'bus')?.value ?? '0', 10) !== bus) {
       continue;
     }
     const p = attr(t, 'port');
@@ -264,7 +254,7 @@ const LOCATORS: [RegExp, Locator][] = [
   ],
   [
     /PCI controller (chassisNr|chassis|port|busNr) '(-?\d+)' out of range/,
-    (m, t) => attrValues(t, (x) => x.name === 'target' && x.parent?.name === 'controller', m[1]!, numEq(+m[2]!)),
+    (m, t) => attrValues(t, (x) => x.name === 'target' && x.parent?.name === 'controller', m[1]!, numEq(+m[2]!, m[1] === 'port' ? 0 : 10)),
   ],
   [
     /pci-root and pcie-root controllers should have index 0/,
@@ -282,7 +272,7 @@ const LOCATORS: [RegExp, Locator][] = [
     (_m, t) =>
       attrValues(
         t,
-        (x) => x.name === 'controller' && attr(x, 'type')?.value === 'pci' && parseNumber(attr(x, 'index')?.value) === 0,
+        (x) => x.name === 'controller' && attr(x, 'type')?.value === 'pci' && parseInteger(attr(x, 'index')?.value, 10) === 0,
         'model'
       ),
   ],
@@ -298,11 +288,11 @@ const LOCATORS: [RegExp, Locator][] = [
   // PCI addresses
   [
     /Invalid PCI address (bus|slot)='(0x[0-9a-f]+)', must be/i,
-    (m, t) => attrValues(t, (x) => x.name === 'address', m[1]!, numEq(parseInt(m[2]!, 16))),
+    (m, t) => attrValues(t, (x) => x.name === 'address', m[1]!, numEq(parseInt(m[2]!, 16), 0)),
   ],
   [
     /Invalid PCI address function=(0x[0-9a-f]+), must be/i,
-    (m, t) => attrValues(t, (x) => x.name === 'address', 'function', numEq(parseInt(m[1]!, 16))),
+    (m, t) => attrValues(t, (x) => x.name === 'address', 'function', numEq(parseInt(m[1]!, 16), 0)),
   ],
   [
     /(?:Invalid PCI address|Attempted double use of PCI Address|The device at PCI address|host pci device|PCI device) ([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])/i,

@@ -1,7 +1,9 @@
 /**
  * Applying fixes to text: shared by "fix all" in the language server, the CLI and the tests.
  */
-import type { Finding, TextEdit } from './rules/types';
+import { allocation, type Allocation } from './model/allocate';
+import type { DomainModel } from './model/types';
+import type { Finding, Fix, TextEdit } from './rules/types';
 
 /** The clash rule of fix-all: overlapping spans, or two edits at the same point when one inserts. */
 function clashes(e: TextEdit, t: TextEdit): boolean {
@@ -25,6 +27,8 @@ function lowerBound(sorted: readonly TextEdit[], offset: number): number {
 
 /**
  * The preferred fix of each finding, keeping only edits that do not overlap an edit already taken.
+ * Fixes that take a free resource (a slot, an index, a port, a target) are built again on one
+ * allocation per document, shared in order, so two of them never take the same one.
  * Taken edits are also kept sorted by start, so each check looks at neighbours only: a document
  * with thousands of findings (a pasted block of devices) stays fast.
  */
@@ -48,8 +52,20 @@ export function fixAllEdits(findings: readonly Finding[]): TextEdit[] {
     }
     return false;
   };
+  const sessions = new Map<DomainModel, Allocation>();
+  const rebuild = (fix: Fix): Fix | undefined => {
+    if (!fix.claim) {
+      return fix;
+    }
+    let session = sessions.get(fix.claim.model);
+    if (!session) {
+      sessions.set(fix.claim.model, (session = allocation(fix.claim.model)));
+    }
+    return fix.claim.build(session);
+  };
   for (const f of findings) {
-    const fix = f.fixes?.find((x) => x.preferred);
+    const preferred = f.fixes?.find((x) => x.preferred);
+    const fix = preferred && rebuild(preferred);
     if (!fix || fix.edits.length === 0) {
       continue;
     }

@@ -12,7 +12,7 @@
  */
 import { controllerModel } from '../model/build';
 import { busInfo, chipsetReservations, formatPci, hex, isEmptyPci, placedPciDevices, resolvePci } from '../model/pci';
-import type { Controller, Device, Disk, DomainModel, Hostdev, Interface, PciAddress } from '../model/types';
+import type { Controller, Device, DomainModel, HostSource, PciAddress } from '../model/types';
 import { usbBuses } from '../model/usb';
 import { nearest } from '../rules/schema-structure';
 import { checkValue, childDoc, describeType, enumValues, schemaSource, type AttributeInfo, type ResolvedElement } from '../schema/lookup';
@@ -42,20 +42,20 @@ function schemaVersion(): string {
 export function describeDevice(model: DomainModel, d: Device): string {
   switch (d.kind) {
     case 'controller': {
-      const c = d as Controller;
+      const c = d;
       const m = controllerModel(model, c);
       return `${code(`<controller type='${c.type ?? '?'}' index='${c.index?.attr.value ?? '?'}'>`)}${m ? ` (${m})` : ''}`;
     }
     case 'disk': {
-      const k = d as Disk;
+      const k = d;
       return `${code('<disk>')} ${k.targetDev?.value ?? '?'}${k.bus?.value ? ` on ${k.bus.value}` : ''}`;
     }
     case 'interface': {
-      const i = d as Interface;
+      const i = d;
       return `${code(`<interface type='${i.type ?? '?'}'>`)}${i.mac?.value ? ` ${i.mac.value}` : ''}`;
     }
     case 'hostdev': {
-      const h = d as Hostdev;
+      const h = d;
       const src = hostSource(h);
       return `${code(`<hostdev type='${h.type ?? '?'}'>`)}${src ? ` ${src}` : ''}`;
     }
@@ -141,7 +141,7 @@ function pciAddressInfo(model: DomainModel, a: PciAddress, self: Device | undefi
   return lines;
 }
 
-function hostPciInfo(h: Hostdev): string[] {
+function hostPciInfo(h: HostSource): string[] {
   const src = hostSource(h);
   if (!src) {
     return [];
@@ -153,7 +153,7 @@ function hostPciInfo(h: Hostdev): string[] {
   ];
 }
 
-function hostUsbInfo(h: Hostdev): string[] {
+function hostUsbInfo(h: HostSource): string[] {
   const src = hostSource(h);
   if (!src) {
     return [];
@@ -232,7 +232,7 @@ function addressInfo(model: DomainModel, el: XmlElement): string[] {
   // a host device's source address: the host side
   const src = el.parent;
   if (src?.name === 'source' && src.parent === d.el) {
-    const h = model.hostdevs.find((x) => x.el === d.el);
+    const h = model.hostdevs.find((x) => x.device === d);
     if (h?.type === 'pci') {
       return hostPciInfo(h);
     }
@@ -476,7 +476,7 @@ function topology(model: DomainModel | undefined, t: CursorTarget): string[] {
     return c ? controllerInfo(model, c) : [];
   }
   if (el.name === 'hostdev' && t.kind === 'element') {
-    const h = model.hostdevs.find((x) => x.el === el);
+    const h = model.hostdevs.find((x) => x.device.el === el);
     if (h?.type === 'pci') {
       return hostPciInfo(h);
     }

@@ -15,7 +15,7 @@
  */
 import { controllerModel, parseInteger } from '../model/build';
 import { implicitDrive, targetIndex } from '../model/drive';
-import type { Controller, Device, DomainModel, Hostdev } from '../model/types';
+import type { Controller, Device, DomainModel } from '../model/types';
 import { attr, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { targetAt, valueContent } from './cursor';
 
@@ -41,11 +41,11 @@ const DRIVE_BUSES = new Set(['scsi', 'sata', 'ide', 'fdc']);
 /** The controller type a drive address of this device reaches. */
 function driveControllerType(d: Device): string | undefined {
   if (d.kind === 'disk') {
-    const bus = (d as { bus?: XmlAttribute }).bus?.value;
+    const bus = d.bus?.value;
     return bus && DRIVE_BUSES.has(bus) ? bus : undefined;
   }
   if (d.kind === 'hostdev') {
-    const t = (d as Hostdev).type;
+    const t = d.type;
     return t === 'scsi' || t === 'scsi_host' ? 'scsi' : undefined;
   }
   if (d.kind === 'controller') {
@@ -66,8 +66,8 @@ export function refOf(d: Device): ControllerRef | undefined {
       return undefined;
     }
     const type = driveControllerType(d);
-    const target = (d as { target?: XmlElement }).target;
-    const dev = (d as { targetDev?: XmlAttribute }).targetDev;
+    const target = d.target;
+    const dev = d.targetDev;
     const idx = targetIndex(dev?.value);
     const at = type && idx !== undefined ? implicitDrive(type, idx) : undefined;
     if (!at || !target || !dev) {
@@ -173,7 +173,7 @@ export function refAt(model: DomainModel, offset: number): ControllerRef | undef
   }
   for (const r of allRefs(model)) {
     if (r.implicit) {
-      const dev = (r.device as { targetDev?: XmlAttribute }).targetDev;
+      const dev = r.device.kind === 'disk' ? r.device.targetDev : undefined;
       if (t.kind === 'attribute-value' && t.attr === dev) {
         return r;
       }
@@ -392,7 +392,7 @@ export function renameAt(
   const refs = referencesTo(model, s.controllers[0]!);
   const implicit = refs.filter((r) => r.implicit);
   if (implicit.length > 0) {
-    const names = implicit.map((r) => `'${(r.device as { targetDev?: XmlAttribute }).targetDev?.value ?? '?'}'`).join(', ');
+    const names = implicit.map((r) => `'${(r.device.kind === 'disk' && r.device.targetDev?.value) || '?'}'`).join(', ');
     return {
       error: `Disk ${names} reaches this controller through its target name, not through an <address>: give it an <address type='drive' controller='${s.index}' .../> first, or rename its target.`,
     };

@@ -6,7 +6,7 @@
  */
 import { controllerModel } from '../model/build';
 import { formatPci, resolvePci } from '../model/pci';
-import type { Controller, Device, Disk, DomainModel, Hostdev, Interface } from '../model/types';
+import type { Controller, Device, Disk, DomainModel, Hostdev, HostSource, Interface } from '../model/types';
 import { attr, child, type Span, type XmlElement } from '../syntax/tree';
 
 export type OutlineKind = 'domain' | 'group' | 'controller' | 'disk' | 'interface' | 'hostdev' | 'device' | 'section';
@@ -50,7 +50,7 @@ export function shortAddress(d: Device): string | undefined {
 }
 
 /** The host device a hostdev assigns, as lspci / lsusb show it. */
-export function hostSource(h: Hostdev): string | undefined {
+export function hostSource(h: HostSource): string | undefined {
   if (h.type === 'pci') {
     const s = h.pciSource;
     if (!s) {
@@ -102,10 +102,10 @@ function diskSymbol(d: Disk): OutlineSymbol {
   };
 }
 
-function interfaceSymbol(i: Interface, h: Hostdev | undefined): OutlineSymbol {
+function interfaceSymbol(i: Interface): OutlineSymbol {
   const source = child(i.el, 'source');
   const what = source && (attr(source, 'network') ?? attr(source, 'bridge') ?? attr(source, 'dev'))?.value;
-  const host = h ? hostSource(h) : undefined;
+  const host = i.host ? hostSource(i.host) : undefined;
   return {
     name: `${i.type ?? 'interface'}${what ? ` ${what}` : host ? ` ${host}` : ''}`,
     detail: [i.mac?.value, i.model?.value, shortAddress(i)].filter(Boolean).join(' · ') || undefined,
@@ -144,13 +144,13 @@ function otherSymbol(d: Device): OutlineSymbol {
 export function symbolFor(model: DomainModel, d: Device): OutlineSymbol {
   switch (d.kind) {
     case 'controller':
-      return controllerSymbol(model, d as Controller);
+      return controllerSymbol(model, d);
     case 'disk':
-      return diskSymbol(d as Disk);
+      return diskSymbol(d);
     case 'interface':
-      return interfaceSymbol(d as Interface, (d as Interface).type === 'hostdev' ? model.hostdevs.find((h) => h.el === d.el) : undefined);
+      return interfaceSymbol(d);
     case 'hostdev':
-      return hostdevSymbol(d as Hostdev);
+      return hostdevSymbol(d);
     default:
       return otherSymbol(d);
   }

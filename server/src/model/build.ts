@@ -2,22 +2,27 @@
  * XmlDocument -> DomainModel. Pure and total: missing or broken pieces leave fields undefined.
  */
 import { attr, child, childrenNamed, descendant, type XmlAttribute, type XmlDocument, type XmlElement } from '../syntax/tree';
-import type {
-  Address,
-  Controller,
-  Device,
-  Disk,
-  DomainModel,
-  Graphics,
-  Hostdev,
-  ImplicitController,
-  Interface,
-  Machine,
-  MachineFamily,
-  NumAttr,
-  PciHostAddress,
+import {
+  GENERIC_DEVICE_KINDS,
+  type Address,
+  type Controller,
+  type Device,
+  type DeviceBase,
+  type Disk,
+  type DomainModel,
+  type GenericDeviceKind,
+  type Graphics,
+  type Hostdev,
+  type HostSource,
+  type ImplicitController,
+  type Interface,
+  type Machine,
+  type MachineFamily,
+  type NumAttr,
+  type PciHostAddress,
 } from './types';
 import { implicitDrive, targetIndex } from './drive';
+import { parseInteger } from '../../../lib/integer';
 
 /** Root elements `virsh attach-device` accepts, so a file with one of them is a device fragment. */
 export const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
@@ -58,31 +63,8 @@ export interface ModelOptions {
   machine?: string;
 }
 
-/**
- * Reads an integer the way libvirt does. base 0 accepts 0x-hex, leading-0 octal and decimal
- * (PCI addresses); base 10 accepts decimal only (indexes, ports, boot order).
- */
-export function parseInteger(raw: string | undefined, base: 0 | 10): number | undefined {
-  if (raw === undefined) {
-    return undefined;
-  }
-  const s = raw.trim();
-  let m: RegExpExecArray | null;
-  if (base === 10) {
-    m = /^\+?([0-9]+)$/.exec(s);
-    return m ? Number(m[1]) : undefined;
-  }
-  if ((m = /^\+?0[xX]([0-9a-fA-F]+)$/.exec(s))) {
-    return parseInt(m[1]!, 16);
-  }
-  if ((m = /^\+?(0[0-7]*)$/.exec(s))) {
-    return parseInt(m[1]!, 8);
-  }
-  if ((m = /^\+?([1-9][0-9]*)$/.exec(s))) {
-    return Number(m[1]);
-  }
-  return undefined;
-}
+/** Integers are read as libvirt reads them (one reader, shared with the client). */
+export { parseInteger };
 
 export function numAttr(el: XmlElement | undefined, name: string, base: 0 | 10): NumAttr | undefined {
   const a = el && attr(el, name);
@@ -168,22 +150,30 @@ function pciHostAddress(el: XmlElement | undefined): PciHostAddress | undefined 
   };
 }
 
-function buildHostdev(base: Device, kind: 'hostdev' | 'interface', mode: string | undefined, type: string | undefined): Hostdev {
-  const source = child(base.el, 'source');
+function hostSource(el: XmlElement, mode: string | undefined, type: string | undefined): HostSource {
+  const source = child(el, 'source');
   const srcAddress = source && child(source, 'address');
   const isUsb = type === 'usb';
+  const id = (name: string): XmlAttribute | undefined => {
+    const c = isUsb && source ? child(source, name) : undefined;
+    return c && attr(c, 'id');
+  };
   return {
-    ...base,
-    kind,
     mode,
     type,
     source,
     pciSource: type === 'pci' ? pciHostAddress(srcAddress) : undefined,
-    usbVendor: isUsb ? source && child(source, 'vendor') && attr(child(source, 'vendor')!, 'id') : undefined,
-    usbProduct: isUsb ? source && child(source, 'product') && attr(child(source, 'product')!, 'id') : undefined,
+    usbVendor: id('vendor'),
+    usbProduct: id('product'),
     usbBus: isUsb ? numAttr(srcAddress, 'bus', 0) : undefined,
     usbDevice: isUsb ? numAttr(srcAddress, 'device', 0) : undefined,
   };
+}
+
+const GENERIC_KINDS: ReadonlySet<string> = new Set(GENERIC_DEVICE_KINDS);
+
+function isGenericKind(name: string): name is GenericDeviceKind {
+  return GENERIC_KINDS.has(name);
 }
 
 function listensOf(el: XmlElement): XmlAttribute[] {
@@ -233,8 +223,7 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
 
   const deviceEls = isDomain ? (child(root, 'devices')?.children ?? []) : [root];
   for (const el of deviceEls) {
-    const base: Device = {
-      kind: el.name,
+    const base: DeviceBase = {
       el,
       address: buildAddress(child(el, 'address')),
       boot: numAttr(child(el, 'boot'), 'order', 10),
@@ -275,23 +264,26 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
         break;
       }
       case 'interface': {
+        const modelEl = child(el, 'model');
+        const macEl = child(el, 'mac');
         const i: Interface = {
           ...base,
           kind: 'interface',
           type,
-          mac: child(el, 'mac') && attr(child(el, 'mac')!, 'address'),
-          model: child(el, 'model') && attr(child(el, 'model')!, 'type'),
+          mac: macEl && attr(macEl, 'address'),
+          model: modelEl && attr(modelEl, 'type'),
+          host: type === 'hostdev' ? hostSource(el, 'subsystem', 'pci') : undefined,
         };
         model.interfaces.push(i);
         model.devices.push(i);
-        if (type === 'hostdev') {
-          model.hostdevs.push(buildHostdev(base, 'interface', 'subsystem', 'pci'));
+        if (i.host) {
+          model.hostdevs.push({ ...i.host, device: i });
         }
         break;
       }
       case 'hostdev': {
-        const h = buildHostdev(base, 'hostdev', attr(el, 'mode')?.value ?? 'subsystem', type);
-        model.hostdevs.push(h);
+        const h: Hostdev = { ...base, ...hostSource(el, attr(el, 'mode')?.value ?? 'subsystem', type), kind: 'hostdev' };
+        model.hostdevs.push({ ...hostSource(el, h.mode, h.type), device: h });
         model.devices.push(h);
         break;
       }
@@ -302,7 +294,7 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
         break;
       }
       default:
-        model.devices.push(base);
+        model.devices.push(isGenericKind(el.name) ? { ...base, kind: el.name } : { ...base, kind: 'unknown' });
     }
   }
   if (isDomain) {
@@ -394,4 +386,38 @@ export function controllersOfType(model: DomainModel, type: string): Controller[
 
 export function findController(model: DomainModel, type: string, index: number): Controller | undefined {
   return model.controllers.find((c) => c.type === type && c.index?.value === index);
+}
+
+/** The device (child of <devices>, or the fragment root) that holds an element; undefined outside devices. */
+export function deviceOf(model: DomainModel | undefined, el: XmlElement | undefined): Device | undefined {
+  if (!model || !el) {
+    return undefined;
+  }
+  if (model.kind === 'fragment') {
+    return model.devices[0];
+  }
+  let cur: XmlElement | undefined = el;
+  while (cur && cur.parent && !(cur.parent.name === 'devices' && cur.parent.parent === model.root)) {
+    cur = cur.parent;
+  }
+  if (!cur?.parent) {
+    return undefined;
+  }
+  // Devices are in document order: a binary search by start offset.
+  const list = model.devices;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = list[mid]!;
+    if (d.el === cur) {
+      return d;
+    }
+    if (d.el.span.start < cur.span.start) {
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return list.find((d) => d.el === cur);
 }

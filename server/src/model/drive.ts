@@ -65,3 +65,25 @@ export function implicitDrive(bus: string | undefined, idx: number): DriveNumber
       return undefined;
   }
 }
+/** The target-name prefix libvirt expects for a disk bus. */
+export function targetPrefix(bus: string | undefined, device?: string): string {
+  switch (bus) {
+    case 'virtio':
+      return 'vd';
+    case 'scsi':
+    case 'sata':
+    case 'usb':
+    case 'sd':
+      return 'sd';
+    case 'ide':
+      return 'hd';
+    case 'fdc':
+      return 'fd';
+    case 'xen':
+      return 'xvd';
+    case 'uml':
+      return 'ubd';
+    default:
+      return device === 'floppy' ? 'fd' : device === 'cdrom' ? 'sd' : 'vd';
+  }
+}

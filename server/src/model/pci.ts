@@ -77,7 +77,7 @@ export function connectClass(model: DomainModel, d: Device): 'pcie' | 'pci' | un
     case 'rng':
       return attrOf('model') === 'virtio' ? 'pcie' : attrOf('model') === 'virtio-transitional' ? 'pci' : undefined;
     case 'controller': {
-      const c = d as Controller;
+      const c = d;
       const m = controllerModel(model, c);
       if (c.type === 'usb') {
         return m === 'qemu-xhci' || m === 'nec-xhci'
@@ -246,63 +246,22 @@ export interface PlacedDevice {
   at: ResolvedPci;
 }
 
-interface Placement {
-  all: PlacedDevice[];
-  byBus: Map<number, PlacedDevice[]>;
-  byDevice: Map<Device, PlacedDevice>;
-  /** How many devices sit in each slot ('bus/slot') and function ('bus/slot.function'). */
-  count: Map<string, number>;
-}
+const placedCache = new WeakMap<DomainModel, PlacedDevice[]>();
 
-const placedCache = new WeakMap<DomainModel, Placement>();
-
-/**
- * Computed once per model: fixes ask for free slots once per finding, and a domain may have
- * thousands (a pasted block of devices), so the free-slot searches below count, not scan.
- */
-function placed(model: DomainModel): Placement {
-  let hit = placedCache.get(model);
-  if (!hit) {
-    const all: PlacedDevice[] = [];
-    const byBus = new Map<number, PlacedDevice[]>();
-    const byDevice = new Map<Device, PlacedDevice>();
-    const count = new Map<string, number>();
+/** Computed once per model: several rules walk the placed devices. Free slots are the allocator's (allocate.ts). */
+export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
+  let all = placedCache.get(model);
+  if (!all) {
+    all = [];
     for (const d of model.devices) {
-      if (d.address?.type !== 'pci') {
-        continue;
-      }
-      const at = resolvePci(d.address);
-      if (at && !isEmptyPci(at) && inRange(at)) {
-        const p = { device: d, address: d.address, at };
-        all.push(p);
-        byDevice.set(d, p);
-        for (const key of [`${at.bus}/${at.slot}`, `${at.bus}/${at.slot}.${at.function}`]) {
-          count.set(key, (count.get(key) ?? 0) + 1);
-        }
-        const list = byBus.get(at.bus);
-        if (list) {
-          list.push(p);
-        } else {
-          byBus.set(at.bus, [p]);
-        }
+      const at = d.address?.type === 'pci' ? resolvePci(d.address) : undefined;
+      if (d.address?.type === 'pci' && at && !isEmptyPci(at) && inRange(at)) {
+        all.push({ device: d, address: d.address, at });
       }
     }
-    hit = { all, byBus, byDevice, count };
-    placedCache.set(model, hit);
+    placedCache.set(model, all);
   }
-  return hit;
-}
-
-/** Devices at `key` ('bus/slot' or 'bus/slot.function'), not counting `exclude`. */
-function occupants(model: DomainModel, key: string, exclude: Device | undefined): number {
-  const p = placed(model);
-  const own = exclude && p.byDevice.get(exclude);
-  const mine = own && (key === `${own.at.bus}/${own.at.slot}` || key === `${own.at.bus}/${own.at.slot}.${own.at.function}`) ? 1 : 0;
-  return (p.count.get(key) ?? 0) - mine;
-}
-
-export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
-  return placed(model).all;
+  return all;
 }
 
 /**
@@ -313,38 +272,6 @@ export function placedPciDevices(model: DomainModel): readonly PlacedDevice[] {
 export function guestSlotRange(model: DomainModel, bus: number): [lo: number, hi: number] {
   const info = busInfo(model, bus);
   return bus === 0 ? [Math.max(info.minSlot, 3), Math.min(info.maxSlot, 0x1e)] : [info.minSlot, info.maxSlot];
-}
-
-/** The first slot in the guest range of `bus` with no device. */
-export function firstFreeSlot(model: DomainModel, bus: number, exclude?: Device): number | undefined {
-  const [lo, hi] = guestSlotRange(model, bus);
-  for (let s = lo; s <= hi; s++) {
-    if (occupants(model, `${bus}/${s}`, exclude) === 0) {
-      return s;
-    }
-  }
-  return undefined;
-}
-
-/** A free function in the same slot, if any. */
-export function firstFreeFunction(model: DomainModel, at: ResolvedPci, exclude?: Device): number | undefined {
-  const used = new Set<number>();
-  for (let f = 0; f <= 7; f++) {
-    if (occupants(model, `${at.bus}/${at.slot}.${f}`, exclude) > 0) {
-      used.add(f);
-    }
-  }
-  for (const r of at.bus === 0 ? chipsetReservations(model) : []) {
-    if (r.slot === at.slot) {
-      used.add(r.function);
-    }
-  }
-  for (let f = 0; f <= 7; f++) {
-    if (!used.has(f)) {
-      return f;
-    }
-  }
-  return undefined;
 }
 
 /** What kind of device a controller model is, for the bus-compatibility check. */

@@ -60,16 +60,57 @@ export interface OtherAddress {
 
 export type Address = PciAddress | UsbAddress | DriveAddress | OtherAddress;
 
-/** Anything under <devices> (or the root of a fragment). */
-export interface Device {
-  /** The element name: disk, controller, interface, hostdev, input, video, ... */
-  kind: string;
+/** Device elements with no typed record of their own (libvirt's <devices> children and attach-device roots). */
+export const GENERIC_DEVICE_KINDS = [
+  'emulator',
+  'lease',
+  'filesystem',
+  'input',
+  'sound',
+  'video',
+  'console',
+  'serial',
+  'parallel',
+  'channel',
+  'smartcard',
+  'hub',
+  'redirdev',
+  'redirfilter',
+  'rng',
+  'tpm',
+  'shmem',
+  'memory',
+  'watchdog',
+  'memballoon',
+  'nvram',
+  'panic',
+  'iommu',
+  'vsock',
+  'crypto',
+  'audio',
+  'pstore',
+] as const;
+
+export type GenericDeviceKind = (typeof GENERIC_DEVICE_KINDS)[number];
+
+/** What every device has: its element, its guest address and its boot order. */
+export interface DeviceBase {
   el: XmlElement;
   address: Address | undefined;
   boot: NumAttr | undefined;
 }
 
-export interface Controller extends Device {
+/** A device element the model knows by name only. */
+export interface GenericDevice extends DeviceBase {
+  kind: GenericDeviceKind;
+}
+
+/** An element under <devices> that is no libvirt device (often a misspelt name): kept for its place. */
+export interface UnknownDevice extends DeviceBase {
+  kind: 'unknown';
+}
+
+export interface Controller extends DeviceBase {
   kind: 'controller';
   type: string | undefined;
   index: NumAttr | undefined;
@@ -87,7 +128,7 @@ export interface ImplicitController {
   model: string;
 }
 
-export interface Disk extends Device {
+export interface Disk extends DeviceBase {
   kind: 'disk';
   diskType: string | undefined;
   device: string | undefined;
@@ -106,8 +147,8 @@ export interface PciHostAddress {
   el: XmlElement;
 }
 
-export interface Hostdev extends Device {
-  kind: 'hostdev' | 'interface';
+/** The host device a <hostdev> or an <interface type='hostdev'> hands to the guest. */
+export interface HostSource {
   mode: string | undefined;
   /** pci, usb, scsi, mdev... For <interface type='hostdev'> this is 'pci'. */
   type: string | undefined;
@@ -119,20 +160,36 @@ export interface Hostdev extends Device {
   usbDevice: NumAttr | undefined;
 }
 
-export interface Interface extends Device {
+export interface Hostdev extends DeviceBase, HostSource {
+  kind: 'hostdev';
+}
+
+export interface Interface extends DeviceBase {
   kind: 'interface';
   type: string | undefined;
   mac: XmlAttribute | undefined;
   model: XmlAttribute | undefined;
+  /** For <interface type='hostdev'>: the host device it assigns. */
+  host: HostSource | undefined;
 }
 
-export interface Graphics extends Device {
+/** One host device assignment: a <hostdev>, or an <interface type='hostdev'>. */
+export interface HostAssignment extends HostSource {
+  device: Hostdev | Interface;
+}
+
+export interface Graphics extends DeviceBase {
   kind: 'graphics';
   type: string | undefined;
   passwd: XmlAttribute | undefined;
   /** Every listen address: the listen attribute and <listen address> children. */
   listens: XmlAttribute[];
 }
+
+/** Anything under <devices> (or the root of a fragment), told apart by `kind`. */
+export type Device = Controller | Disk | Interface | Hostdev | Graphics | GenericDevice | UnknownDevice;
+
+export type DeviceKind = Device['kind'];
 
 export interface DomainModel {
   doc: XmlDocument;
@@ -150,6 +207,6 @@ export interface DomainModel {
   disks: Disk[];
   interfaces: Interface[];
   /** <hostdev> elements and <interface type='hostdev'>, which assign a host device too. */
-  hostdevs: Hostdev[];
+  hostdevs: HostAssignment[];
   graphics: Graphics[];
 }

@@ -4,7 +4,7 @@
  * - boot-order-with-os-boot: "per-device boot elements cannot be used together with os/boot elements".
  */
 import type { Device } from '../model/types';
-import { wholeLines } from './edits';
+import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
 export const bootRules: RuleFamily = {
@@ -13,7 +13,6 @@ export const bootRules: RuleFamily = {
     const findings: Finding[] = [];
     const seen = new Map<number, Device>();
     const withBoot = model.devices.filter((d) => d.boot);
-    const used = new Set(withBoot.map((d) => d.boot!.value));
     for (const d of withBoot) {
       const order = d.boot!.value;
       if (order === undefined) {
@@ -25,17 +24,15 @@ export const bootRules: RuleFamily = {
         seen.set(order, d);
         continue;
       }
-      let free = 1;
-      while (used.has(free)) {
-        free++;
-      }
-      used.add(free);
       findings.push({
         code: 'boot-order-duplicate',
-        message: `Boot order ${order} is already given to <${prev.kind}>; each device needs its own position.`,
+        message: `Boot order ${order} is already given to <${prev.el.name}>; each device needs its own position.`,
         span,
         related: [{ message: `boot order ${order} first used here`, span: prev.boot!.attr.valueSpan ?? prev.boot!.attr.span }],
-        fixes: [{ title: `Use boot order ${free}`, edits: [{ span, newText: `'${free}'` }], preferred: true }],
+        fixes: claimingFix(model, (alloc) => {
+          const free = alloc.takeBootOrder(d);
+          return { title: `Use boot order ${free}`, edits: [{ span, newText: `'${free}'` }], preferred: true };
+        }),
       });
     }
     if (withBoot.length > 0 && model.osBoots.length > 0) {

@@ -14,43 +14,13 @@ import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
 import type { Controller, DomainModel } from '../model/types';
 import { child } from '../syntax/tree';
-import { wholeLines } from './edits';
+import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
 export const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
 /** The USB controller that takes companions (QEMU refuses usb-ehci and xhci as a masterbus). */
 const EHCI_MASTERS: ReadonlySet<string> = new Set(['ich9-ehci1']);
 const PCI_ROOTS = new Set(['pci-root', 'pcie-root']);
-
-const usedIndexCache = new WeakMap<DomainModel, Map<string, Set<number | undefined>>>();
-
-/** The indexes controllers of a type use, counted once per model (a fix asks once per duplicate). */
-function usedIndexes(model: DomainModel, type: string): Set<number | undefined> {
-  let byType = usedIndexCache.get(model);
-  if (!byType) {
-    byType = new Map();
-    for (const c of model.controllers) {
-      if (c.type !== undefined) {
-        const set = byType.get(c.type) ?? new Set();
-        set.add(c.index?.value);
-        byType.set(c.type, set);
-      }
-    }
-    usedIndexCache.set(model, byType);
-  }
-  return byType.get(type) ?? new Set();
-}
-
-/** The smallest index not used by a controller of this type; PCI controllers above their own bus. */
-export function nextFreeIndex(model: DomainModel, type: string, after = -1): number {
-  const used = usedIndexes(model, type);
-  // Past 2^53 a number no longer changes by adding 1 (bus='18446744073709551616'): start low then.
-  let i = Math.max(Number.isSafeInteger(after + 1) ? after + 1 : 0, type === 'pci' ? 1 : 0);
-  while (used.has(i)) {
-    i++;
-  }
-  return i;
-}
 
 function isCompanion(model: DomainModel, c: Controller): boolean {
   const m = controllerModel(model, c);
@@ -70,15 +40,19 @@ function checkDuplicates(model: DomainModel, findings: Finding[]): void {
       seen.set(key, c);
       continue;
     }
+    // A PCI controller's index must be above the bus it sits on.
     const ownBus = c.address?.type === 'pci' ? resolvePci(c.address)?.bus : undefined;
-    const next = nextFreeIndex(model, c.type, ownBus ?? -1);
+    const type = c.type;
     const span = c.index!.attr.valueSpan ?? c.index!.attr.span;
     findings.push({
       code: 'controller-index-duplicate',
-      message: `Another ${c.type} controller already has index ${idx}; each ${c.type} controller needs its own index.`,
+      message: `Another ${type} controller already has index ${idx}; each ${type} controller needs its own index.`,
       span,
       related: [{ message: `index ${idx} first used here`, span: prev.index!.attr.valueSpan ?? prev.index!.attr.span }],
-      fixes: [{ title: `Use free index ${next}`, edits: [{ span, newText: `'${next}'` }], preferred: true }],
+      fixes: claimingFix(model, (alloc) => {
+        const next = alloc.takeControllerIndex(type, { exclude: c, after: ownBus });
+        return { title: `Use free index ${next}`, edits: [{ span, newText: `'${next}'` }], preferred: true };
+      }),
     });
   }
 }
@@ -139,7 +113,13 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
         code: 'controller-pci-root-index',
         message: `A ${m} controller must have index 0.`,
         span: idxSpan,
-        fixes: [{ title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }], preferred: !index0Taken }],
+        fixes: index0Taken
+          ? [{ title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }] }]
+          : claimingFix(model, (alloc) =>
+              alloc.claimControllerIndex('pci', 0, c)
+                ? { title: "Use index '0'", edits: [{ span: idxSpan, newText: "'0'" }], preferred: true }
+                : undefined
+            ),
       });
     } else if (idx === 0 && expectedRoot && m && m !== expectedRoot) {
       findings.push({
@@ -190,8 +170,21 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
       // A chassis taken from a duplicate index is already reported as controller-index-duplicate.
       if (prev && (c.chassis || prev.chassis || prev.index?.value !== idx)) {
         const span = c.chassis?.attr.valueSpan ?? idxSpan;
+        const chassisAttr = c.chassis?.attr.valueSpan;
+        const target = child(c.el, 'target');
         findings.push({
           code: 'controller-chassis-duplicate',
+          fixes: !target
+            ? []
+            : claimingFix(model, (alloc) => {
+                const free = alloc.takeChassis(c);
+                const at = chassisAttr ?? { start: target.nameSpan.end, end: target.nameSpan.end };
+                return {
+                  title: `Use free chassis ${free}`,
+                  edits: [{ span: at, newText: chassisAttr ? `'${free}'` : ` chassis='${free}'` }],
+                  preferred: true,
+                };
+              }),
           message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}; QEMU will refuse to start the guest.`,
           span,
           related: [

@@ -9,29 +9,12 @@
  * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
  */
 import { attr, type XmlAttribute } from '../syntax/tree';
-import { diskLetters, implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
+import { implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
+import { claimingFix } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
-
-const targetsCache = new WeakMap<DomainModel, Set<string | undefined>>();
-
-/** The first free target name with the given prefix (vd, sd, hd...). */
-export function nextFreeTarget(model: DomainModel, prefix: string): string {
-  // Counted once per model: the fix asks once per duplicate, and a domain may have thousands.
-  let used = targetsCache.get(model);
-  if (!used) {
-    used = new Set(model.disks.map((d) => d.targetDev?.value));
-    targetsCache.set(model, used);
-  }
-  for (let i = 0; ; i++) {
-    const name = prefix + diskLetters(i);
-    if (!used.has(name)) {
-      return name;
-    }
-  }
-}
 
 function checkTargets(model: DomainModel, findings: Finding[]): void {
   const seen = new Map<string, Disk>();
@@ -55,22 +38,27 @@ function checkTargets(model: DomainModel, findings: Finding[]): void {
             ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
             : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
         span,
-        fixes:
-          partition && !model.disks.some((o) => o.targetDev?.value === fixed)
-            ? [{ title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }]
-            : [],
+        fixes: partition
+          ? claimingFix(model, (alloc) =>
+              alloc.claimTarget(fixed, d)
+                ? { title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }
+                : undefined
+            )
+          : [],
       });
     }
     const prev = seen.get(t.value);
     if (prev) {
       const prefix = m?.[1] ?? 'vd';
-      const free = nextFreeTarget(model, prefix);
       findings.push({
         code: 'disk-target-duplicate',
         message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
         span,
         related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
-        fixes: [{ title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true }],
+        fixes: claimingFix(model, (alloc) => {
+          const free = alloc.takeTarget(prefix, d);
+          return { title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true };
+        }),
       });
     } else {
       seen.set(t.value, d);
@@ -84,9 +72,6 @@ interface DriveUse {
   /** false when libvirt derives the address from the target name. */
   explicit: boolean;
 }
-
-/** The highest unit each bus takes, for the "use a free unit" fix. */
-const MAX_UNIT: Record<string, number> = { ide: 1, sata: 5, fdc: 1, scsi: 6 };
 
 /** Every disk's drive address: written out, or the one libvirt derives from the target name. */
 function driveUses(model: DomainModel): DriveUse[] {
@@ -126,8 +111,6 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
       groups.set(key, [u]);
     }
   }
-  // Units in use per bus type and controller/bus/target, for the "use a free unit" fix (once each).
-  const unitsTaken = new Map<string, Set<number>>();
   for (const group of groups.values()) {
     if (group.length < 2) {
       continue;
@@ -154,30 +137,16 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
       }
       const a = u.disk.address as Extract<Disk['address'], { type: 'drive' }>;
       const busType = u.disk.bus?.value ?? '';
-      const takenKey = `${busType}:${u.at.controller}:${u.at.bus}:${u.at.target}`;
-      let taken = unitsTaken.get(takenKey);
-      if (!taken) {
-        taken = new Set(
-          uses
-            .filter(
-              (o) =>
-                (o.disk.bus?.value ?? '') === busType &&
-                o.at.controller === u.at.controller &&
-                o.at.bus === u.at.bus &&
-                o.at.target === u.at.target
-            )
-            .map((o) => o.at.unit)
-        );
-        unitsTaken.set(takenKey, taken);
-      }
-      let unit = 0;
-      while (taken.has(unit)) {
-        unit++;
-      }
-      const fixes: Fix[] =
-        a.unit?.attr.valueSpan && unit <= (MAX_UNIT[busType] ?? 6)
-          ? [{ title: `Use free unit ${unit}`, edits: [{ span: a.unit.attr.valueSpan, newText: `'${unit}'` }], preferred: true }]
-          : [];
+      const unitSpan = a.unit?.attr.valueSpan;
+      const at = u.at;
+      const fixes: Fix[] = unitSpan
+        ? claimingFix(model, (alloc) => {
+            const unit = alloc.takeDriveUnit(busType, at.controller, at, u.disk);
+            return unit === undefined
+              ? undefined
+              : { title: `Use free unit ${unit}`, edits: [{ span: unitSpan, newText: `'${unit}'` }], preferred: true };
+          })
+        : [];
       findings.push({
         code: 'disk-drive-address-duplicate',
         message: `Drive address ${describeDrive(u.at)} is already used by ${by}.`,

@@ -1,8 +1,20 @@
 /**
  * Helpers that build text edits for fixes, keeping the file's indentation and line endings.
  */
+import { allocation, type Allocation } from '../model/allocate';
+import type { DomainModel } from '../model/types';
 import type { Span, XmlElement } from '../syntax/tree';
-import type { TextEdit } from './types';
+import type { Fix, TextEdit } from './types';
+
+/**
+ * A fix that takes a free resource from the allocator: built once on a fresh allocation (what the
+ * quick fix offers), and kept buildable so Fix All can build it again on its shared allocation.
+ * No fix when `build` finds nothing free.
+ */
+export function claimingFix(model: DomainModel, build: (alloc: Allocation) => Fix | undefined): Fix[] {
+  const fix = build(allocation(model));
+  return fix ? [{ ...fix, claim: { model, build } }] : [];
+}
 
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;

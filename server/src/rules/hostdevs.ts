@@ -10,7 +10,7 @@
  */
 import { parseInteger } from '../model/build';
 import { formatPci } from '../model/pci';
-import type { Hostdev } from '../model/types';
+import type { HostAssignment } from '../model/types';
 import type { Span } from '../syntax/tree';
 import type { Finding, RuleFamily } from './types';
 
@@ -26,7 +26,7 @@ interface HostKey {
   idLabel?: string;
 }
 
-function hostKey(h: Hostdev): HostKey | undefined {
+function hostKey(h: HostAssignment): HostKey | undefined {
   const mode = h.mode ?? 'subsystem';
   if (mode !== 'subsystem' || !h.source) {
     return undefined;
@@ -95,7 +95,7 @@ export const hostdevRules: RuleFamily = {
   id: 'hostdevs',
   check(model) {
     const findings: Finding[] = [];
-    const keyed: { h: Hostdev; k: HostKey }[] = [];
+    const keyed: { h: HostAssignment; k: HostKey }[] = [];
     for (const h of model.hostdevs) {
       const k = hostKey(h);
       if (!k) {
@@ -107,7 +107,7 @@ export const hostdevRules: RuleFamily = {
         const byId = prev.k.usb !== undefined && prev.k.span === prev.k.idSpan;
         findings.push({
           code: 'hostdev-duplicate',
-          message: `The ${prev.k.label} is already assigned to this guest by <${prev.h.kind}>; a host device can be assigned once.`,
+          message: `The ${prev.k.label} is already assigned to this guest by <${prev.h.device.el.name}>; a host device can be assigned once.`,
           span: byId ? (k.idSpan ?? k.span) : k.span,
           related: [{ message: 'first assigned here', span: prev.k.span }],
         });

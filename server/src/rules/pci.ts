@@ -14,8 +14,6 @@ import {
   busInfo,
   chipsetReservations,
   CONTROLLER_ONLY_BUSES,
-  firstFreeFunction,
-  firstFreeSlot,
   formatPci,
   hex,
   isEmptyPci,
@@ -24,8 +22,9 @@ import {
   resolvePci,
   type PlacedDevice,
 } from '../model/pci';
-import type { Controller, Device, DomainModel, NumAttr, PciAddress } from '../model/types';
+import type { Device, DomainModel, NumAttr, PciAddress } from '../model/types';
 import type { Span } from '../syntax/tree';
+import { claimingFix } from './edits';
 import type { Finding, Fix, RuleFamily } from './types';
 
 function valueSpan(n: NumAttr | undefined, fallback: Span): Span {
@@ -35,25 +34,27 @@ function valueSpan(n: NumAttr | undefined, fallback: Span): Span {
 function describe(d: Device): string {
   const type = d.el.attributes.find((a) => a.name === 'type')?.value;
   const model = d.kind === 'controller' ? d.el.attributes.find((a) => a.name === 'model')?.value : undefined;
-  return `<${d.kind}${type ? ` type='${type}'` : ''}${model ? ` model='${model}'` : ''}>`;
+  return `<${d.el.name}${type ? ` type='${type}'` : ''}${model ? ` model='${model}'` : ''}>`;
 }
 
 /** Fix: move the device to the first free slot of its bus (function 0). */
 function moveToFreeSlot(model: DomainModel, d: Device, a: PciAddress, bus: number): Fix[] {
-  const slot = firstFreeSlot(model, bus, d);
-  if (slot === undefined) {
-    return [];
-  }
-  const edits = [];
-  if (a.slot?.attr.valueSpan) {
-    edits.push({ span: a.slot.attr.valueSpan, newText: `'${hex(slot)}'` });
-  } else {
-    edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` slot='${hex(slot)}'` });
-  }
-  if (a.function?.attr.valueSpan && a.function.value !== 0) {
-    edits.push({ span: a.function.attr.valueSpan, newText: "'0x0'" });
-  }
-  return [{ title: `Move to free slot ${hex(slot)} on bus ${hex(bus)}`, edits, preferred: true }];
+  return claimingFix(model, (alloc) => {
+    const slot = alloc.takePciSlot(bus, d);
+    if (slot === undefined) {
+      return undefined;
+    }
+    const edits = [];
+    if (a.slot?.attr.valueSpan) {
+      edits.push({ span: a.slot.attr.valueSpan, newText: `'${hex(slot)}'` });
+    } else {
+      edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` slot='${hex(slot)}'` });
+    }
+    if (a.function?.attr.valueSpan && a.function.value !== 0) {
+      edits.push({ span: a.function.attr.valueSpan, newText: "'0x0'" });
+    }
+    return { title: `Move to free slot ${hex(slot)} on bus ${hex(bus)}`, edits, preferred: true };
+  });
 }
 
 function checkRanges(a: PciAddress, findings: Finding[], model: DomainModel, d: Device): void {
@@ -72,15 +73,16 @@ function checkRanges(a: PciAddress, findings: Finding[], model: DomainModel, d: 
       continue;
     }
     const fixes: Fix[] = [];
-    if (n === a.function && r.slot <= 0x1f && r.bus <= 0xff && n?.attr.valueSpan) {
-      const f = firstFreeFunction(model, r, d);
-      if (f !== undefined) {
-        fixes.push({
-          title: `Use free function ${hex(f, 1)}`,
-          edits: [{ span: n.attr.valueSpan, newText: `'${hex(f, 1)}'` }],
-          preferred: true,
-        });
-      }
+    const fnSpan = n === a.function && r.slot <= 0x1f && r.bus <= 0xff ? n?.attr.valueSpan : undefined;
+    if (fnSpan) {
+      fixes.push(
+        ...claimingFix(model, (alloc) => {
+          const f = alloc.takePciFunction(r, d);
+          return f === undefined
+            ? undefined
+            : { title: `Use free function ${hex(f, 1)}`, edits: [{ span: fnSpan, newText: `'${hex(f, 1)}'` }], preferred: true };
+        })
+      );
     }
     if (n === a.slot || (n === a.function && fixes.length === 0)) {
       fixes.push(...moveToFreeSlot(model, d, a, r.bus <= 0xff ? r.bus : 0));
@@ -94,7 +96,7 @@ function checkZero(model: DomainModel, d: Device, a: PciAddress, findings: Findi
   if (!r || !isEmptyPci(r) || !a.slot) {
     return;
   }
-  const own = d.kind === 'controller' ? controllerModel(model, d as Controller) : undefined;
+  const own = d.kind === 'controller' ? controllerModel(model, d) : undefined;
   if (own === 'pci-root' || own === 'pcie-root') {
     return; // a root with any <address> is controller-pci-root-address
   }
@@ -118,7 +120,7 @@ function checkReserved(model: DomainModel, placed: readonly PlacedDevice[], find
     if (!res) {
       continue;
     }
-    const c = p.device.kind === 'controller' ? (p.device as Controller) : undefined;
+    const c = p.device.kind === 'controller' ? p.device : undefined;
     if (c && res.owner?.(model, c)) {
       continue;
     }
@@ -174,7 +176,7 @@ function checkChipsetControllers(model: DomainModel, findings: Finding[]): void 
 function checkGuestRange(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   for (const p of placed) {
     const isPassthrough =
-      p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.el === p.device.el));
+      p.device.kind === 'hostdev' || (p.device.kind === 'interface' && model.hostdevs.some((h) => h.device === p.device));
     if (!isPassthrough || p.at.bus !== 0 || (p.at.slot >= 0x03 && p.at.slot <= 0x1e)) {
       continue;
     }
@@ -211,6 +213,19 @@ function checkDuplicates(model: DomainModel, placed: readonly PlacedDevice[], fi
   }
 }
 
+/** Fix for a device on a one-slot bus (a root port): slot 0x00, when no other device has it. */
+function useOnlySlot(model: DomainModel, p: PlacedDevice): Fix[] {
+  const span = p.address.slot?.attr.valueSpan;
+  if (!span) {
+    return [];
+  }
+  return claimingFix(model, (alloc) =>
+    alloc.takePciSlot(p.at.bus, p.device) === 0
+      ? { title: 'Use slot 0x00', edits: [{ span, newText: "'0x00'" }], preferred: true }
+      : undefined
+  );
+}
+
 function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findings: Finding[]): void {
   for (const p of placed) {
     const bus = busInfo(model, p.at.bus);
@@ -230,20 +245,11 @@ function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findin
               ? `No controller provides bus ${hex(p.at.bus)}, so libvirt adds a ${bus.model} for it, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`
               : `Bus ${hex(p.at.bus)} is a ${bus.model}, whose slot 0x00 is not usable; slots start at ${hex(bus.minSlot)}.`,
         span: valueSpan(p.address.slot, p.address.el.nameSpan),
-        fixes:
-          bus.maxSlot === 0
-            ? [
-                {
-                  title: 'Use slot 0x00',
-                  edits: p.address.slot?.attr.valueSpan ? [{ span: p.address.slot.attr.valueSpan, newText: "'0x00'" }] : [],
-                  preferred: true,
-                },
-              ]
-            : fix,
+        fixes: bus.maxSlot === 0 ? useOnlySlot(model, p) : fix,
       });
       continue;
     }
-    const ownModel = p.device.kind === 'controller' ? controllerModel(model, p.device as Controller) : undefined;
+    const ownModel = p.device.kind === 'controller' ? controllerModel(model, p.device) : undefined;
     const parent = ownModel ? PCI_CONTROLLER_PARENTS[ownModel] : undefined;
     if (parent) {
       if (!parent.accepts.includes(bus.model)) {

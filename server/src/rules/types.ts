@@ -1,6 +1,7 @@
 /**
  * What rules produce. Plain data with offsets: rules know libvirt, not LSP.
  */
+import type { Allocation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
 import type { Span } from '../syntax/tree';
 import type { Code } from './codes';
@@ -17,6 +18,13 @@ export interface Fix {
   edits: TextEdit[];
   /** The fix to apply when a user asks to fix everything at once. */
   preferred?: boolean;
+  /**
+   * Set on a fix that takes a free resource (a PCI slot, a controller index, a USB port, a disk
+   * target...). `title` and `edits` are what it takes on a fresh allocation (the quick fix);
+   * Fix All calls `build` again, in order, with one allocation shared by every fix it applies,
+   * so two fixes never take the same resource.
+   */
+  claim?: { model: DomainModel; build: (alloc: Allocation) => Fix | undefined };
 }
 
 export interface Finding {

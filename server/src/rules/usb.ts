@@ -9,10 +9,10 @@
  * A USB device without an address in a domain whose USB is disabled (<controller type='usb'
  * model='none'/>) is usb-bus-missing too ("Can't add USB input device. USB bus is disabled").
  */
-import { usbBuses, usbDisabled, usbPortCount, type UsbBus } from '../model/usb';
+import { usbBuses, usbDisabled, usbPortCount } from '../model/usb';
 import type { Device, DomainModel, UsbAddress } from '../model/types';
 import { attr, child, type XmlAttribute } from '../syntax/tree';
-import { insertBefore } from './edits';
+import { claimingFix, insertBefore } from './edits';
 import type { Finding, Fix, RuleFamily } from './types';
 
 interface Placed {
@@ -26,54 +26,43 @@ function portSpan(a: UsbAddress) {
   return a.port?.valueSpan ?? a.el.nameSpan;
 }
 
-/** The first free top-level port on any USB bus, preferring the device's own bus. */
-function freePort(buses: UsbBus[], used: Set<string>, preferBus: number): { bus: number; port: number } | undefined {
-  const ordered = [...buses].sort((a, b) => (a.index === preferBus ? -1 : b.index === preferBus ? 1 : a.index - b.index));
-  for (const b of ordered) {
-    for (let p = 1; p <= (b.ports ?? 0); p++) {
-      if (!used.has(`${b.index}/${p}`)) {
-        return { bus: b.index, port: p };
-      }
-    }
-  }
-  return undefined;
-}
-
-function fixesFor(model: DomainModel, placed: Placed, buses: UsbBus[], used: Set<string>): Fix[] {
+/** Where a USB device moves: a free port (its own bus first), else a new 15-port controller's first port. */
+function fixesFor(model: DomainModel, placed: Placed): Fix[] {
   const a = placed.address;
-  const free = freePort(buses, used, placed.bus);
-  if (free && a.port?.valueSpan) {
-    const edits = [{ span: a.port.valueSpan, newText: `'${free.port}'` }];
-    if (free.bus !== placed.bus) {
-      if (a.bus?.attr.valueSpan) {
-        edits.push({ span: a.bus.attr.valueSpan, newText: `'${free.bus}'` });
-      } else {
-        edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` bus='${free.bus}'` });
-      }
-    }
-    return [{ title: `Use free port ${free.port} on USB bus ${free.bus}`, edits, preferred: true }];
-  }
-  // No room anywhere: add a controller with 15 ports and plug the device into its port 1.
-  const devicesEl = model.root.name === 'domain' ? model.root.children.find((c) => c.name === 'devices') : undefined;
-  if (!devicesEl || !a.port?.valueSpan) {
+  const portSpan = a.port?.valueSpan;
+  if (!portSpan) {
     return [];
   }
-  // Past every USB index in use, the ones libvirt adds by itself included.
-  const indexes = [
-    ...model.controllers.filter((c) => c.type === 'usb').map((c) => c.index?.value ?? 0),
-    ...model.implicitControllers.filter((c) => c.type === 'usb').map((c) => c.index),
-  ];
-  const index = Math.max(-1, ...indexes) + 1;
-  const edits = [
-    insertBefore(model.doc.text, placed.device.el, `<controller type='usb' index='${index}' model='qemu-xhci' ports='15'/>`),
-    { span: a.port.valueSpan, newText: "'1'" },
-  ];
-  if (a.bus?.attr.valueSpan) {
-    edits.push({ span: a.bus.attr.valueSpan, newText: `'${index}'` });
-  } else {
-    edits.push({ span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` bus='${index}'` });
-  }
-  return [{ title: `Add a qemu-xhci controller (index ${index}) and use its port 1`, edits, preferred: true }];
+  const devicesEl = model.root.name === 'domain' ? model.root.children.find((c) => c.name === 'devices') : undefined;
+  return claimingFix(model, (alloc) => {
+    const busEdit = (bus: number) =>
+      a.bus?.attr.valueSpan
+        ? { span: a.bus.attr.valueSpan, newText: `'${bus}'` }
+        : { span: { start: a.el.nameSpan.end, end: a.el.nameSpan.end }, newText: ` bus='${bus}'` };
+    const free = alloc.takeUsbPort(placed.bus, placed.device);
+    if (free) {
+      const edits = [{ span: portSpan, newText: `'${free.port}'` }];
+      if (free.bus !== placed.bus) {
+        edits.push(busEdit(free.bus));
+      }
+      return { title: `Use free port ${free.port} on USB bus ${free.bus}`, edits, preferred: true };
+    }
+    // No room anywhere: add a controller with 15 ports and plug the device into its port 1.
+    if (!devicesEl) {
+      return undefined;
+    }
+    const index = alloc.takeNewUsbBus(15);
+    const port = alloc.takeUsbPort(index, placed.device);
+    return {
+      title: `Add a qemu-xhci controller (index ${index}) and use its port ${port?.port ?? 1}`,
+      edits: [
+        insertBefore(model.doc.text, placed.device.el, `<controller type='usb' index='${index}' model='qemu-xhci' ports='15'/>`),
+        { span: portSpan, newText: `'${port?.port ?? 1}'` },
+        busEdit(index),
+      ],
+      preferred: true,
+    };
+  });
 }
 
 /** The attribute that makes a device a USB device, when it is one: bus='usb', type='usb'. */
@@ -134,7 +123,6 @@ export const usbRules: RuleFamily = {
       }
       placed.push({ device: d, address: a, bus, path: path ?? [] });
     }
-    const used = new Set(placed.filter((p) => p.path.length > 0).map((p) => `${p.bus}/${p.path.join('.')}`));
     const seen = new Map<string, Placed>();
     for (const p of placed) {
       const b = buses.find((x) => x.index === p.bus);
@@ -172,7 +160,7 @@ export const usbRules: RuleFamily = {
                 ? `USB bus ${p.bus} (${b.model}) has ${ports} port${ports === 1 ? '' : 's'}; port ${hop} does not exist.`
                 : `The hub at port ${p.path.slice(0, k).join('.')} has ${ports} ports; port ${prefix} does not exist.`,
             span: portSpan(p.address),
-            fixes: fixesFor(model, p, buses, used),
+            fixes: fixesFor(model, p),
           });
           ok = false;
           break;
@@ -199,10 +187,10 @@ export const usbRules: RuleFamily = {
       if (prev) {
         findings.push({
           code: 'usb-address-duplicate',
-          message: `USB bus ${p.bus} port ${p.path.join('.')} is already used by <${prev.device.kind}>.`,
+          message: `USB bus ${p.bus} port ${p.path.join('.')} is already used by <${prev.device.el.name}>.`,
           span: portSpan(p.address),
           related: [{ message: 'first used here', span: portSpan(prev.address) }],
-          fixes: fixesFor(model, p, buses, used),
+          fixes: fixesFor(model, p),
         });
       } else {
         seen.set(key, p);
