@@ -191,6 +191,7 @@ const tallies = {
   indexes: (m: DomainModel) => memo(m, 'indexes', () => tally(m.controllers, indexKeys)),
   pci: (m: DomainModel) => memo(m, 'pci', () => tally(m.devices, pciKeys)),
   usb: (m: DomainModel) => memo(m, 'usb', () => tally(m.devices, usbKeys)),
+  usbExact: (m: DomainModel) => memo(m, 'usbExact', () => tally(m.devices, (d) => usbKeys(d).slice(-1))),
   targets: (m: DomainModel) => memo(m, 'targets', () => tally(m.disks, targetKeys)),
   drives: (m: DomainModel) => memo(m, 'drives', () => tally(m.disks, driveKeys)),
   chassis: (m: DomainModel) => memo(m, 'chassis', () => tally(m.controllers, chassisKeys(m))),
@@ -607,8 +608,11 @@ export class Allocation {
         }
       }
       const freeHubPorts: string[] = [];
-      for (const path of [...b.hubs.keys()].sort(comparePaths)) {
-        if (path.split('.').length >= MAX_USB_HOPS) {
+      for (const [path, hub] of [...b.hubs].sort((x, y) => comparePaths(x[0], y[0]))) {
+        // Only a hub that stays where it is: not the device being moved, and alone at its port
+        // (a hub sharing its port with another device is itself up for a move).
+        const alone = (tallies.usbExact(m).counts.get(`${b.index}/${path}`) ?? 0) === 1;
+        if (hub === self || !alone || path.split('.').length >= MAX_USB_HOPS) {
           continue;
         }
         for (let p = 1; p <= HUB_PORTS; p++) {
