@@ -211,8 +211,9 @@ describe('hover: the topology', () => {
 });
 
 describe('hover: every element and attribute of the seeds', () => {
-  for (const file of xmlFiles(path.join(FIXTURES, 'seeds'))) {
-    test(path.basename(file), () => {
+  const seeds = path.join(FIXTURES, 'seeds');
+  for (const file of xmlFiles(seeds)) {
+    test(path.relative(seeds, file), () => {
       const text = fs.readFileSync(file, 'utf8');
       const a = analyze(text, { flavor: 'openeuler' });
       if (!a.model) {
