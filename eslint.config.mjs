@@ -25,7 +25,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       eqeqeq: 'error',
-      curly: 'error',
     },
   },
   {
@@ -64,5 +63,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
-  prettier
+  // Last: eslint-config-prettier turns off the rules that only concern layout, `curly` among them;
+  // we want `curly` anyway (braces on every if/else/for body), and Prettier keeps them.
+  prettier,
+  { rules: { curly: 'error' } }
 );
