@@ -12,7 +12,7 @@ check() {
   if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
 }
 check typecheck npx tsc -p tsconfig.json --noEmit
-check eslint npx eslint --max-warnings 0 server client test bench
+check eslint npx eslint --max-warnings 0 server client test bench scripts eslint.config.mjs
 check prettier npx prettier --check --log-level warn .
 echo "$passed $failed 0" > "$TAP_DIR/static.counts"
 echo "static: $passed passed, $failed failed"
