@@ -32,11 +32,8 @@ export default tseslint.config(
       eqeqeq: 'error',
     },
   },
-  {
-    files: ['**/*.mjs'],
-    ...tseslint.configs.disableTypeChecked,
-    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: nodeGlobals, sourceType: 'module' },
-  },
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs'], languageOptions: { globals: nodeGlobals } },
   {
     files: engine,
     rules: {

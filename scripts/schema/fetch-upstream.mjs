@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Put a copy of libvirt's RelaxNG schemas into .cache/libvirt-schemas/<version>/
 // with a provenance.json that generate.mjs records in schemas/domain.json.
 // libvirt's files are never committed to this repository.
@@ -157,7 +158,7 @@ function main() {
   };
   let out;
   if (argv.includes('--git')) {
-    out = fromGit(resolve(opt('--git')), opt('--rev') ?? 'HEAD');
+    out = fromGit(resolve(/** @type {string} */ (opt('--git'))), opt('--rev') ?? 'HEAD');
   } else if (argv.includes('--debian')) {
     out = fromDebian(opt('--suite') ?? 'sid');
   } else {

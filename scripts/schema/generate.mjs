@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Generate schemas/domain.json from libvirt's RelaxNG schemas.
 //
 //   node scripts/schema/generate.mjs [SCHEMA_DIR] [OUT_JSON] [--libvirt-version V]
@@ -95,6 +96,7 @@ class Converter {
     this.elementIds = new Map();
     /** @type {Map<string, object>} id -> description */
     this.elements = new Map();
+    /** @type {object[]} element patterns waiting for a description */
     this.queue = [];
     /** @type {Map<string, any>} named types */
     this.types = new Map();
@@ -296,6 +298,7 @@ class Converter {
       return id;
     }
     const local = el.nc.k === 'name' ? el.nc.local : '*';
+    /** @type {string} */
     let base;
     if (el.parentEl) {
       base = `${this.idFor(el.parentEl)}/${local}`;
@@ -324,7 +327,7 @@ class Converter {
     this.rootId = this.idFor(rootEls[0]);
     while (this.queue.length) {
       const el = this.queue.shift();
-      const id = this.elementIds.get(el);
+      const id = /** @type {string} */ (this.elementIds.get(el));
       this.elements.set(id, this.describeElement(el));
     }
   }
@@ -464,6 +467,7 @@ class Converter {
     const heads = alts.map((a) => this.headAttrs(a));
     const disc = ctx.multi ? null : pickDiscriminator(heads);
     if (disc) {
+      /** @type {{ attr: string, cases: object[], optional?: boolean }} */
       const sw = { attr: disc, cases: [] };
       if (ctx.opt) {
         sw.optional = true;
@@ -472,6 +476,7 @@ class Converter {
         const cc = newContent();
         this.walk(a, cc, { opt: false, multi: false });
         const h = heads[i].get(disc);
+        /** @type {{ when: string[], absent?: boolean }} */
         const cs = { when: h.values };
         if (h.optional) {
           cs.absent = true;
@@ -612,7 +617,7 @@ function unionTypes(members) {
   for (const m of flat) {
     if (typeof m === 'object' && m.type === 'enum') {
       if (!en) {
-        en = { type: 'enum', values: [] };
+        en = { type: 'enum', values: /** @type {string[]} */ ([]) };
         out.push(en);
       }
       for (const v of m.values) {
@@ -873,6 +878,7 @@ function tryExec(cmd, args, cwd) {
 }
 
 function provenance(dir, opts) {
+  /** @type {Record<string, any>} */
   let src = {};
   const pfile = join(dir, 'provenance.json');
   if (existsSync(pfile)) {
@@ -981,6 +987,7 @@ export function generate(dir, opts = {}) {
     elements[id] = conv.elements.get(id);
   }
   const types = sortObject(Object.fromEntries(conv.types));
+  /** @type {Record<string, any>} */
   const source = provenance(dir, opts);
   source.files = [...new Set(g.files)].sort();
   source.sha256 = schemaDigest(dir, source.files);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Asks a real libvirt where it is more lenient than its schema, and writes the answers to
 // server/src/rules/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
 //
@@ -110,7 +111,7 @@ async function virshDefine(text) {
 }
 
 let version = 'unknown';
-await new Promise((resolve) =>
+await new Promise((/** @type {(v?: unknown) => void} */ resolve) =>
   execFile('virsh', ['-c', uri, 'version'], (err, stdout) => {
     const m = /Using library: libvirt ([0-9.]+)/.exec(String(stdout));
     if (m) {

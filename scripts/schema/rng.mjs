@@ -1,3 +1,4 @@
+// @ts-check
 // A small RelaxNG (XML syntax) reader for libvirt's schemas.
 //
 // It turns the .rng files into a pattern tree with refs resolved by name,
@@ -43,6 +44,7 @@ function decodeEntities(s, file) {
 
 /** @returns {XElem} the document element */
 export function parseXml(text, file = '<input>') {
+  /** @type {XElem} */
   const root = { name: '#document', attrs: {}, children: [], text: '', line: 0 };
   const stack = [root];
   let i = 0;
@@ -102,6 +104,7 @@ export function parseXml(text, file = '<input>') {
       if (!m) {
         throw new Error(`${file}:${lineAt(lt)}: bad tag`);
       }
+      /** @type {XElem} */
       const el = { name: m[1], attrs: {}, children: [], text: '', line: lineAt(lt) };
       let j = lt + m[0].length;
       for (;;) {

@@ -1,3 +1,4 @@
+// @ts-check
 // XML Schema regular expressions (as used in RelaxNG <param name="pattern">)
 // converted to JavaScript RegExp sources that compile with the 'u' flag.
 //
