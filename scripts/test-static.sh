@@ -12,7 +12,7 @@ check() {
   echo "-- $name: $*"
   if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
 }
-check typecheck npx tsc -p tsconfig.json --noEmit
+check typecheck npx tsc -p tsconfig.json --noEmit --tsBuildInfoFile out/typecheck.tsbuildinfo
 check typecheck-scripts npx tsc -p tsconfig.scripts.json
 check eslint npx eslint --max-warnings 0 server client test bench scripts eslint.config.mjs
 check prettier npx prettier --check --log-level warn .
