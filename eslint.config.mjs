@@ -1,14 +1,19 @@
+// @ts-check
 // Lint rules: typescript-eslint's type-aware recommended set, formatting left to Prettier, and
 // the layer guards: rules/model/syntax know nothing of LSP or VS Code; the client knows nothing
-// of the engine.
+// of the engine. The .mjs scripts get the plain JavaScript set (their types are checked by
+// tsconfig.scripts.json).
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Node's globals, read from the Node that runs ESLint (no `globals` package needed). */
+const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, /** @type {const} */ ('readonly')]));
+
 const engine = ['lib/**', 'server/src/syntax/**', 'server/src/model/**', 'server/src/rules/**', 'server/src/schema/**', 'server/src/features/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.cache/**', 'node_modules/**', '.vscode-test/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'out/**', '.cache/**', 'node_modules/**', '.vscode-test/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -25,9 +30,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       eqeqeq: 'error',
-      curly: 'error',
     },
   },
+  { files: ['**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs'], languageOptions: { globals: nodeGlobals } },
   {
     files: engine,
     rules: {
@@ -64,5 +70,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off',
     },
   },
-  prettier
+  // Last: eslint-config-prettier turns off the rules that only concern layout, `curly` among them;
+  // we want `curly` anyway (braces on every if/else/for body), and Prettier keeps them.
+  prettier,
+  { rules: { curly: 'error' } }
 );

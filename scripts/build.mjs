@@ -1,8 +1,10 @@
+// @ts-check
 // Bundles the three entry points into dist/ with esbuild: the VS Code client, the
 // language server and the libvirt-lint CLI. Each bundle runs without node_modules.
 import { build } from 'esbuild';
 
 const production = process.argv.includes('--production');
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   platform: 'node',

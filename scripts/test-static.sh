@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The 'static' suite of npm test: types (tsc, strict), lint rules incl. the layer guards
-# (eslint), and formatting (prettier). Writes "PASSED FAILED SKIPPED" to $TAP_DIR/static.counts.
+# The 'static' suite of npm test: types (tsc, strict; the .mjs scripts through their JSDoc with
+# tsconfig.scripts.json), lint rules incl. the layer guards (eslint), and formatting (prettier).
+# Writes "PASSED FAILED SKIPPED" to $TAP_DIR/static.counts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TAP_DIR="${TAP_DIR:-$PWD/out/tap}"
@@ -11,8 +12,9 @@ check() {
   echo "-- $name: $*"
   if "$@"; then echo "ok - $name"; passed=$((passed + 1)); else echo "not ok - $name"; failed=$((failed + 1)); fi
 }
-check typecheck npx tsc -p tsconfig.json --noEmit
-check eslint npx eslint --max-warnings 0 server client test bench
+check typecheck npx tsc -p tsconfig.json --noEmit --tsBuildInfoFile out/typecheck.tsbuildinfo
+check typecheck-scripts npx tsc -p tsconfig.scripts.json
+check eslint npx eslint --max-warnings 0 lib server client test bench scripts eslint.config.mjs
 check prettier npx prettier --check --log-level warn .
 echo "$passed $failed 0" > "$TAP_DIR/static.counts"
 echo "static: $passed passed, $failed failed"

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Put a copy of libvirt's RelaxNG schemas into .cache/libvirt-schemas/<version>/
 // with a provenance.json that generate.mjs records in schemas/domain.json.
 // libvirt's files are never committed to this repository.
@@ -32,7 +33,9 @@ function fromGit(path, rev) {
   const commit = git('rev-parse', `${rev}^{commit}`).trim();
   const meson = git('show', `${commit}:meson.build`);
   const m = /project\(\s*'libvirt'[\s\S]*?version\s*:\s*'([^']+)'/.exec(meson);
-  if (!m) throw new Error('meson.build has no libvirt version; is this a libvirt repository?');
+  if (!m) {
+    throw new Error('meson.build has no libvirt version; is this a libvirt repository?');
+  }
   const version = m[1];
   let dir = null;
   for (const d of ['src/conf/schemas', 'docs/schemas']) {
@@ -44,11 +47,15 @@ function fromGit(path, rev) {
       break;
     }
   }
-  if (!dir) throw new Error(`no domain.rng in src/conf/schemas or docs/schemas at ${commit}`);
+  if (!dir) {
+    throw new Error(`no domain.rng in src/conf/schemas or docs/schemas at ${commit}`);
+  }
   const out = join(CACHE, 'libvirt-schemas', `${version}-${commit.slice(0, 12)}`);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const f of dir.list) writeFileSync(join(out, f), git('show', `${commit}:${dir.d}/${f}`));
+  for (const f of dir.list) {
+    writeFileSync(join(out, f), git('show', `${commit}:${dir.d}/${f}`));
+  }
   let remote = '';
   try {
     remote = run('git', [...gitArgs, 'config', '--get', 'remote.origin.url'], { stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -103,7 +110,9 @@ function fromDebian(suite) {
       continue;
     }
     const deb = readdirSync(debs).find((f) => f.startsWith(`${name}_`) && f.endsWith('.deb'));
-    if (!deb) continue;
+    if (!deb) {
+      continue;
+    }
     const x = join(debs, 'x');
     rmSync(x, { recursive: true, force: true });
     run('dpkg-deb', ['-x', join(debs, deb), x]);
@@ -113,12 +122,18 @@ function fromDebian(suite) {
       break;
     }
   }
-  if (!pkg) throw new Error(`no package of ${suite} ships /usr/share/libvirt/schemas/domain.rng`);
+  if (!pkg) {
+    throw new Error(`no package of ${suite} ships /usr/share/libvirt/schemas/domain.rng`);
+  }
   const upstream = pkg.version.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
   const out = join(CACHE, 'libvirt-schemas', upstream);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  for (const f of readdirSync(pkg.schemaDir)) if (f.endsWith('.rng')) copyFileSync(join(pkg.schemaDir, f), join(out, f));
+  for (const f of readdirSync(pkg.schemaDir)) {
+    if (f.endsWith('.rng')) {
+      copyFileSync(join(pkg.schemaDir, f), join(out, f));
+    }
+  }
   writeFileSync(
     join(out, 'provenance.json'),
     JSON.stringify(
@@ -142,9 +157,11 @@ function main() {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   let out;
-  if (argv.includes('--git')) out = fromGit(resolve(opt('--git')), opt('--rev') ?? 'HEAD');
-  else if (argv.includes('--debian')) out = fromDebian(opt('--suite') ?? 'sid');
-  else {
+  if (argv.includes('--git')) {
+    out = fromGit(resolve(/** @type {string} */ (opt('--git'))), opt('--rev') ?? 'HEAD');
+  } else if (argv.includes('--debian')) {
+    out = fromDebian(opt('--suite') ?? 'sid');
+  } else {
     console.error('usage: fetch-upstream.mjs --git PATH [--rev REV] | --debian [--suite SUITE]');
     process.exit(2);
   }

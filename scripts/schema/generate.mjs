@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Generate schemas/domain.json from libvirt's RelaxNG schemas.
 //
 //   node scripts/schema/generate.mjs [SCHEMA_DIR] [OUT_JSON] [--libvirt-version V]
@@ -33,15 +34,22 @@ function parseArgs(argv) {
   const opts = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--libvirt-version') opts.version = argv[++i];
-    else if (a === '--commit') opts.commit = argv[++i];
-    else if (a === '--origin') opts.origin = argv[++i];
-    else if (a === '--quiet') opts.quiet = true;
-    else if (a === '-h' || a === '--help') {
+    if (a === '--libvirt-version') {
+      opts.version = argv[++i];
+    } else if (a === '--commit') {
+      opts.commit = argv[++i];
+    } else if (a === '--origin') {
+      opts.origin = argv[++i];
+    } else if (a === '--quiet') {
+      opts.quiet = true;
+    } else if (a === '-h' || a === '--help') {
       console.log('usage: generate.mjs [SCHEMA_DIR] [OUT_JSON] [--libvirt-version V] [--commit SHA] [--origin TEXT]');
       process.exit(0);
-    } else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
-    else pos.push(a);
+    } else if (a.startsWith('--')) {
+      throw new Error(`unknown option ${a}`);
+    } else {
+      pos.push(a);
+    }
   }
   return { dir: pos[0] ?? '/usr/share/libvirt/schemas', out: pos[1], opts };
 }
@@ -71,7 +79,9 @@ const OTHER_XSD = new Set(['dateTime', 'date', 'time', 'duration', 'hexBinary', 
 
 /** JSON-safe representation of a bigint bound */
 function num(b) {
-  if (b === null || b === undefined) return undefined;
+  if (b === null || b === undefined) {
+    return undefined;
+  }
   const n = Number(b);
   return Number.isSafeInteger(n) ? n : b.toString();
 }
@@ -86,6 +96,7 @@ class Converter {
     this.elementIds = new Map();
     /** @type {Map<string, object>} id -> description */
     this.elements = new Map();
+    /** @type {object[]} element patterns waiting for a description */
     this.queue = [];
     /** @type {Map<string, any>} named types */
     this.types = new Map();
@@ -97,8 +108,12 @@ class Converter {
 
   // --- notAllowed analysis -------------------------------------------------
   notAllowed(p, stack = new Set()) {
-    if (this._na.has(p)) return this._na.get(p);
-    if (stack.has(p)) return false;
+    if (this._na.has(p)) {
+      return this._na.get(p);
+    }
+    if (stack.has(p)) {
+      return false;
+    }
     stack.add(p);
     let r;
     switch (p.k) {
@@ -130,7 +145,9 @@ class Converter {
 
   /** true if the pattern only describes text (value/data/text/list, choices of them, refs to them) */
   isDatatype(p, seen = new Set()) {
-    if (this._dt.has(p)) return this._dt.get(p);
+    if (this._dt.has(p)) {
+      return this._dt.get(p);
+    }
     let r;
     switch (p.k) {
       case 'value':
@@ -143,8 +160,9 @@ class Converter {
         r = p.items.filter((x) => !this.notAllowed(x)).every((x) => this.isDatatype(x, seen));
         break;
       case 'ref':
-        if (seen.has(p.name)) r = false;
-        else {
+        if (seen.has(p.name)) {
+          r = false;
+        } else {
           seen.add(p.name);
           r = this.isDatatype(this.g.define(p.name), seen);
         }
@@ -209,25 +227,47 @@ class Converter {
       }
       params.set(name, value);
     }
-    if (p.except) this.limitations.add(`<data type="${t}"> with <except> (e.g. volName excluding "." and ".."): the exception is ignored`);
+    if (p.except) {
+      this.limitations.add(`<data type="${t}"> with <except> (e.g. volName excluding "." and ".."): the exception is ignored`);
+    }
     /** @type {any} */
     let d;
     if (t in INT_RANGES) {
       let [min, max] = INT_RANGES[t];
-      if (params.has('minInclusive')) min = maxBig(min, BigInt(params.get('minInclusive')));
-      if (params.has('minExclusive')) min = maxBig(min, BigInt(params.get('minExclusive')) + 1n);
-      if (params.has('maxInclusive')) max = minBig(max, BigInt(params.get('maxInclusive')));
-      if (params.has('maxExclusive')) max = minBig(max, BigInt(params.get('maxExclusive')) - 1n);
+      if (params.has('minInclusive')) {
+        min = maxBig(min, BigInt(params.get('minInclusive')));
+      }
+      if (params.has('minExclusive')) {
+        min = maxBig(min, BigInt(params.get('minExclusive')) + 1n);
+      }
+      if (params.has('maxInclusive')) {
+        max = minBig(max, BigInt(params.get('maxInclusive')));
+      }
+      if (params.has('maxExclusive')) {
+        max = minBig(max, BigInt(params.get('maxExclusive')) - 1n);
+      }
       d = { type: 'int' };
-      if (min !== null) d.min = num(min);
-      if (max !== null) d.max = num(max);
-      if (t !== 'integer') d.xsd = t;
+      if (min !== null) {
+        d.min = num(min);
+      }
+      if (max !== null) {
+        d.max = num(max);
+      }
+      if (t !== 'integer') {
+        d.xsd = t;
+      }
     } else if (STRING_TYPES.has(t)) {
       d = { type: 'string' };
-      if (t !== 'string') d.xsd = t;
+      if (t !== 'string') {
+        d.xsd = t;
+      }
     } else if (DECIMAL_TYPES.has(t)) {
       d = { type: 'decimal', xsd: t };
-      for (const k of ['minInclusive', 'maxInclusive']) if (params.has(k)) d[k === 'minInclusive' ? 'min' : 'max'] = Number(params.get(k));
+      for (const k of ['minInclusive', 'maxInclusive']) {
+        if (params.has(k)) {
+          d[k === 'minInclusive' ? 'min' : 'max'] = Number(params.get(k));
+        }
+      }
     } else if (t === 'boolean') {
       return { type: 'enum', values: ['true', 'false', '1', '0'] };
     } else if (OTHER_XSD.has(t)) {
@@ -235,7 +275,11 @@ class Converter {
     } else {
       throw new Error(`${p.at}: unsupported datatype ${t}`);
     }
-    for (const k of ['length', 'minLength', 'maxLength']) if (params.has(k)) d[k] = Number(params.get(k));
+    for (const k of ['length', 'minLength', 'maxLength']) {
+      if (params.has(k)) {
+        d[k] = Number(params.get(k));
+      }
+    }
     if (params.has('pattern')) {
       d.pattern = xsdToJsRegex(params.get('pattern'));
     }
@@ -250,14 +294,23 @@ class Converter {
   // --- elements --------------------------------------------------------------
   idFor(el) {
     let id = this.elementIds.get(el);
-    if (id) return id;
+    if (id) {
+      return id;
+    }
     const local = el.nc.k === 'name' ? el.nc.local : '*';
+    /** @type {string} */
     let base;
-    if (el.parentEl) base = `${this.idFor(el.parentEl)}/${local}`;
-    else if (el.top && (this.g.topElementCount.get(el.defName) ?? 0) === 1) base = el.defName;
-    else base = `${el.defName}/${local}`;
+    if (el.parentEl) {
+      base = `${this.idFor(el.parentEl)}/${local}`;
+    } else if (el.top && (this.g.topElementCount.get(el.defName) ?? 0) === 1) {
+      base = el.defName;
+    } else {
+      base = `${el.defName}/${local}`;
+    }
     id = base;
-    for (let k = 2; this.elements.has(id); k++) id = `${base}#${k}`;
+    for (let k = 2; this.elements.has(id); k++) {
+      id = `${base}#${k}`;
+    }
     this.elementIds.set(el, id);
     this.elements.set(id, null); // reserved; filled when processed
     this.queue.push(el);
@@ -268,11 +321,13 @@ class Converter {
     const start = this.g.start();
     const rootEls = [];
     this.collectElements(start, rootEls, new Set());
-    if (rootEls.length !== 1) throw new Error(`expected one root element, found ${rootEls.length}`);
+    if (rootEls.length !== 1) {
+      throw new Error(`expected one root element, found ${rootEls.length}`);
+    }
     this.rootId = this.idFor(rootEls[0]);
     while (this.queue.length) {
       const el = this.queue.shift();
-      const id = this.elementIds.get(el);
+      const id = /** @type {string} */ (this.elementIds.get(el));
       this.elements.set(id, this.describeElement(el));
     }
   }
@@ -305,11 +360,14 @@ class Converter {
     const c = newContent();
     this.walk(el.body, c, { opt: false, multi: false });
     const d = { name: el.nc.k === 'name' ? el.nc.local : '*' };
-    if (el.nc.k === 'name' && el.nc.ns) d.ns = el.nc.ns;
+    if (el.nc.k === 'name' && el.nc.ns) {
+      d.ns = el.nc.ns;
+    }
     if (el.nc.k !== 'name') {
       d.anyName = true;
-      if (el.nc.k !== 'anyName' || el.nc.except)
+      if (el.nc.k !== 'anyName' || el.nc.except) {
         this.limitations.add('element name classes other than plain anyName are approximated as any name');
+      }
     }
     Object.assign(d, finishContent(c));
     return d;
@@ -318,27 +376,41 @@ class Converter {
   walk(p, c, ctx) {
     switch (p.k) {
       case 'element': {
-        if (this.notAllowed(p)) return;
+        if (this.notAllowed(p)) {
+          return;
+        }
         const child = { name: p.nc.k === 'name' ? p.nc.local : '*', ref: this.idFor(p) };
-        if (p.nc.k === 'name' && p.nc.ns) child.ns = p.nc.ns;
-        if (!ctx.opt) child.required = true;
-        if (ctx.multi) child.multiple = true;
+        if (p.nc.k === 'name' && p.nc.ns) {
+          child.ns = p.nc.ns;
+        }
+        if (!ctx.opt) {
+          child.required = true;
+        }
+        if (ctx.multi) {
+          child.multiple = true;
+        }
         addChild(c, child);
         return;
       }
       case 'attribute': {
-        if (this.notAllowed(p)) return;
+        if (this.notAllowed(p)) {
+          return;
+        }
         if (p.nc.k !== 'name') {
           c.anyAttrs = true;
           return;
         }
-        if (p.nc.ns) this.limitations.add(`namespaced attribute ${p.nc.local} is recorded without its namespace`);
+        if (p.nc.ns) {
+          this.limitations.add(`namespaced attribute ${p.nc.local} is recorded without its namespace`);
+        }
         addAttr(c, p.nc.local, { type: this.typeOf(p.body), ...(ctx.opt ? {} : { required: true }) });
         return;
       }
       case 'group':
       case 'interleave':
-        for (const x of p.items) this.walk(x, c, ctx);
+        for (const x of p.items) {
+          this.walk(x, c, ctx);
+        }
         return;
       case 'optional':
         this.walk(p.body, c, { ...ctx, opt: true });
@@ -351,8 +423,11 @@ class Converter {
         return;
       case 'ref': {
         const def = this.g.define(p.name);
-        if (this.isDatatype(def)) addText(c, this.typeOf(p), ctx.opt);
-        else this.walk(def, c, ctx);
+        if (this.isDatatype(def)) {
+          addText(c, this.typeOf(p), ctx.opt);
+        } else {
+          this.walk(def, c, ctx);
+        }
         return;
       }
       case 'text':
@@ -378,7 +453,9 @@ class Converter {
       ctx = { ...ctx, opt: true };
       alts = alts.filter((x) => x.k !== 'empty');
     }
-    if (alts.length === 0) return;
+    if (alts.length === 0) {
+      return;
+    }
     if (alts.length === 1) {
       this.walk(alts[0], c, ctx);
       return;
@@ -390,14 +467,20 @@ class Converter {
     const heads = alts.map((a) => this.headAttrs(a));
     const disc = ctx.multi ? null : pickDiscriminator(heads);
     if (disc) {
+      /** @type {{ attr: string, cases: object[], optional?: boolean }} */
       const sw = { attr: disc, cases: [] };
-      if (ctx.opt) sw.optional = true;
+      if (ctx.opt) {
+        sw.optional = true;
+      }
       alts.forEach((a, i) => {
         const cc = newContent();
         this.walk(a, cc, { opt: false, multi: false });
         const h = heads[i].get(disc);
+        /** @type {{ when: string[], absent?: boolean }} */
         const cs = { when: h.values };
-        if (h.optional) cs.absent = true;
+        if (h.optional) {
+          cs.absent = true;
+        }
         Object.assign(cs, finishContent(cc));
         sw.cases.push(cs);
       });
@@ -423,7 +506,9 @@ class Converter {
         break;
       case 'group':
       case 'interleave':
-        for (const x of p.items) this.headAttrs(x, opt, out, seen);
+        for (const x of p.items) {
+          this.headAttrs(x, opt, out, seen);
+        }
         break;
       case 'optional':
         this.headAttrs(p.body, true, out, seen);
@@ -445,9 +530,13 @@ class Converter {
       case 'choice': {
         const all = [];
         for (const x of p.items) {
-          if (this.notAllowed(x)) continue;
+          if (this.notAllowed(x)) {
+            continue;
+          }
           const v = this.enumValues(x);
-          if (!v) return null;
+          if (!v) {
+            return null;
+          }
           all.push(...v);
         }
         return all;
@@ -492,7 +581,9 @@ function addAttr(c, name, a) {
   const prev = c.attrs.get(name);
   if (prev) {
     prev.type = unionTypes([prev.type, a.type]);
-    if (!a.required) delete prev.required;
+    if (!a.required) {
+      delete prev.required;
+    }
     return;
   }
   c.attrs.set(name, a);
@@ -500,7 +591,9 @@ function addAttr(c, name, a) {
 
 function addText(c, t, optional) {
   c.text = c.text === undefined ? t : unionTypes([c.text, t]);
-  if (optional) c.textOptional = true;
+  if (optional) {
+    c.textOptional = true;
+  }
 }
 
 function sameJson(a, b) {
@@ -510,20 +603,31 @@ function sameJson(a, b) {
 function unionTypes(members) {
   const flat = [];
   for (const m of members) {
-    if (typeof m === 'object' && m.type === 'union') flat.push(...m.of);
-    else flat.push(m);
+    if (typeof m === 'object' && m.type === 'union') {
+      flat.push(...m.of);
+    } else {
+      flat.push(m);
+    }
   }
-  if (flat.some((m) => typeof m === 'object' && m.type === 'text')) return { type: 'text' };
+  if (flat.some((m) => typeof m === 'object' && m.type === 'text')) {
+    return { type: 'text' };
+  }
   const out = [];
   let en = null;
   for (const m of flat) {
     if (typeof m === 'object' && m.type === 'enum') {
       if (!en) {
-        en = { type: 'enum', values: [] };
+        en = { type: 'enum', values: /** @type {string[]} */ ([]) };
         out.push(en);
       }
-      for (const v of m.values) if (!en.values.includes(v)) en.values.push(v);
-    } else if (!out.some((o) => sameJson(o, m))) out.push(m);
+      for (const v of m.values) {
+        if (!en.values.includes(v)) {
+          en.values.push(v);
+        }
+      }
+    } else if (!out.some((o) => sameJson(o, m))) {
+      out.push(m);
+    }
   }
   return out.length === 1 ? out[0] : { type: 'union', of: out };
 }
@@ -534,7 +638,9 @@ function pickDiscriminator(heads) {
   let order = 0;
   for (const [name, h0] of first) {
     order++;
-    if (!h0.values) continue;
+    if (!h0.values) {
+      continue;
+    }
     let ok = true;
     const seenVals = new Set();
     let optionalCount = 0;
@@ -544,22 +650,36 @@ function pickDiscriminator(heads) {
         ok = false;
         break;
       }
-      if (e.optional) optionalCount++;
+      if (e.optional) {
+        optionalCount++;
+      }
       for (const v of e.values) {
-        if (seenVals.has(v)) ok = false;
+        if (seenVals.has(v)) {
+          ok = false;
+        }
         seenVals.add(v);
       }
     }
-    if (ok) cands.push({ name, optionalCount, order });
+    if (ok) {
+      cands.push({ name, optionalCount, order });
+    }
   }
-  if (!cands.length) return null;
+  if (!cands.length) {
+    return null;
+  }
   cands.sort((a, b) => a.optionalCount - b.optionalCount || (a.name === 'type' ? -1 : b.name === 'type' ? 1 : 0) || a.order - b.order);
   return cands[0].name;
 }
 
 function mergeAlternatives(c, parts, ctx) {
   const names = [];
-  for (const p of parts) for (const n of p.attrs.keys()) if (!names.includes(n)) names.push(n);
+  for (const p of parts) {
+    for (const n of p.attrs.keys()) {
+      if (!names.includes(n)) {
+        names.push(n);
+      }
+    }
+  }
   for (const n of names) {
     const present = parts.filter((p) => p.attrs.has(n));
     const required = !ctx.opt && present.length === parts.length && present.every((p) => p.attrs.get(n).required);
@@ -582,29 +702,51 @@ function mergeAlternatives(c, parts, ctx) {
     const ch = { ...list[0] };
     delete ch.required;
     delete ch.multiple;
-    if (!ctx.opt && list.length === parts.length && list.every((x) => x.required)) ch.required = true;
-    if (ctx.multi || list.some((x) => x.multiple)) ch.multiple = true;
+    if (!ctx.opt && list.length === parts.length && list.every((x) => x.required)) {
+      ch.required = true;
+    }
+    if (ctx.multi || list.some((x) => x.multiple)) {
+      ch.multiple = true;
+    }
     addChild(c, ch);
   }
   for (const p of parts) {
-    if (p.text !== undefined) addText(c, p.text, true);
-    if (p.anyAttrs) c.anyAttrs = true;
-    for (const sw of p.switches) c.switches.push(parts.length > 1 || ctx.opt ? { ...sw, optional: true } : sw);
+    if (p.text !== undefined) {
+      addText(c, p.text, true);
+    }
+    if (p.anyAttrs) {
+      c.anyAttrs = true;
+    }
+    for (const sw of p.switches) {
+      c.switches.push(parts.length > 1 || ctx.opt ? { ...sw, optional: true } : sw);
+    }
   }
 }
 
 /** Turn a content builder into plain JSON; hoist what all cases of a switch share. */
 function finishContent(c) {
-  for (const sw of c.switches) hoist(c, sw);
+  for (const sw of c.switches) {
+    hoist(c, sw);
+  }
   const d = {};
-  if (c.attrs.size) d.attrs = Object.fromEntries(c.attrs);
-  if (c.children.length) d.children = c.children;
+  if (c.attrs.size) {
+    d.attrs = Object.fromEntries(c.attrs);
+  }
+  if (c.children.length) {
+    d.children = c.children;
+  }
   if (c.text !== undefined) {
     d.text = c.text;
-    if (c.textOptional) d.textOptional = true;
+    if (c.textOptional) {
+      d.textOptional = true;
+    }
   }
-  if (c.anyAttrs) d.anyAttrs = true;
-  if (c.switches.length) d.switches = c.switches;
+  if (c.anyAttrs) {
+    d.anyAttrs = true;
+  }
+  if (c.switches.length) {
+    d.switches = c.switches;
+  }
   return d;
 }
 
@@ -616,22 +758,37 @@ function hoist(c, sw) {
   }
   // the discriminator itself: union of all case values, at element level
   const vals = [];
-  for (const cs of sw.cases) for (const v of cs.when) if (!vals.includes(v)) vals.push(v);
+  for (const cs of sw.cases) {
+    for (const v of cs.when) {
+      if (!vals.includes(v)) {
+        vals.push(v);
+      }
+    }
+  }
   const discRequired = !sw.optional && sw.cases.every((cs) => !cs.absent);
   if (!c.attrs.has(sw.attr)) {
     c.attrs.set(sw.attr, { type: { type: 'enum', values: vals }, ...(discRequired ? { required: true } : {}), discriminator: true });
   }
-  if (sw.optional) return;
+  if (sw.optional) {
+    return;
+  }
   const first = sw.cases[0];
   // attributes
   for (const [name, a] of Object.entries(first.attrs ?? {})) {
-    if (name === sw.attr) continue;
+    if (name === sw.attr) {
+      continue;
+    }
     if (sw.cases.every((cs) => cs.attrs && cs.attrs[name] && sameJson(cs.attrs[name], a))) {
-      if (!c.attrs.has(name)) c.attrs.set(name, a);
-      else addAttr(c, name, a);
+      if (!c.attrs.has(name)) {
+        c.attrs.set(name, a);
+      } else {
+        addAttr(c, name, a);
+      }
       for (const cs of sw.cases) {
         delete cs.attrs[name];
-        if (!Object.keys(cs.attrs).length) delete cs.attrs;
+        if (!Object.keys(cs.attrs).length) {
+          delete cs.attrs;
+        }
       }
     }
   }
@@ -642,7 +799,9 @@ function hoist(c, sw) {
       addChild(c, ch);
       for (const cs of sw.cases) {
         cs.children = cs.children.filter((x) => childKey(x) !== k);
-        if (!cs.children.length) delete cs.children;
+        if (!cs.children.length) {
+          delete cs.children;
+        }
       }
     }
   }
@@ -665,19 +824,38 @@ function dedupe(elements, rootId) {
     const replace = new Map();
     const ids = [...elements.keys()].sort(compareIds);
     for (const id of ids) {
-      if (id === rootId) continue;
+      if (id === rootId) {
+        continue;
+      }
       const sig = JSON.stringify(elements.get(id));
       const canon = bySig.get(sig);
-      if (canon) replace.set(id, canon);
-      else bySig.set(sig, id);
+      if (canon) {
+        replace.set(id, canon);
+      } else {
+        bySig.set(sig, id);
+      }
     }
-    if (!replace.size) return;
-    for (const id of replace.keys()) elements.delete(id);
+    if (!replace.size) {
+      return;
+    }
+    for (const id of replace.keys()) {
+      elements.delete(id);
+    }
     const fix = (content) => {
-      for (const ch of content.children ?? []) if (replace.has(ch.ref)) ch.ref = replace.get(ch.ref);
-      for (const sw of content.switches ?? []) for (const cs of sw.cases) fix(cs);
+      for (const ch of content.children ?? []) {
+        if (replace.has(ch.ref)) {
+          ch.ref = replace.get(ch.ref);
+        }
+      }
+      for (const sw of content.switches ?? []) {
+        for (const cs of sw.cases) {
+          fix(cs);
+        }
+      }
     };
-    for (const d of elements.values()) fix(d);
+    for (const d of elements.values()) {
+      fix(d);
+    }
   }
 }
 
@@ -700,6 +878,7 @@ function tryExec(cmd, args, cwd) {
 }
 
 function provenance(dir, opts) {
+  /** @type {Record<string, any>} */
   let src = {};
   const pfile = join(dir, 'provenance.json');
   if (existsSync(pfile)) {
@@ -714,7 +893,9 @@ function provenance(dir, opts) {
           src.libvirt = m[1];
           const top = resolve(dir, up);
           const sha = tryExec('git', ['rev-parse', 'HEAD'], top);
-          if (sha) src.commit = sha;
+          if (sha) {
+            src.commit = sha;
+          }
           src.origin = `libvirt source tree ${top}`;
           break;
         }
@@ -739,9 +920,15 @@ function provenance(dir, opts) {
       }
     }
   }
-  if (opts.version) src.libvirt = opts.version;
-  if (opts.commit) src.commit = opts.commit;
-  if (opts.origin) src.origin = opts.origin;
+  if (opts.version) {
+    src.libvirt = opts.version;
+  }
+  if (opts.commit) {
+    src.commit = opts.commit;
+  }
+  if (opts.origin) {
+    src.origin = opts.origin;
+  }
   return {
     libvirt: src.libvirt ?? 'unknown',
     commit: src.commit ?? null,
@@ -796,8 +983,11 @@ export function generate(dir, opts = {}) {
   conv.run();
   dedupe(conv.elements, conv.rootId);
   const elements = {};
-  for (const id of [...conv.elements.keys()].sort()) elements[id] = conv.elements.get(id);
+  for (const id of [...conv.elements.keys()].sort()) {
+    elements[id] = conv.elements.get(id);
+  }
   const types = sortObject(Object.fromEntries(conv.types));
+  /** @type {Record<string, any>} */
   const source = provenance(dir, opts);
   source.files = [...new Set(g.files)].sort();
   source.sha256 = schemaDigest(dir, source.files);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Asks a real libvirt where it is more lenient than its schema, and writes the answers to
 // server/src/rules/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
 //
@@ -33,11 +34,17 @@ let out = path.join(root, 'server/src/rules/schema-verdicts.json');
 let merge;
 const files = [];
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--uri') uri = args[++i];
-  else if (args[i] === '--jobs') jobs = Number(args[++i]);
-  else if (args[i] === '--out') out = args[++i];
-  else if (args[i] === '--merge') merge = args[++i];
-  else files.push(args[i]);
+  if (args[i] === '--uri') {
+    uri = args[++i];
+  } else if (args[i] === '--jobs') {
+    jobs = Number(args[++i]);
+  } else if (args[i] === '--out') {
+    out = args[++i];
+  } else if (args[i] === '--merge') {
+    merge = args[++i];
+  } else {
+    files.push(args[i]);
+  }
 }
 if (files.length === 0) {
   console.error('usage: probe-libvirt.mjs [--uri URI] [--jobs N] [--out FILE] DOMAIN.xml...');
@@ -104,10 +111,12 @@ async function virshDefine(text) {
 }
 
 let version = 'unknown';
-await new Promise((resolve) =>
+await new Promise((/** @type {(v?: unknown) => void} */ resolve) =>
   execFile('virsh', ['-c', uri, 'version'], (err, stdout) => {
     const m = /Using library: libvirt ([0-9.]+)/.exec(String(stdout));
-    if (m) version = m[1];
+    if (m) {
+      version = m[1];
+    }
     resolve();
   })
 );
@@ -132,20 +141,30 @@ function spoil(vt) {
 /** The span of an element with its indentation and line break when it stands alone on its lines. */
 function wholeLines(text, span) {
   const start = text.lastIndexOf('\n', span.start - 1) + 1;
-  if (!/^[ \t]*$/.test(text.slice(start, span.start))) return span;
+  if (!/^[ \t]*$/.test(text.slice(start, span.start))) {
+    return span;
+  }
   let end = span.end;
-  while (text[end] === ' ' || text[end] === '\t') end++;
-  if (text[end] === '\n') return { start, end: end + 1 };
+  while (text[end] === ' ' || text[end] === '\t') {
+    end++;
+  }
+  if (text[end] === '\n') {
+    return { start, end: end + 1 };
+  }
   return span;
 }
 function withLeadingSpace(text, span) {
   let start = span.start;
-  while (start > 0 && /[ \t\n]/.test(text[start - 1])) start--;
+  while (start > 0 && /[ \t\n]/.test(text[start - 1])) {
+    start--;
+  }
   return { start, end: span.end };
 }
 function apply(text, edits) {
   let s = text;
-  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) s = s.slice(0, e.span.start) + e.newText + s.slice(e.span.end);
+  for (const e of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+    s = s.slice(0, e.span.start) + e.newText + s.slice(e.span.end);
+  }
   return s;
 }
 
@@ -153,12 +172,16 @@ function apply(text, edits) {
 function mutations(text) {
   const doc = E.parseXml(text);
   const list = [];
-  if (!doc.root) return list;
+  if (!doc.root) {
+    return list;
+  }
   E.walkSchema(doc.root, (el, r) => {
     const at = el.span.start;
     for (const a of el.attributes) {
       const info = r.attributes.get(a.name);
-      if (!info) continue;
+      if (!info) {
+        continue;
+      }
       if (info.required) {
         list.push({ text: apply(text, [{ span: withLeadingSpace(text, a.span), newText: '' }]), at, what: `-@${a.name}` });
       }
@@ -173,9 +196,13 @@ function mutations(text) {
       }
     }
     for (const c of r.children.values()) {
-      if (!c.required) continue;
+      if (!c.required) {
+        continue;
+      }
       const present = el.children.filter((x) => x.name.replace(/^.*:/, '') === c.name);
-      if (present.length === 0) continue;
+      if (present.length === 0) {
+        continue;
+      }
       list.push({
         text: apply(
           text,
@@ -200,7 +227,9 @@ const PROBED = new Set(['missing-attribute', 'missing-element', 'bad-value']);
 /** Keys of the new problems at the mutated place; a value other than 'bogus' is recorded under key + value. */
 function problemKeysAt(text, at, value) {
   const doc = E.parseXml(text);
-  if (!doc.root) return [];
+  if (!doc.root) {
+    return [];
+  }
   return E.schemaProblems(doc.root, text)
     .filter((p) => p.key && PROBED.has(p.kind) && (p.el.span.start === at || p.span.start === at))
     .map((p) => (p.kind === 'bad-value' && value !== undefined && value !== 'bogus' ? p.key + value : p.key));
@@ -211,7 +240,9 @@ const queue = [];
 for (const file of files) {
   let text = fs.readFileSync(file, 'utf8');
   const end = text.indexOf('</domain>');
-  if (end < 0) continue;
+  if (end < 0) {
+    continue;
+  }
   text = text.slice(0, end + '</domain>'.length) + '\n';
   const base = await virshDefine(text);
   if (!base.ok) {
@@ -222,9 +253,13 @@ for (const file of files) {
   const before = new Set(E.schemaProblems(doc.root, text).map((p) => p.key));
   for (const m of mutations(text)) {
     const keys = problemKeysAt(m.text, m.at, m.value).filter((k) => !before.has(k));
-    if (keys.length === 0) continue;
+    if (keys.length === 0) {
+      continue;
+    }
     // two documents per key are enough unless they disagree
-    if (keys.every((k) => (observed.get(k)?.n ?? 0) >= 2)) continue;
+    if (keys.every((k) => (observed.get(k)?.n ?? 0) >= 2)) {
+      continue;
+    }
     for (const k of keys) {
       const o = observed.get(k) ?? { n: 0, accept: 0, reject: 0, example: '' };
       o.n++;
@@ -242,9 +277,14 @@ async function worker() {
     defined++;
     for (const k of m.keys) {
       const o = observed.get(k);
-      if (r.ok) o.accept++;
-      else o.reject++;
-      if (!o.example) o.example = `${m.file} ${m.what}: ${r.ok ? 'accepted' : r.message}`;
+      if (r.ok) {
+        o.accept++;
+      } else {
+        o.reject++;
+      }
+      if (!o.example) {
+        o.example = `${m.file} ${m.what}: ${r.ok ? 'accepted' : r.message}`;
+      }
     }
   }
 }
@@ -263,9 +303,15 @@ for (const k of [...keys].sort()) {
   const now = o && o.accept + o.reject > 0 ? (o.accept > 0 ? 'accept' : 'reject') : undefined;
   const before = earlier?.verdicts[k];
   const v = overrides[k] ?? (now === 'reject' || before === 'reject' ? 'reject' : (now ?? before));
-  if (v) verdicts[k] = v;
-  if (earlier && before && v !== before) console.log(`changed by this run: ${k}: ${before} -> ${v} (${o?.example ?? ''})`);
-  if (o?.example) examples[k] = o.example;
+  if (v) {
+    verdicts[k] = v;
+  }
+  if (earlier && before && v !== before) {
+    console.log(`changed by this run: ${k}: ${before} -> ${v} (${o?.example ?? ''})`);
+  }
+  if (o?.example) {
+    examples[k] = o.example;
+  }
 }
 const result = {
   $comment:
@@ -277,7 +323,9 @@ const result = {
   verdicts,
 };
 fs.writeFileSync(out, JSON.stringify(result, null, 1) + '\n');
-if (process.env.PROBE_EXAMPLES) fs.writeFileSync(process.env.PROBE_EXAMPLES, JSON.stringify(examples, null, 1) + '\n');
+if (process.env.PROBE_EXAMPLES) {
+  fs.writeFileSync(process.env.PROBE_EXAMPLES, JSON.stringify(examples, null, 1) + '\n');
+}
 const counts = Object.values(verdicts).reduce((acc, v) => ((acc[v] = (acc[v] ?? 0) + 1), acc), {});
 console.log(
   `libvirt ${version} (${uri}): ${defined} documents defined, ${Object.keys(verdicts).length} verdicts`,

@@ -1,3 +1,4 @@
+// @ts-check
 // XML Schema regular expressions (as used in RelaxNG <param name="pattern">)
 // converted to JavaScript RegExp sources that compile with the 'u' flag.
 //
@@ -27,20 +28,28 @@ export function xsdToJsRegex(src) {
     const ch = src[i];
     if (ch === '\\') {
       const nx = src[i + 1];
-      if (nx === undefined) throw new Error(`trailing backslash in pattern ${src}`);
+      if (nx === undefined) {
+        throw new Error(`trailing backslash in pattern ${src}`);
+      }
       i++;
       if (nx === 'p' || nx === 'P') {
         const close = src.indexOf('}', i);
-        if (src[i + 1] !== '{' || close < 0) throw new Error(`bad \\p in ${src}`);
+        if (src[i + 1] !== '{' || close < 0) {
+          throw new Error(`bad \\p in ${src}`);
+        }
         const name = src.slice(i + 2, close);
-        if (name.startsWith('Is')) throw new Error(`XSD block escape \\p{${name}} not supported: ${src}`);
+        if (name.startsWith('Is')) {
+          throw new Error(`XSD block escape \\p{${name}} not supported: ${src}`);
+        }
         out += `\\${nx}{${name}}`;
         i = close;
       } else if (nx === 'i' || nx === 'c') {
         const body = nx === 'i' ? NAME_START : NAME_CHAR;
         out += inClass ? body : `[${body}]`;
       } else if (nx === 'I' || nx === 'C') {
-        if (inClass) throw new Error(`\\${nx} inside a class is not supported: ${src}`);
+        if (inClass) {
+          throw new Error(`\\${nx} inside a class is not supported: ${src}`);
+        }
         out += `[^${nx === 'I' ? NAME_START : NAME_CHAR}]`;
       } else if ('nrt'.includes(nx)) {
         out += '\\' + nx;
@@ -56,8 +65,9 @@ export function xsdToJsRegex(src) {
       continue;
     }
     if (inClass) {
-      if (ch === ']') inClass = false;
-      else if (ch === '[' || (ch === '-' && src[i + 1] === '[')) {
+      if (ch === ']') {
+        inClass = false;
+      } else if (ch === '[' || (ch === '-' && src[i + 1] === '[')) {
         throw new Error(`character class subtraction is not supported: ${src}`);
       }
       out += ch;
@@ -76,7 +86,9 @@ export function xsdToJsRegex(src) {
         out += ch;
     }
   }
-  if (inClass) throw new Error(`unterminated class in ${src}`);
+  if (inClass) {
+    throw new Error(`unterminated class in ${src}`);
+  }
   const js = `^(?:${out})$`;
   new RegExp(js, 'u'); // throws if we produced something invalid
   return js;

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # code-server.sh: install code-server (a full VS Code 1.100.3 build with a Node extension host)
 # from the npm registry, so the extension's integration tests run inside a real VS Code on a
-# machine that cannot reach Microsoft's download servers. Follows
-# /work/shared/recipes/real-vscode.md: the package's own postinstall cannot run here (it refuses
-# root and downloads ripgrep from GitHub), so its steps are done by hand.
+# machine that cannot reach Microsoft's download servers. The package's own postinstall cannot
+# run here (it refuses root and downloads ripgrep from GitHub), so its steps are done by hand.
 #
 # Usage:
 #   scripts/setup/code-server.sh            install if needed; print the binary's path on stdout

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libvirt-daemon.sh: start/stop a real libvirt with the QEMU driver (virtlogd + libvirtd, no
 # systemd needed) so tests can ask `virsh -c qemu:///system define` for libvirt's own verdict on a
-# domain XML. Follows /work/shared/recipes/libvirt-daemon.md.
+# domain XML.
 #
 # Usage:
 #   scripts/setup/libvirt-daemon.sh start    # no-op if `virsh -c qemu:///system version` answers

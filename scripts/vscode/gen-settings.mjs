@@ -1,3 +1,4 @@
+// @ts-check
 // Writes the documented keys of the libvirt.diagnostics.severity setting into package.json from
 // the table of finding codes (server/src/rules/codes.ts), so Settings UI and settings.json
 // completion list every code with its meaning and default level.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs the extension's integration suites (out/test/vscode/index.js, mocha) inside a real VS Code:
 // code-server 4.100.3 (VS Code 1.100.3, Node extension host) driven by Debian's Chromium through
 // playwright-core. The same suites run on a desktop with `npm run test:vscode:electron`.
@@ -59,12 +60,13 @@ async function cleanup() {
   while (cleanups.length > 0) {
     try {
       await cleanups.pop()();
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       log(`cleanup: ${e?.message ?? e}`);
     }
   }
 }
 
+/** @returns {Promise<never>} */
 async function fail(message) {
   console.error(`[vscode] error: ${message}`);
   if (!finished) {
@@ -118,7 +120,7 @@ async function session(codeServer, { suiteDir, trusted }) {
       cleanups.splice(cleanups.indexOf(c), 1);
       try {
         await c();
-      } catch (e) {
+      } catch (/** @type {any} */ e) {
         log(`cleanup: ${e?.message ?? e}`);
       }
     }
@@ -301,6 +303,7 @@ async function session(codeServer, { suiteDir, trusted }) {
   await page.goto(url);
   const code = await exited;
 
+  /** @type {{ passed: number, failed: number, skipped: number, tests: { title: string, state: string, error?: string }[], vscodeVersion?: string }} the results test/vscode/index.ts writes */
   let r = { passed: 0, failed: 0, skipped: 0, tests: [] };
   try {
     r = JSON.parse(fs.readFileSync(results, 'utf8'));
@@ -325,10 +328,12 @@ async function main() {
 
   // What the run needs.
   if (argv.includes('--build')) {
-    for (const [cmd, args] of [
+    /** @type {[string, string[]][]} */
+    const steps = [
       ['node', ['scripts/build.mjs']],
       ['npx', ['tsc', '-p', 'tsconfig.json']],
-    ]) {
+    ];
+    for (const [cmd, args] of steps) {
       const r = spawnSync(cmd, args, { cwd: REPO, stdio: 'inherit' });
       if (r.status !== 0) {
         return fail(`${cmd} ${args.join(' ')} failed`);

@@ -4,8 +4,18 @@
  * row's codes (else it is a miss). A rejection that matches no row is outside the linter's
  * coverage and counted as such; so is an environment problem (a missing emulator, say).
  *
- * Messages as libvirt 9.0 words them (see /work/shared/research/libvirt-rules.md for where each
- * is raised). QEMU-driver-only rows are marked: the test driver never raises them.
+ * Messages as libvirt 9.0 words them. QEMU-driver-only rows are marked: the test driver never
+ * raises them. Where they are raised in libvirt's source tree (src/):
+ * - parsing: conf/domain_conf.c (virDomainDefParseXML and the per-device parsers),
+ *   conf/device_conf.c (virPCIDeviceAddressParseXML, virDomainDeviceUSBAddressParseXML),
+ *   util/virpci.c (virPCIDeviceAddressIsValid: the bus, slot and function ranges), util/virxml.c;
+ * - post-parse: conf/domain_postparse.c (virDomainDefPostParse) and, QEMU only, the driver's
+ *   callbacks in qemu/qemu_domain.c (qemuDomainControllerDefPostParse and its siblings);
+ * - validation: conf/domain_validate.c (virDomainDefValidate, virDomainControllerDefValidate...)
+ *   and, QEMU only, qemu/qemu_validate.c (qemuValidateDomainDef, qemuValidateDomainDeviceDef);
+ * - address assignment, QEMU only: conf/domain_addr.c (virDomainPCIAddressValidate,
+ *   virDomainPCIAddressFlagsCompatible, the virDomainUSBAddress* functions) and
+ *   qemu/qemu_domain_address.c (qemuDomainAssignAddresses).
  */
 export interface MessageFamily {
   re: RegExp;

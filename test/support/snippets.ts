@@ -49,7 +49,9 @@ export function expandSnippet(s: string): string {
     let done = false;
     while (i < s.length && !(s[i] === '|' && s[i + 1] === '}')) {
       if (s[i] === '\\') {
-        if (!done) first += s[i + 1];
+        if (!done) {
+          first += s[i + 1];
+        }
         i += 2;
         continue;
       }

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ALL_CODES, CODES, isCode } from '../../server/src/rules/codes';
+import { xmlFiles } from '../support/files';
 import { parseExpectations } from '../support/markers';
 import { FIXTURES } from '../support/paths';
-import { xmlFiles } from './fixtures.test';
 
 const RULES = path.join(FIXTURES, 'rules');
 

@@ -10,19 +10,9 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../server/src/analysis';
 import { checkFixture, describeFinding, fixAll } from '../support/check';
+import { xmlFiles } from '../support/files';
 import { parseExpectations } from '../support/markers';
 import { FIXTURES } from '../support/paths';
-
-export function xmlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.xml') && !e.name.endsWith('.fixed.xml'))
-    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
-    .sort();
-}
 
 describe('rule fixtures', () => {
   const root = path.join(FIXTURES, 'rules');

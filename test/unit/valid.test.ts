@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze } from '../../server/src/analysis';
 import { checkFixture, describeFinding } from '../support/check';
+import { xmlFiles } from '../support/files';
 import { FIXTURES, REPO } from '../support/paths';
-import { xmlFiles } from './fixtures.test';
 
 describe('valid documents produce exactly their marked findings', () => {
   const sets: [string, 'upstream' | 'openeuler'][] = [

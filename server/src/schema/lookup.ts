@@ -135,15 +135,21 @@ export function resolveType(ref: TypeRef | ValueType): ValueType {
     return 'desc' in ref ? ref : { desc: ref };
   }
   let vt = typeCache.get(ref);
-  if (vt) return vt;
+  if (vt) {
+    return vt;
+  }
   let cur: TypeRef | undefined = schema.types[ref];
   const seen = new Set<string>([ref]);
   while (typeof cur === 'string') {
-    if (seen.has(cur)) throw new Error(`type alias cycle at ${cur}`);
+    if (seen.has(cur)) {
+      throw new Error(`type alias cycle at ${cur}`);
+    }
     seen.add(cur);
     cur = schema.types[cur];
   }
-  if (cur === undefined) throw new Error(`unknown type ${ref}`);
+  if (cur === undefined) {
+    throw new Error(`unknown type ${ref}`);
+  }
   vt = { name: ref, desc: cur };
   typeCache.set(ref, vt);
   aliasChains.set(ref, [...seen]);
@@ -164,8 +170,14 @@ export function enumValues(type: TypeRef | ValueType): readonly string[] | undef
   const visit = (t: TypeRef): void => {
     const d = resolveType(t).desc;
     if (d.type === 'enum') {
-      for (const v of d.values) if (!out.includes(v)) out.push(v);
-    } else if (d.type === 'union') d.of.forEach(visit);
+      for (const v of d.values) {
+        if (!out.includes(v)) {
+          out.push(v);
+        }
+      }
+    } else if (d.type === 'union') {
+      d.of.forEach(visit);
+    }
   };
   visit(resolveType(type).desc);
   return out.length ? out : undefined;
@@ -174,10 +186,16 @@ export function enumValues(type: TypeRef | ValueType): readonly string[] | undef
 /** 'yes/no' or 'on/off' when the type is exactly that pair. */
 export function booleanStyle(type: TypeRef | ValueType): 'yes/no' | 'on/off' | undefined {
   const d = resolveType(type).desc;
-  if (d.type !== 'enum' || d.values.length !== 2) return undefined;
+  if (d.type !== 'enum' || d.values.length !== 2) {
+    return undefined;
+  }
   const s = [...d.values].sort().join('/');
-  if (s === 'no/yes') return 'yes/no';
-  if (s === 'off/on') return 'on/off';
+  if (s === 'no/yes') {
+    return 'yes/no';
+  }
+  if (s === 'off/on') {
+    return 'on/off';
+  }
   return undefined;
 }
 
@@ -208,8 +226,12 @@ function checkDesc(d: TypeDesc, value: string): Check {
     case 'enum':
       return d.values.includes(value) ? undefined : { problem: 'not one of the allowed values' };
     case 'int': {
-      if (!/^[+-]?[0-9]+$/.test(value)) return { problem: 'not an integer' };
-      if (d.pattern && !regex(d.pattern).test(value)) return { problem: 'not written in the accepted form' };
+      if (!/^[+-]?[0-9]+$/.test(value)) {
+        return { problem: 'not an integer' };
+      }
+      if (d.pattern && !regex(d.pattern).test(value)) {
+        return { problem: 'not written in the accepted form' };
+      }
       const v = BigInt(value);
       if ((d.min !== undefined && v < big(d.min)) || (d.max !== undefined && v > big(d.max))) {
         return { problem: 'out of range' };
@@ -217,22 +239,38 @@ function checkDesc(d: TypeDesc, value: string): Check {
       return undefined;
     }
     case 'decimal': {
-      if (!/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(value)) return { problem: 'not a number' };
+      if (!/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$/.test(value)) {
+        return { problem: 'not a number' };
+      }
       const v = Number(value);
-      if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) return { problem: 'out of range' };
-      if (d.pattern && !regex(d.pattern).test(value)) return { problem: 'not written in the accepted form' };
+      if ((d.min !== undefined && v < d.min) || (d.max !== undefined && v > d.max)) {
+        return { problem: 'out of range' };
+      }
+      if (d.pattern && !regex(d.pattern).test(value)) {
+        return { problem: 'not written in the accepted form' };
+      }
       return undefined;
     }
     case 'string': {
       const len = [...value].length;
-      if (d.length !== undefined && len !== d.length) return { problem: `not exactly ${d.length} characters long` };
-      if (d.minLength !== undefined && len < d.minLength) return { problem: 'too short' };
-      if (d.maxLength !== undefined && len > d.maxLength) return { problem: 'too long' };
-      if (d.pattern && !regex(d.pattern).test(value)) return { problem: 'not in the expected format' };
+      if (d.length !== undefined && len !== d.length) {
+        return { problem: `not exactly ${d.length} characters long` };
+      }
+      if (d.minLength !== undefined && len < d.minLength) {
+        return { problem: 'too short' };
+      }
+      if (d.maxLength !== undefined && len > d.maxLength) {
+        return { problem: 'too long' };
+      }
+      if (d.pattern && !regex(d.pattern).test(value)) {
+        return { problem: 'not in the expected format' };
+      }
       return undefined;
     }
     case 'xsd':
-      if (d.pattern && !regex(d.pattern).test(value)) return { problem: 'not in the expected format' };
+      if (d.pattern && !regex(d.pattern).test(value)) {
+        return { problem: 'not in the expected format' };
+      }
       if (d.xsd === 'dateTime' && !/^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/.test(value)) {
         return { problem: 'not a date and time (YYYY-MM-DDThh:mm:ss)' };
       }
@@ -242,9 +280,13 @@ function checkDesc(d: TypeDesc, value: string): Check {
       for (const m of d.of) {
         const md = resolveType(m).desc;
         const r = checkDesc(md, value);
-        if (!r) return undefined;
+        if (!r) {
+          return undefined;
+        }
         // prefer the most telling member problem: a range problem of an integer member
-        if (!best || (md.type === 'int' && r.problem === 'out of range')) best = r;
+        if (!best || (md.type === 'int' && r.problem === 'out of range')) {
+          best = r;
+        }
       }
       return best?.problem === 'out of range' ? best : { problem: 'not a valid value' };
     }
@@ -258,7 +300,9 @@ function checkDesc(d: TypeDesc, value: string): Check {
 export function checkValue(type: TypeRef | ValueType, value: string): ValueProblem | undefined {
   const vt = resolveType(type);
   const r = checkDesc(vt.desc, value);
-  if (!r) return undefined;
+  if (!r) {
+    return undefined;
+  }
   const values = enumValues(vt);
   const finite = vt.desc.type === 'enum' || (vt.desc.type === 'union' && vt.desc.of.every((m) => resolveType(m).desc.type === 'enum'));
   return { problem: r.problem, allowed: describeType(vt), ...(values && finite ? { values } : {}) };
@@ -272,7 +316,9 @@ export function describeType(type: TypeRef | ValueType): string {
   if (vt.name) {
     for (const n of aliasChains.get(vt.name) ?? [vt.name]) {
       const text = overlay.types?.[n];
-      if (text) return text;
+      if (text) {
+        return text;
+      }
     }
   }
   const d = vt.desc;
@@ -280,29 +326,50 @@ export function describeType(type: TypeRef | ValueType): string {
     case 'text':
       return 'any text';
     case 'enum': {
-      if (booleanStyle(vt) === 'yes/no') return "'yes' or 'no'";
-      if (booleanStyle(vt) === 'on/off') return "'on' or 'off'";
+      if (booleanStyle(vt) === 'yes/no') {
+        return "'yes' or 'no'";
+      }
+      if (booleanStyle(vt) === 'on/off') {
+        return "'on' or 'off'";
+      }
       const shown = d.values.slice(0, DESCRIBE_MAX_VALUES).map((v) => `'${v}'`);
-      if (d.values.length > DESCRIBE_MAX_VALUES) shown.push(`… (${d.values.length} values)`);
+      if (d.values.length > DESCRIBE_MAX_VALUES) {
+        shown.push(`… (${d.values.length} values)`);
+      }
       return d.values.length === 1 ? `exactly ${shown[0]}` : `one of ${shown.join(', ')}`;
     }
     case 'int': {
       const lo = d.min !== undefined ? boundText(d.min) : undefined;
       const hi = d.max !== undefined ? boundText(d.max) : undefined;
-      if (lo !== undefined && hi !== undefined) return `an integer from ${lo} to ${hi}`;
-      if (lo !== undefined) return `an integer of at least ${lo}`;
-      if (hi !== undefined) return `an integer of at most ${hi}`;
+      if (lo !== undefined && hi !== undefined) {
+        return `an integer from ${lo} to ${hi}`;
+      }
+      if (lo !== undefined) {
+        return `an integer of at least ${lo}`;
+      }
+      if (hi !== undefined) {
+        return `an integer of at most ${hi}`;
+      }
       return 'an integer';
     }
     case 'decimal':
       return 'a number';
     case 'string': {
       const parts: string[] = [];
-      if (d.pattern) parts.push(`text matching ${displayPattern(d.pattern)}`);
-      else parts.push('text');
-      if (d.maxLength !== undefined) parts.push(`of at most ${d.maxLength} characters`);
-      if (d.minLength !== undefined) parts.push(`of at least ${d.minLength} characters`);
-      if (d.length !== undefined) parts.push(`of exactly ${d.length} characters`);
+      if (d.pattern) {
+        parts.push(`text matching ${displayPattern(d.pattern)}`);
+      } else {
+        parts.push('text');
+      }
+      if (d.maxLength !== undefined) {
+        parts.push(`of at most ${d.maxLength} characters`);
+      }
+      if (d.minLength !== undefined) {
+        parts.push(`of at least ${d.minLength} characters`);
+      }
+      if (d.length !== undefined) {
+        parts.push(`of exactly ${d.length} characters`);
+      }
       return parts.join(' ');
     }
     case 'xsd':
@@ -342,7 +409,9 @@ export function parseSelector(text: string): SelStep[] {
   const steps: SelStep[] = [];
   for (const raw of text.split('/')) {
     const m = /^([A-Za-z_*][\w.:*-]*)((?:\[[^\]]+\])*)$/.exec(raw.trim());
-    if (!m) throw new Error(`bad docs selector "${text}"`);
+    if (!m) {
+      throw new Error(`bad docs selector "${text}"`);
+    }
     const preds: { attr: string; values: string[] }[] = [];
     for (const pm of (m[2] ?? '').matchAll(/\[([\w:-]+)=([^\]]*)\]/g)) {
       preds.push({ attr: pm[1] as string, values: (pm[2] as string).split('|') });
@@ -353,7 +422,9 @@ export function parseSelector(text: string): SelStep[] {
 }
 
 function docs(): DocIndex {
-  if (docIndex) return docIndex;
+  if (docIndex) {
+    return docIndex;
+  }
   const byLast = new Map<string, Selector[]>();
   const predAttrs = new Map<string, Set<string>>();
   for (const [text, entry] of Object.entries(overlay.elements)) {
@@ -361,16 +432,26 @@ function docs(): DocIndex {
     const specificity = steps.length * 100 + steps.reduce((n, s) => n + s.preds.length, 0);
     const last = steps[steps.length - 1] as SelStep;
     let list = byLast.get(last.name);
-    if (!list) byLast.set(last.name, (list = []));
+    if (!list) {
+      byLast.set(last.name, (list = []));
+    }
     list.push({ text, steps, entry, specificity });
     for (const s of steps) {
-      if (!s.preds.length) continue;
+      if (!s.preds.length) {
+        continue;
+      }
       let set = predAttrs.get(s.name);
-      if (!set) predAttrs.set(s.name, (set = new Set()));
-      for (const p of s.preds) set.add(p.attr);
+      if (!set) {
+        predAttrs.set(s.name, (set = new Set()));
+      }
+      for (const p of s.preds) {
+        set.add(p.attr);
+      }
     }
   }
-  for (const list of byLast.values()) list.sort((a, b) => a.specificity - b.specificity || (a.text < b.text ? -1 : 1));
+  for (const list of byLast.values()) {
+    list.sort((a, b) => a.specificity - b.specificity || (a.text < b.text ? -1 : 1));
+  }
   docIndex = { byLast, predAttrs };
   return docIndex;
 }
@@ -378,7 +459,9 @@ function docs(): DocIndex {
 /** Selectors of docs.json that match an element (least specific first). */
 function matchingDocs(el: Resolved): DocElement[] {
   const list = docs().byLast.get(el.name);
-  if (!list) return [];
+  if (!list) {
+    return [];
+  }
   return list.filter((s) => matchSteps(el, s.steps, s.steps.length - 1)).map((s) => s.entry);
 }
 
@@ -386,11 +469,17 @@ function matchSteps(el: Resolved | undefined, steps: readonly SelStep[], last: n
   let node = el;
   for (let i = last; i >= 0; i--) {
     const step = steps[i] as SelStep;
-    if (!node || node.isDocument) return false;
-    if (step.name !== '*' && step.name !== node.name) return false;
+    if (!node || node.isDocument) {
+      return false;
+    }
+    if (step.name !== '*' && step.name !== node.name) {
+      return false;
+    }
     for (const p of step.preds) {
       const v = node.variant[p.attr] ?? node.keyValues[p.attr];
-      if (v === undefined || !p.values.includes(v)) return false;
+      if (v === undefined || !p.values.includes(v)) {
+        return false;
+      }
     }
     node = node.parentInternal;
   }
@@ -400,13 +489,19 @@ function matchSteps(el: Resolved | undefined, steps: readonly SelStep[], last: n
 /** Documentation of a child element in the context of a parent (before its attributes are known). */
 export function childDoc(parent: ResolvedElement, childName: string): string | undefined {
   const list = docs().byLast.get(localName(childName));
-  if (!list) return undefined;
+  if (!list) {
+    return undefined;
+  }
   let doc: string | undefined;
   for (const s of list) {
     const last = s.steps[s.steps.length - 1] as SelStep;
-    if (last.preds.length) continue;
+    if (last.preds.length) {
+      continue;
+    }
     if (s.steps.length === 1 || matchSteps(parent as Resolved, s.steps, s.steps.length - 2)) {
-      if (s.entry.doc) doc = s.entry.doc;
+      if (s.entry.doc) {
+        doc = s.entry.doc;
+      }
     }
   }
   return doc;
@@ -447,12 +542,18 @@ function sameType(a: TypeRef, b: TypeRef): boolean {
 
 function unionOf(types: TypeRef[]): TypeRef {
   const out: TypeRef[] = [];
-  for (const t of types) if (!out.some((o) => sameType(o, t))) out.push(t);
+  for (const t of types) {
+    if (!out.some((o) => sameType(o, t))) {
+      out.push(t);
+    }
+  }
   return out.length === 1 ? (out[0] as TypeRef) : { type: 'union', of: out };
 }
 
 function addAttrFirst(acc: Acc, name: string, a: AttrDesc | AttrAcc): void {
-  if (acc.attrs.has(name)) return;
+  if (acc.attrs.has(name)) {
+    return;
+  }
   acc.attrs.set(name, { type: a.type, required: !!a.required, discriminator: !!a.discriminator });
 }
 
@@ -460,7 +561,11 @@ function addChild(acc: Acc, ch: ChildDesc | ChildAcc): void {
   const ids = 'ids' in ch ? ch.ids : [ch.ref];
   const prev = acc.children.get(ch.name);
   if (prev) {
-    for (const id of ids) if (!prev.ids.includes(id)) prev.ids.push(id);
+    for (const id of ids) {
+      if (!prev.ids.includes(id)) {
+        prev.ids.push(id);
+      }
+    }
     prev.multiple ||= !!ch.multiple;
     return;
   }
@@ -478,24 +583,43 @@ function norm(v: string | undefined): string | undefined {
 }
 
 function collect(c: ContentDesc, attrs: Readonly<Record<string, string>>, acc: Acc): void {
-  if (c.attrs) for (const [n, a] of Object.entries(c.attrs)) addAttrFirst(acc, n, a);
-  if (c.children) for (const ch of c.children) addChild(acc, ch);
+  if (c.attrs) {
+    for (const [n, a] of Object.entries(c.attrs)) {
+      addAttrFirst(acc, n, a);
+    }
+  }
+  if (c.children) {
+    for (const ch of c.children) {
+      addChild(acc, ch);
+    }
+  }
   if (c.text !== undefined) {
     acc.text = acc.text === undefined ? c.text : unionOf([acc.text, c.text]);
-    if (!c.textOptional) acc.textRequired = true;
+    if (!c.textOptional) {
+      acc.textRequired = true;
+    }
   }
-  if (c.anyAttrs) acc.anyAttrs = true;
+  if (c.anyAttrs) {
+    acc.anyAttrs = true;
+  }
   for (const sw of c.switches ?? []) {
     const v = norm(attrs[sw.attr]);
     let cases: readonly CaseDesc[] = sw.cases.filter((k) => (v === undefined ? k.absent : k.when.includes(v)));
-    if (cases.length === 1) acc.variant[sw.attr] = v ?? (cases[0]?.when[0] as string);
+    if (cases.length === 1) {
+      acc.variant[sw.attr] = v ?? (cases[0]?.when[0] as string);
+    }
     if (!cases.length) {
-      if (v === undefined && sw.optional) continue;
-      if (!acc.unresolved.includes(sw.attr)) acc.unresolved.push(sw.attr);
+      if (v === undefined && sw.optional) {
+        continue;
+      }
+      if (!acc.unresolved.includes(sw.attr)) {
+        acc.unresolved.push(sw.attr);
+      }
       cases = sw.cases;
     }
-    if (cases.length === 1) collect(cases[0] as ContentDesc, attrs, acc);
-    else
+    if (cases.length === 1) {
+      collect(cases[0] as ContentDesc, attrs, acc);
+    } else {
       mergeUnion(
         acc,
         cases.map((k) => {
@@ -504,13 +628,20 @@ function collect(c: ContentDesc, attrs: Readonly<Record<string, string>>, acc: A
           return a;
         })
       );
+    }
   }
 }
 
 /** Merge alternatives: something is required only if every alternative requires it. */
 function mergeUnion(acc: Acc, parts: Acc[]): void {
   const names: string[] = [];
-  for (const p of parts) for (const n of p.attrs.keys()) if (!names.includes(n)) names.push(n);
+  for (const p of parts) {
+    for (const n of p.attrs.keys()) {
+      if (!names.includes(n)) {
+        names.push(n);
+      }
+    }
+  }
   for (const n of names) {
     const present = parts.map((p) => p.attrs.get(n)).filter((x): x is AttrAcc => !!x);
     addAttrFirst(acc, n, {
@@ -520,12 +651,24 @@ function mergeUnion(acc: Acc, parts: Acc[]): void {
     });
   }
   const childNames: string[] = [];
-  for (const p of parts) for (const n of p.children.keys()) if (!childNames.includes(n)) childNames.push(n);
+  for (const p of parts) {
+    for (const n of p.children.keys()) {
+      if (!childNames.includes(n)) {
+        childNames.push(n);
+      }
+    }
+  }
   for (const n of childNames) {
     const present = parts.map((p) => p.children.get(n)).filter((x): x is ChildAcc => !!x);
     const first = present[0] as ChildAcc;
     const ids: string[] = [];
-    for (const x of present) for (const id of x.ids) if (!ids.includes(id)) ids.push(id);
+    for (const x of present) {
+      for (const id of x.ids) {
+        if (!ids.includes(id)) {
+          ids.push(id);
+        }
+      }
+    }
     addChild(acc, {
       name: n,
       ...(first.ns ? { ns: first.ns } : {}),
@@ -537,15 +680,27 @@ function mergeUnion(acc: Acc, parts: Acc[]): void {
   const texts = parts.map((p) => p.text).filter((t): t is TypeRef => t !== undefined);
   if (texts.length) {
     acc.text = unionOf(acc.text === undefined ? texts : [acc.text, ...texts]);
-    if (texts.length === parts.length && parts.every((p) => p.textRequired)) acc.textRequired = true;
+    if (texts.length === parts.length && parts.every((p) => p.textRequired)) {
+      acc.textRequired = true;
+    }
   }
-  if (parts.some((p) => p.anyAttrs)) acc.anyAttrs = true;
-  for (const p of parts) for (const u of p.unresolved) if (!acc.unresolved.includes(u)) acc.unresolved.push(u);
+  if (parts.some((p) => p.anyAttrs)) {
+    acc.anyAttrs = true;
+  }
+  for (const p of parts) {
+    for (const u of p.unresolved) {
+      if (!acc.unresolved.includes(u)) {
+        acc.unresolved.push(u);
+      }
+    }
+  }
   const keys = new Set(parts.flatMap((p) => Object.keys(p.variant)));
   for (const k of keys) {
     const vals = new Set<string | undefined>(parts.map((p) => p.variant[k]));
     const only = [...vals][0];
-    if (vals.size === 1 && only !== undefined) acc.variant[k] = only;
+    if (vals.size === 1 && only !== undefined) {
+      acc.variant[k] = only;
+    }
   }
 }
 
@@ -553,11 +708,15 @@ function mergeUnion(acc: Acc, parts: Acc[]): void {
 const switchAttrsCache = new Map<string, readonly string[]>();
 function switchAttrs(id: string): readonly string[] {
   let r = switchAttrsCache.get(id);
-  if (r) return r;
+  if (r) {
+    return r;
+  }
   const out: string[] = [];
   const visit = (c: ContentDesc): void => {
     for (const sw of c.switches ?? []) {
-      if (!out.includes(sw.attr)) out.push(sw.attr);
+      if (!out.includes(sw.attr)) {
+        out.push(sw.attr);
+      }
       sw.cases.forEach(visit);
     }
   };
@@ -569,7 +728,9 @@ function switchAttrs(id: string): readonly string[] {
 
 function elementDesc(id: string): ElementDesc {
   const d = schema.elements[id];
-  if (!d) throw new Error(`domain.json has no element ${id}`);
+  if (!d) {
+    throw new Error(`domain.json has no element ${id}`);
+  }
   return d;
 }
 
@@ -577,12 +738,16 @@ function elementDesc(id: string): ElementDesc {
 const headEnumCache = new Map<string, ReadonlyMap<string, { values: readonly string[]; required: boolean }>>();
 function headEnums(id: string): ReadonlyMap<string, { values: readonly string[]; required: boolean }> {
   let r = headEnumCache.get(id);
-  if (r) return r;
+  if (r) {
+    return r;
+  }
   const m = new Map<string, { values: readonly string[]; required: boolean }>();
   const d = elementDesc(id);
   for (const [n, a] of Object.entries(d.attrs ?? {})) {
     const t = resolveType(a.type).desc;
-    if (t.type === 'enum') m.set(n, { values: t.values, required: !!a.required });
+    if (t.type === 'enum') {
+      m.set(n, { values: t.values, required: !!a.required });
+    }
   }
   r = m;
   headEnumCache.set(id, r);
@@ -593,10 +758,14 @@ const allAttrsCache = new Map<string, ReadonlySet<string>>();
 /** Every attribute name an element description declares, in any case of any switch. */
 function allAttrNames(id: string): ReadonlySet<string> {
   let r = allAttrsCache.get(id);
-  if (r) return r;
+  if (r) {
+    return r;
+  }
   const out = new Set<string>();
   const visit = (c: ContentDesc): void => {
-    for (const n of Object.keys(c.attrs ?? {})) out.add(n);
+    for (const n of Object.keys(c.attrs ?? {})) {
+      out.add(n);
+    }
     for (const sw of c.switches ?? []) {
       out.add(sw.attr);
       sw.cases.forEach(visit);
@@ -612,8 +781,12 @@ function candidateFits(id: string, attrs: Readonly<Record<string, string>>): boo
   for (const [n, e] of headEnums(id)) {
     const v = norm(attrs[n]);
     if (v === undefined) {
-      if (e.required) return false;
-    } else if (!e.values.includes(v)) return false;
+      if (e.required) {
+        return false;
+      }
+    } else if (!e.values.includes(v)) {
+      return false;
+    }
   }
   return true;
 }
@@ -657,7 +830,9 @@ class Resolved implements ResolvedElement {
     ns: string | undefined,
     readonly isDocument = false
   ) {
-    if (ns) this.ns = ns;
+    if (ns) {
+      this.ns = ns;
+    }
     this.path = parentInternal && !parentInternal.isDocument ? [...parentInternal.path, name] : isDocument ? [] : [name];
     this.variant = acc.variant;
     this.unresolved = acc.unresolved;
@@ -666,7 +841,9 @@ class Resolved implements ResolvedElement {
     this.anyAttributes = acc.anyAttrs;
     this.anyChildren = acc.children.has('*');
     const children = new Map<string, ChildInfo>();
-    for (const [n, c] of acc.children) children.set(n, c);
+    for (const [n, c] of acc.children) {
+      children.set(n, c);
+    }
     this.children = children;
 
     // docs overlay, least specific first so later entries override
@@ -675,8 +852,12 @@ class Resolved implements ResolvedElement {
     let examples: readonly string[] | undefined;
     const attrDocs = new Map<string, DocAttr>();
     for (const e of entries) {
-      if (e.doc) doc = e.doc;
-      if (e.examples) examples = e.examples;
+      if (e.doc) {
+        doc = e.doc;
+      }
+      if (e.examples) {
+        examples = e.examples;
+      }
       for (const [an, ad] of Object.entries(e.attrs ?? {})) {
         const prev = attrDocs.get(an);
         attrDocs.set(
@@ -688,7 +869,9 @@ class Resolved implements ResolvedElement {
     this.doc = doc;
     this.examples = examples;
     const attributes = new Map<string, AttributeInfo>();
-    for (const [an, a] of acc.attrs) attributes.set(an, makeAttr(an, a, attrDocs.get(an)));
+    for (const [an, a] of acc.attrs) {
+      attributes.set(an, makeAttr(an, a, attrDocs.get(an)));
+    }
     for (const [an, ad] of attrDocs) {
       if (!attributes.has(an) && ad.add) {
         attributes.set(an, makeAttr(an, { type: ad.add.type, required: false, discriminator: false }, ad));
@@ -732,45 +915,70 @@ function makeAttr(name: string, a: AttrAcc, d: DocAttr | undefined): AttributeIn
 function resolveChild(parent: Resolved, step: PathStep): Resolved | undefined {
   const local = localName(step.name);
   let info = parent.children.get(local);
-  if (!info && parent.anyChildren) info = parent.children.get('*');
-  if (!info) return undefined;
+  if (!info && parent.anyChildren) {
+    info = parent.children.get('*');
+  }
+  if (!info) {
+    return undefined;
+  }
 
   let keyAttrs = parent.keyAttrsByChild.get(local);
   if (!keyAttrs) {
     const set = new Set<string>();
     for (const id of info.ids) {
-      for (const a of switchAttrs(id)) set.add(a);
-      if (info.ids.length > 1) for (const a of allAttrNames(id)) set.add(a);
+      for (const a of switchAttrs(id)) {
+        set.add(a);
+      }
+      if (info.ids.length > 1) {
+        for (const a of allAttrNames(id)) {
+          set.add(a);
+        }
+      }
     }
-    for (const a of docs().predAttrs.get(local) ?? []) set.add(a);
+    for (const a of docs().predAttrs.get(local) ?? []) {
+      set.add(a);
+    }
     keyAttrs = [...set].sort();
     parent.keyAttrsByChild.set(local, keyAttrs);
   }
   const prefix = step.name.includes(':') ? step.name.slice(0, step.name.indexOf(':')) : '';
   let key = `${prefix}:${local}`;
-  for (const a of keyAttrs) key += `\u0000${step.attrs[a] ?? '\u0001'}`;
+  for (const a of keyAttrs) {
+    key += `\u0000${step.attrs[a] ?? '\u0001'}`;
+  }
   const cached = parent.childCache.get(key);
-  if (cached !== undefined) return cached ?? undefined;
+  if (cached !== undefined) {
+    return cached ?? undefined;
+  }
 
   let ids = info.ids;
   if (ids.length > 1) {
     // namespaced alternatives (qemu:commandline vs bhyve:commandline)
     const byNs = ids.filter((id) => {
       const ns = elementDesc(id).ns;
-      if (!prefix) return !ns;
+      if (!prefix) {
+        return !ns;
+      }
       return ns === KNOWN_PREFIXES[prefix] || (ns !== undefined && ns.includes(`/${prefix}/`));
     });
-    if (byNs.length) ids = byNs;
+    if (byNs.length) {
+      ids = byNs;
+    }
     const fitting = ids.filter((id) => candidateFits(id, step.attrs));
-    if (fitting.length) ids = fitting;
+    if (fitting.length) {
+      ids = fitting;
+    }
     // prefer candidates that declare every attribute the element carries
     const stepAttrs = Object.keys(step.attrs).filter((a) => !a.startsWith('xmlns'));
     const complete = ids.filter((id) => elementDesc(id).anyAttrs || stepAttrs.every((a) => allAttrNames(id).has(a)));
-    if (complete.length) ids = complete;
+    if (complete.length) {
+      ids = complete;
+    }
   }
   const acc = newAcc();
-  if (ids.length === 1) collect(elementDesc(ids[0] as string), step.attrs, acc);
-  else {
+  if (ids.length === 1) {
+    collect(elementDesc(ids[0] as string), step.attrs, acc);
+  } else {
     mergeUnion(
       acc,
       ids.map((id) => {
@@ -783,11 +991,15 @@ function resolveChild(parent: Resolved, step: PathStep): Resolved | undefined {
   const keyValues: Record<string, string> = {};
   for (const a of keyAttrs) {
     const v = step.attrs[a];
-    if (v !== undefined) keyValues[a] = v;
+    if (v !== undefined) {
+      keyValues[a] = v;
+    }
   }
   const first = elementDesc(ids[0] as string);
   const res = new Resolved(first.name === '*' ? local : first.name, ids, parent, keyValues, acc, first.ns);
-  if (parent.childCache.size < 512) parent.childCache.set(key, res);
+  if (parent.childCache.size < 512) {
+    parent.childCache.set(key, res);
+  }
   return res;
 }
 
@@ -817,16 +1029,22 @@ export function rootElement(attrs: Readonly<Record<string, string>> = {}): Resol
  */
 export function elementAt(path: readonly PathStep[]): ResolvedElement | undefined {
   const first = path[0];
-  if (!first) return undefined;
+  if (!first) {
+    return undefined;
+  }
   let cur = topElement(first);
-  for (let i = 1; i < path.length && cur; i++) cur = resolveChild(cur, path[i] as PathStep);
+  for (let i = 1; i < path.length && cur; i++) {
+    cur = resolveChild(cur, path[i] as PathStep);
+  }
   return cur;
 }
 
 function topElement(step: PathStep): Resolved | undefined {
   const doc = documentRoot();
   const direct = resolveChild(doc, step);
-  if (direct) return direct;
+  if (direct) {
+    return direct;
+  }
   const root = rootElement() as Resolved;
   const devices = resolveChild(root, { name: 'devices', attrs: {} });
   return (devices && resolveChild(devices, step)) ?? resolveChild(root, step);

@@ -14,19 +14,8 @@ import { schemaElementOf } from '../../../server/src/features/cursor';
 import { forEachElement } from '../../../server/src/syntax/tree';
 import { cursor, positionAt } from '../../support/cursor';
 import { startTestClient, type TestClient } from '../../support/lsp-client';
+import { xmlFiles } from '../../support/files';
 import { FIXTURES } from '../../support/paths';
-
-/** The .xml files under a folder (recursively), .fixed.xml excluded; none when it does not exist. */
-function xmlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.xml') && !e.name.endsWith('.fixed.xml'))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
 
 function hover(src: string): { markdown: string; on: string } {
   const c = cursor(src);
@@ -222,8 +211,9 @@ describe('hover: the topology', () => {
 });
 
 describe('hover: every element and attribute of the seeds', () => {
-  for (const file of xmlFiles(path.join(FIXTURES, 'seeds'))) {
-    test(path.basename(file), () => {
+  const seeds = path.join(FIXTURES, 'seeds');
+  for (const file of xmlFiles(seeds)) {
+    test(path.relative(seeds, file), () => {
       const text = fs.readFileSync(file, 'utf8');
       const a = analyze(text, { flavor: 'openeuler' });
       if (!a.model) {

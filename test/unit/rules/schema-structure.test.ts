@@ -13,19 +13,8 @@ import { checkStructure, editDistance, nearest, schemaProblems } from '../../../
 import verdicts from '../../../server/src/rules/schema-verdicts.json';
 import { parseXml } from '../../../server/src/syntax/parse';
 import { describeFinding } from '../../support/check';
+import { xmlFiles } from '../../support/files';
 import { FIXTURES, REPO } from '../../support/paths';
-
-/** The .xml files under a folder (recursively), .fixed.xml excluded; none when it does not exist. */
-function xmlFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) {
-    return [];
-  }
-  return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.xml') && !e.name.endsWith('.fixed.xml'))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
 
 function structure(text: string) {
   const model = buildModel(parseXml(text));

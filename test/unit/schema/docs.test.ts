@@ -13,14 +13,20 @@ function attributeIndex(): Map<string, Map<string, TypeRef[]>> {
   const idx = new Map<string, Map<string, TypeRef[]>>();
   for (const el of Object.values(schema.elements)) {
     let attrs = idx.get(el.name);
-    if (!attrs) idx.set(el.name, (attrs = new Map()));
+    if (!attrs) {
+      idx.set(el.name, (attrs = new Map()));
+    }
     const visit = (c: ContentDesc): void => {
       for (const [n, a] of Object.entries(c.attrs ?? {})) {
         let types = attrs.get(n);
-        if (!types) attrs.set(n, (types = []));
+        if (!types) {
+          attrs.set(n, (types = []));
+        }
         types.push(a.type);
       }
-      for (const sw of c.switches ?? []) sw.cases.forEach(visit);
+      for (const sw of c.switches ?? []) {
+        sw.cases.forEach(visit);
+      }
     };
     visit(el);
   }
@@ -33,7 +39,9 @@ test('docs.json only documents things the schema has (or declares them as vendor
     const steps = parseSelector(sel);
     for (const s of steps) {
       assert.ok(s.name === '*' || idx.has(s.name), `${sel}: unknown element ${s.name}`);
-      for (const p of s.preds) assert.ok(idx.get(s.name)?.has(p.attr), `${sel}: <${s.name}> has no attribute ${p.attr}`);
+      for (const p of s.preds) {
+        assert.ok(idx.get(s.name)?.has(p.attr), `${sel}: <${s.name}> has no attribute ${p.attr}`);
+      }
     }
     const last = steps[steps.length - 1]!;
     const attrs = idx.get(last.name)!;
@@ -59,7 +67,9 @@ test('docs are short, and type descriptions name existing types', () => {
   for (const [sel, entry] of Object.entries(docs.elements)) {
     const texts = [entry.doc, ...Object.values(entry.attrs ?? {}).flatMap((a) => [a.doc, ...Object.values(a.values ?? {})])];
     for (const t of texts) {
-      if (t === undefined) continue;
+      if (t === undefined) {
+        continue;
+      }
       assert.ok(t.trim().length > 0, sel);
       const sentences = t.split(/(?<=[.!?])\s+(?=[A-Z`<])/).length;
       assert.ok(sentences <= 4, `${sel}: "${t.slice(0, 60)}..." has ${sentences} sentences`);

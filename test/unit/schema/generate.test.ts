@@ -8,7 +8,9 @@ import type { CaseDesc, ChildDesc, DomainSchema, ElementDesc, IntType } from '..
 /** The repository root: the nearest directory above this file that holds the generator. */
 function repoRoot(): string {
   for (let d = __dirname; d !== dirname(d); d = dirname(d)) {
-    if (existsSync(join(d, 'scripts', 'schema', 'generate.mjs'))) return d;
+    if (existsSync(join(d, 'scripts', 'schema', 'generate.mjs'))) {
+      return d;
+    }
   }
   return process.cwd();
 }
@@ -128,7 +130,9 @@ test(
     assert.equal(a, b);
     const doc = JSON.parse(a) as DomainSchema;
     assert.ok(Object.keys(doc.elements).length > 300);
-    for (const id of ['domain', 'disk', 'controller', 'hostdev', 'address', 'interface']) assert.ok(doc.elements[id], id);
+    for (const id of ['domain', 'disk', 'controller', 'hostdev', 'address', 'interface']) {
+      assert.ok(doc.elements[id], id);
+    }
     assert.notEqual(doc.source.libvirt, 'unknown');
   }
 );

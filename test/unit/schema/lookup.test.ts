@@ -210,8 +210,11 @@ test('every element of the reference documents is known and documented', () => {
         const a = attributeOf(el, n);
         assert.ok(a, `${el.path.join('/')} has no attribute ${n}`);
         const key = `${el.path.join('/')}@${n}=${v}`;
-        if (RNG_REJECTS.has(key)) assert.ok(checkValue(a.type, v), key);
-        else assert.equal(checkValue(a.type, v), undefined, key);
+        if (RNG_REJECTS.has(key)) {
+          assert.ok(checkValue(a.type, v), key);
+        } else {
+          assert.equal(checkValue(a.type, v), undefined, key);
+        }
       }
     }
   }
@@ -313,7 +316,9 @@ test('attributes users edit in the reference documents all have docs', () => {
 test('enum values the user picks from have meanings documented', () => {
   const usb = at(['controller', { type: 'usb' }]);
   const model = attributeOf(usb, 'model');
-  for (const v of enumValues(model!.type) ?? []) assert.ok(model!.valueDocs?.[v], `controller usb model ${v}`);
+  for (const v of enumValues(model!.type) ?? []) {
+    assert.ok(model!.valueDocs?.[v], `controller usb model ${v}`);
+  }
   const pci = at(['controller', { type: 'pci' }]);
   for (const v of ['pci-root', 'pcie-root', 'pcie-root-port', 'pcie-to-pci-bridge', 'pci-bridge', 'dmi-to-pci-bridge']) {
     assert.ok(attributeOf(pci, 'model')!.valueDocs?.[v], `controller pci model ${v}`);
@@ -321,10 +326,14 @@ test('enum values the user picks from have meanings documented', () => {
   const drv = at(['disk', { type: 'file' }], 'driver');
   for (const attr of ['error_policy', 'rerror_policy', 'cache', 'io']) {
     const a = attributeOf(drv, attr)!;
-    for (const v of enumValues(a.type) ?? []) assert.ok(a.valueDocs?.[v], `driver ${attr}=${v}`);
+    for (const v of enumValues(a.type) ?? []) {
+      assert.ok(a.valueDocs?.[v], `driver ${attr}=${v}`);
+    }
   }
   const addr = at(['disk', {}], ['address', { type: 'pci' }]);
-  for (const v of ['pci', 'drive', 'usb', 'virtio-serial']) assert.ok(attributeOf(addr, 'type')!.valueDocs?.[v]);
+  for (const v of ['pci', 'drive', 'usb', 'virtio-serial']) {
+    assert.ok(attributeOf(addr, 'type')!.valueDocs?.[v]);
+  }
 });
 
 test('the <source> of a disk depends on the disk type', () => {
@@ -352,9 +361,15 @@ test('the attributes of <address> depend on its type', () => {
   const pci = at(['disk', {}], ['address', { type: 'pci' }]);
   const drive = at(['disk', {}], ['address', { type: 'drive' }]);
   const usb = at(['input', { type: 'tablet', bus: 'usb' }], ['address', { type: 'usb' }]);
-  for (const a of ['domain', 'bus', 'slot', 'function', 'multifunction']) assert.ok(attrNames(pci).includes(a), a);
-  for (const a of ['controller', 'unit', 'target', 'port']) assert.ok(!attrNames(pci).includes(a), a);
-  for (const a of ['controller', 'bus', 'target', 'unit']) assert.ok(attrNames(drive).includes(a), a);
+  for (const a of ['domain', 'bus', 'slot', 'function', 'multifunction']) {
+    assert.ok(attrNames(pci).includes(a), a);
+  }
+  for (const a of ['controller', 'unit', 'target', 'port']) {
+    assert.ok(!attrNames(pci).includes(a), a);
+  }
+  for (const a of ['controller', 'bus', 'target', 'unit']) {
+    assert.ok(attrNames(drive).includes(a), a);
+  }
   assert.ok(!attrNames(drive).includes('slot'));
   assert.ok(attrNames(usb).includes('port'));
   assert.ok(attrNames(usb).includes('bus'));
@@ -371,10 +386,14 @@ test('the attributes of <address> depend on its type', () => {
 
 test('controller models depend on the controller type', () => {
   const usb = enumValues(typeOf(at(['controller', { type: 'usb' }]), 'model'));
-  for (const m of ['piix3-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'nec-xhci', 'qemu-xhci']) assert.ok(usb?.includes(m), m);
+  for (const m of ['piix3-uhci', 'ehci', 'ich9-ehci1', 'ich9-uhci1', 'nec-xhci', 'qemu-xhci']) {
+    assert.ok(usb?.includes(m), m);
+  }
   assert.ok(!usb?.includes('pcie-root-port'));
   const pci = enumValues(typeOf(at(['controller', { type: 'pci' }]), 'model'));
-  for (const m of ['pci-root', 'pcie-root', 'pcie-root-port', 'pcie-to-pci-bridge']) assert.ok(pci?.includes(m), m);
+  for (const m of ['pci-root', 'pcie-root', 'pcie-root-port', 'pcie-to-pci-bridge']) {
+    assert.ok(pci?.includes(m), m);
+  }
   assert.ok(!pci?.includes('ehci'));
   const scsi = enumValues(typeOf(at(['controller', { type: 'scsi' }]), 'model'));
   assert.ok(scsi?.includes('virtio-scsi'));
@@ -383,7 +402,9 @@ test('controller models depend on the controller type', () => {
   assert.ok(!childrenOf(at(['controller', { type: 'usb' }])).some((c) => c.name === 'target'));
   // the type itself lists every kind, for completion
   const types = enumValues(typeOf(at(['controller', { type: 'usb' }]), 'type'));
-  for (const t of ['pci', 'usb', 'scsi', 'virtio-serial', 'sata', 'ide', 'fdc', 'ccid']) assert.ok(types?.includes(t), t);
+  for (const t of ['pci', 'usb', 'scsi', 'virtio-serial', 'sata', 'ide', 'fdc', 'ccid']) {
+    assert.ok(types?.includes(t), t);
+  }
   assert.equal(attributeOf(at(['controller', { type: 'usb' }]), 'type')!.required, true);
 });
 
