@@ -11,16 +11,9 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze, type AnalysisOptions } from '../../../server/src/analysis';
 import { applyEdits, fixAllEdits } from '../../../server/src/fixes';
+import { xmlFiles } from '../../support/files';
 import { parseExpectations } from '../../support/markers';
 import { FIXTURES } from '../../support/paths';
-
-function xmlUnder(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.xml') && !f.endsWith('.fixed.xml'))
-    .map((f) => path.join(dir, f))
-    .sort();
-}
 
 function codeCounts(text: string, opts: AnalysisOptions): Map<string, number> {
   const counts = new Map<string, number>();
@@ -32,7 +25,7 @@ function codeCounts(text: string, opts: AnalysisOptions): Map<string, number> {
 
 describe('fix all leaves no new finding', () => {
   for (const sub of ['rules', 'valid', 'seeds', 'real-world']) {
-    for (const file of xmlUnder(path.join(FIXTURES, sub))) {
+    for (const file of xmlFiles(path.join(FIXTURES, sub))) {
       test(path.relative(FIXTURES, file), () => {
         const text = fs.readFileSync(file, 'utf8');
         const { options } = parseExpectations(text);
