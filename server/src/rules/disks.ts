@@ -9,7 +9,8 @@
  * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
  */
 import { attr, type XmlAttribute } from '../syntax/tree';
-import { implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
+import { driveOf } from '../model/allocate';
+import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { claimingFix } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
@@ -77,18 +78,9 @@ interface DriveUse {
 function driveUses(model: DomainModel): DriveUse[] {
   const out: DriveUse[] = [];
   for (const d of model.disks) {
-    const a = d.address;
-    if (a?.type === 'drive') {
-      const [controller, bus, target, unit] = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
-      if (controller !== undefined && bus !== undefined && target !== undefined && unit !== undefined) {
-        out.push({ disk: d, at: { controller, bus, target, unit }, explicit: true });
-      }
-    } else if (!a) {
-      const idx = targetIndex(d.targetDev?.value);
-      const at = idx === undefined ? undefined : implicitDrive(d.bus?.value, idx);
-      if (at) {
-        out.push({ disk: d, at, explicit: false });
-      }
+    const at = driveOf(d);
+    if (at) {
+      out.push({ disk: d, at, explicit: d.address?.type === 'drive' });
     }
   }
   return out;
