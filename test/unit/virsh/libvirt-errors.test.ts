@@ -46,6 +46,21 @@ describe('locating messages', () => {
     );
   });
 
+  test('numbers are read as libvirt reads each attribute: a leading 0 is octal in a PCI address, decimal in an index', () => {
+    const { text, spans } = marked(
+      "<devices>\n«<address type='pci' bus='0' slot='010'/>»\n<address type='pci' bus='0' slot='10'/>\n</devices>"
+    );
+    assert.deepEqual(
+      locateLibvirtError('XML error: Attempted double use of PCI Address 0000:00:08.0', text).map((s) => text.slice(s.start, s.end)),
+      spans.map((s) => s.text)
+    );
+    const idx = marked("<devices>\n<controller type='scsi' index='«010»'/>\n<controller type='scsi' index='8'/>\n</devices>");
+    assert.deepEqual(
+      locateLibvirtError("XML error: Multiple 'scsi' controllers with index '10'", idx.text).map((s) => idx.text.slice(s.start, s.end)),
+      idx.spans.map((s) => s.text)
+    );
+  });
+
   test('hostdev source addresses (no type attribute) are found for "device not found" messages', () => {
     const { text, spans } = marked(
       "<hostdev mode='subsystem' type='pci'>\n  <source>\n    «<address domain='0x0000' bus='0x00' slot='0x19' function='0x0'/>»\n  </source>\n</hostdev>"
