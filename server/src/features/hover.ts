@@ -2,7 +2,8 @@
  * Hover: what the thing under the cursor is.
  * - an element or attribute: its documentation from the schema and our docs overlay (what it
  *   does, allowed values with their meanings, type, default, examples);
- * - a value: its meaning (the doc of that enum value), or what is wrong with it;
+ * - a value (or element text): its meaning (the doc of that enum value), or what is wrong with it as
+ *   the value judge (schema/judge.ts) says, the same verdict lint reports;
  * - an <address type='pci'> (or one of its attributes): what it resolves to in the topology
  *   ("bus 0x01 is pcie-root-port index 1, plugged in at 00:02.0, which has a single slot");
  * - a hostdev's source address: the host device in lspci form (0000:04:10.1);
@@ -424,7 +425,7 @@ function verdictLine(what: string, j: ValueJudgement | undefined): string | unde
   if (j.status === 'error') {
     return `**${what}** is not a valid value (${j.problem}): ${j.allowed}.${near}`;
   }
-  return `**${what}**: only the schema check refuses it (${j.problem}: ${j.allowed}). ${j.message}`;
+  return `**${what}**: only the schema check refuses it (${j.problem}; the schema wants ${j.allowed}): virt-xml-validate and \`virsh define --validate\` reject it, libvirt itself does not.${near}`;
 }
 
 function valueDocs(el: XmlElement, a: XmlAttribute, value: string, r: ResolvedElement | undefined): string[] {
