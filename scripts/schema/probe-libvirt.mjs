@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // Asks a real libvirt where it is more lenient than its schema, and writes the answers to
-// server/src/rules/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
+// server/src/schema/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
 //
 //   node scripts/schema/probe-libvirt.mjs [--uri test:///default] [--jobs 8] [--out FILE] DOMAIN.xml...
 //
@@ -30,7 +30,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const args = process.argv.slice(2);
 let uri = 'test:///default';
 let jobs = Math.max(2, Math.min(8, os.cpus().length));
-let out = path.join(root, 'server/src/rules/schema-verdicts.json');
+let out = path.join(root, 'server/src/schema/schema-verdicts.json');
 let merge;
 const files = [];
 for (let i = 0; i < args.length; i++) {
@@ -56,7 +56,8 @@ const bundle = await build({
   stdin: {
     contents: `
       export { parseXml } from './server/src/syntax/parse';
-      export { schemaProblems, walkSchema, stepOf } from './server/src/rules/schema-structure';
+      export { schemaProblems } from './server/src/rules/schema-structure';
+      export { walkSchema, stepOf } from './server/src/schema/walk';
       export { enumValues, resolveType } from './server/src/schema/lookup';
     `,
     resolveDir: root,

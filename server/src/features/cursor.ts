@@ -7,8 +7,8 @@
  * Offsets are 0-based UTF-16 offsets and spans half-open, as everywhere in the engine. A cursor
  * right after a word still counts as on it (an editor's caret sits between characters).
  */
-import { childElement, type ResolvedElement } from '../schema/lookup';
-import { resolveRoot, stepOf } from '../rules/schema-structure';
+import type { ResolvedElement } from '../schema/lookup';
+import { resolveElement } from '../schema/walk';
 import { elementAt, type Span, type XmlAttribute, type XmlDocument, type XmlElement } from '../syntax/tree';
 
 export type CursorTarget =
@@ -64,14 +64,5 @@ export function targetAt(doc: XmlDocument, offset: number): CursorTarget | undef
  * not know the element (or an ancestor).
  */
 export function schemaElementOf(el: XmlElement): ResolvedElement | undefined {
-  const chain: XmlElement[] = [];
-  for (let cur: XmlElement | undefined = el; cur; cur = cur.parent) {
-    chain.push(cur);
-  }
-  chain.reverse();
-  let r = resolveRoot(chain[0]!);
-  for (let i = 1; i < chain.length && r; i++) {
-    r = childElement(r, stepOf(chain[i]!));
-  }
-  return r;
+  return resolveElement(el);
 }

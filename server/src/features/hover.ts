@@ -2,7 +2,8 @@
  * Hover: what the thing under the cursor is.
  * - an element or attribute: its documentation from the schema and our docs overlay (what it
  *   does, allowed values with their meanings, type, default, examples);
- * - a value: its meaning (the doc of that enum value), or what is wrong with it;
+ * - a value (or element text): its meaning (the doc of that enum value), or what is wrong with it as
+ *   the value judge (schema/judge.ts) says, the same verdict lint reports;
  * - an <address type='pci'> (or one of its attributes): what it resolves to in the topology
  *   ("bus 0x01 is pcie-root-port index 1, plugged in at 00:02.0, which has a single slot");
  * - a hostdev's source address: the host device in lspci form (0000:04:10.1);
@@ -14,9 +15,10 @@ import { controllerModel } from '../model/build';
 import { busInfo, chipsetReservations, formatPci, hex, isEmptyPci, placedPciDevices, resolvePci } from '../model/pci';
 import type { Controller, Device, DomainModel, HostSource, PciAddress } from '../model/types';
 import { usbBuses } from '../model/usb';
-import { nearest } from '../rules/schema-structure';
-import { checkValue, childDoc, describeType, enumValues, schemaSource, type AttributeInfo, type ResolvedElement } from '../schema/lookup';
-import { attr, type Span, type XmlDocument, type XmlElement } from '../syntax/tree';
+import { judgeAttributeIn, judgeTextIn, type ValueJudgement } from '../schema/judge';
+import { childDoc, describeType, enumValues, schemaSource, type AttributeInfo, type ResolvedElement } from '../schema/lookup';
+import { nearest } from '../schema/nearest';
+import { attr, type Span, type XmlAttribute, type XmlDocument, type XmlElement } from '../syntax/tree';
 import { schemaElementOf, targetAt, type CursorTarget } from './cursor';
 import { allRefs, controllersAt, referencesTo, type ControllerRef } from './navigation';
 import { hostSource, shortAddress } from './symbols';
@@ -411,32 +413,57 @@ function attributeDocs(el: XmlElement, name: string, r: ResolvedElement | undefi
   return lines;
 }
 
-function valueDocs(el: XmlElement, name: string, value: string, r: ResolvedElement | undefined): string[] {
+/**
+ * The value judge's verdict (schema/judge.ts, the one the schema rule reports) in a sentence, or
+ * undefined when it accepts the value. `what` is the value as shown in bold.
+ */
+function verdictLine(what: string, j: ValueJudgement | undefined): string | undefined {
+  if (!j || j.status === 'ok') {
+    return undefined;
+  }
+  const near = j.suggestions.length ? ` Did you mean ${j.suggestions.map((n) => code(n)).join(' or ')}?` : '';
+  if (j.status === 'error') {
+    return `**${what}** is not a valid value (${j.problem}): ${j.allowed}.${near}`;
+  }
+  return `**${what}**: only the schema check refuses it (${j.problem}; the schema wants ${j.allowed}): virt-xml-validate and \`virsh define --validate\` reject it, libvirt itself does not.${near}`;
+}
+
+function valueDocs(el: XmlElement, a: XmlAttribute, value: string, r: ResolvedElement | undefined): string[] {
+  const name = a.name;
   const info = r?.attributes.get(name);
   if (!info) {
     return attributeDocs(el, name, r);
   }
   const v = value.trim();
+  const what = code(`${name}='${v}'`);
   const lines: string[] = [];
   const meaning = info.valueDocs?.[v];
   const vendor = info.vendorValues?.[v];
-  if (meaning) {
-    lines.push(`**${code(`${name}='${v}'`)}** — ${meaning}${vendor ? ` (${vendor} only)` : ''}`);
+  const verdict = verdictLine(what, judgeAttributeIn(el, a));
+  if (verdict) {
+    lines.push(verdict);
+  } else if (meaning) {
+    lines.push(`**${what}** — ${meaning}${vendor ? ` (${vendor} only)` : ''}`);
   } else {
-    const problem = checkValue(info.type, v);
-    if (problem && !vendor) {
-      const values = problem.values ?? [];
-      const near = nearest(v, values);
-      lines.push(
-        `**${code(`${name}='${v}'`)}** is not a valid value (${problem.problem}): ${problem.allowed}.` +
-          (near.length ? ` Did you mean ${near.map((n) => code(n)).join(' or ')}?` : '')
-      );
-    } else {
-      lines.push(`**${code(`${name}='${v}'`)}**${vendor ? ` (${vendor} only)` : ''}`);
-    }
+    lines.push(`**${what}**${vendor ? ` (${vendor} only)` : ''}`);
   }
   if (info.doc) {
     lines.push(`${code(name)}: ${info.doc}`);
+  }
+  return lines;
+}
+
+function textDocs(el: XmlElement, r: ResolvedElement | undefined): string[] {
+  if (!r?.text) {
+    return [];
+  }
+  const lines = [`**${elementTitle(el, r)}** content: ${describeType(r.text)}.`];
+  const verdict = verdictLine(code(el.text.trim()), judgeTextIn(el));
+  if (verdict) {
+    lines.push(verdict);
+  }
+  if (r.doc) {
+    lines.push(r.doc);
   }
   return lines;
 }
@@ -510,10 +537,10 @@ export function hoverAt(analysis: { doc: XmlDocument; model: DomainModel | undef
       docs = attributeDocs(t.el, t.attr.name, r);
       break;
     case 'attribute-value':
-      docs = t.attr.value === undefined ? attributeDocs(t.el, t.attr.name, r) : valueDocs(t.el, t.attr.name, t.attr.value, r);
+      docs = t.attr.value === undefined ? attributeDocs(t.el, t.attr.name, r) : valueDocs(t.el, t.attr, t.attr.value, r);
       break;
     case 'text':
-      docs = r?.text ? [`**${elementTitle(t.el, r)}** content: ${describeType(r.text)}.`, ...(r.doc ? [r.doc] : [])] : [];
+      docs = textDocs(t.el, r);
       break;
   }
   const topo = topology(model, t);

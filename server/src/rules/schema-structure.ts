@@ -11,7 +11,11 @@
  *   `virsh define --validate`): a value breaking one of the schema's patterns, a required
  *   attribute or element libvirt does without, a bad value libvirt ignores.
  *
- * Where the schema and libvirt part ways comes from schema-verdicts.json, written by
+ * Attribute values and element text are judged by schema/judge.ts, the one judge of values
+ * (hover shows the same verdict). This file walks the document, finds unknown and missing pieces,
+ * and turns the judge's verdicts into findings with fixes.
+ *
+ * Where the schema and libvirt part ways comes from schema/schema-verdicts.json, written by
  * scripts/schema/probe-libvirt.mjs: every required attribute and child element, every word and
  * number met in a corpus of domains libvirt accepts was taken away or spoilt in turn and the
  * result given to libvirt. A missing piece is an error only when libvirt was seen to refuse it;
@@ -25,111 +29,25 @@
  * Speed: verdicts depend only on the resolved schema element and the value, and are cached; the
  * walk itself costs a few map lookups per element.
  */
-import { parseInteger } from '../model/build';
 import type { DomainModel } from '../model/types';
 import {
-  checkValue,
-  childElement,
-  describeType,
-  elementAt,
-  enumValues,
-  resolveType,
-  schemaSource,
-  vendorOnlyValue,
-  type AttributeInfo,
-  type PathStep,
-  type ResolvedElement,
-  type ValueType,
-} from '../schema/lookup';
+  beyondSchema,
+  cachedSignature,
+  foreignAttribute,
+  intMember,
+  judgeAttributeValue,
+  judgeTextValue,
+  libvirtVerdict,
+  quoteList,
+  schemaName,
+  type ValueRejected,
+} from '../schema/judge';
+import { childElement, describeType, enumValues, type AttributeInfo, type ResolvedElement } from '../schema/lookup';
+import { nearest } from '../schema/nearest';
+import { resolveRoot, stepOf } from '../schema/walk';
 import type { Span, XmlAttribute, XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import verdictsJson from './schema-verdicts.json';
 import type { Finding, Fix, RuleFamily } from './types';
-
-/** What libvirt did with a spoilt or missing piece, by problem key (see problemKey). */
-interface VerdictTable {
-  libvirt: string;
-  verdicts: Readonly<Record<string, 'accept' | 'reject'>>;
-}
-const VERDICTS = (verdictsJson as unknown as VerdictTable).verdicts;
-
-// ---------------------------------------------------------------------------
-// where other families speak
-
-/** Value types whose attributes another family checks the libvirt way. */
-const OWNED_TYPES: ReadonlySet<string> = new Set([
-  'usbPort', // usb-port-syntax
-  'uniMacAddr', // mac-invalid, mac-multicast
-  'diskTargetDev', // disk-target-invalid
-]);
-
-/** PCI address parts: libvirt reads them with base 0 (hex, octal, decimal); ranges are pci-address-range's. */
-const PCI_NUMBER_TYPES: ReadonlySet<string> = new Set(['pciDomain', 'pciBus', 'pciSlot', 'pciFunc']);
-
-/**
- * Values libvirt reads and acts on although its schema leaves them out, as element@attr=value
- * (each checked with `virsh define`, libvirt 9.0). Values of the form 'none' and 'default' are
- * found by the probe instead.
- */
-const ALSO_ACCEPTED: ReadonlySet<string> = new Set([
-  'filesystem@type=volume', // <filesystem type='volume'><source pool volume/>: VIR_DOMAIN_FS_TYPE_VOLUME
-]);
-
-// ---------------------------------------------------------------------------
-// edit distance for did-you-mean
-
-/** Optimal-string-alignment distance (a swap of two neighbours is one edit); stops early above `max`. */
-export function editDistance(a: string, b: string, max = 3): number {
-  if (a === b) {
-    return 0;
-  }
-  if (Math.abs(a.length - b.length) > max) {
-    return max + 1;
-  }
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur: number[] = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        v = Math.min(v, prev2[j - 2]! + 1);
-      }
-      cur.push(v);
-      rowMin = Math.min(rowMin, v);
-    }
-    if (rowMin > max) {
-      return max + 1;
-    }
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
-/** The candidates nearest to `word` (ties kept), when near enough to be a typo. */
-export function nearest(word: string, candidates: Iterable<string>): string[] {
-  const lower = word.toLowerCase();
-  const limit = word.length <= 3 ? 1 : word.length <= 6 ? 2 : 3;
-  let best: string[] = [];
-  let bestD = limit + 1;
-  for (const c of candidates) {
-    if (c === word || c === '*') {
-      continue;
-    }
-    // a slip of case counts as one edit whatever its length
-    const d = c.toLowerCase() === lower ? 1 : editDistance(word, c, limit);
-    if (d < bestD) {
-      best = [c];
-      bestD = d;
-    } else if (d === bestD) {
-      best.push(c);
-    }
-  }
-  return bestD <= limit ? best : [];
-}
 
 // ---------------------------------------------------------------------------
 // problems: what the schema says, before libvirt's verdict decides the code
@@ -147,185 +65,8 @@ export interface Problem {
   fixes: Fix[];
   /** For a bad value: the value as written (trimmed). */
   value?: string;
-}
-
-/** A resolved element's identity: the schema descriptions and the discriminator values that chose its content. */
-export function signature(r: ResolvedElement): string {
-  let s = r.ids.join('|');
-  for (const k of Object.keys(r.variant).sort()) {
-    s += `[${k}=${r.variant[k]}]`;
-  }
-  return s;
-}
-
-const sigCache = new WeakMap<ResolvedElement, string>();
-function sig(r: ResolvedElement): string {
-  let s = sigCache.get(r);
-  if (s === undefined) {
-    sigCache.set(r, (s = signature(r)));
-  }
-  return s;
-}
-
-function schemaName(): string {
-  return `libvirt ${schemaSource().libvirt}`;
-}
-
-function quoteList(values: readonly string[], max = 12): string {
-  const shown = values.slice(0, max).map((v) => `'${v}'`);
-  if (values.length > max) {
-    shown.push(`… (${values.length} in all)`);
-  }
-  return shown.join(', ');
-}
-
-/** True when every member of the type is an enum. */
-function isEnumType(vt: ValueType): boolean {
-  const d = vt.desc;
-  return d.type === 'enum' || (d.type === 'union' && d.of.every((m) => isEnumType(resolveType(m))));
-}
-
-/** The integer member of a type (an int, or a union of an int and hexadecimal forms such as uint8). */
-function intMember(vt: ValueType): { min?: bigint; max?: bigint } | undefined {
-  const d = vt.desc;
-  if (d.type === 'int') {
-    return { ...(d.min !== undefined ? { min: BigInt(d.min) } : {}), ...(d.max !== undefined ? { max: BigInt(d.max) } : {}) };
-  }
-  if (d.type === 'union') {
-    for (const m of d.of) {
-      const r = intMember(resolveType(m));
-      if (r) {
-        return r;
-      }
-    }
-  }
-  return undefined;
-}
-
-function hasStringForm(vt: ValueType): boolean {
-  const d = vt.desc;
-  return d.type === 'string' || (d.type === 'union' && d.of.some((m) => hasStringForm(resolveType(m))));
-}
-
-/** Reads an integer as libvirt's virStrToLong with base 0 does (a leading minus allowed). */
-function readInteger(raw: string): bigint | undefined {
-  const s = raw.trim();
-  const neg = s.startsWith('-');
-  const body = neg ? s.slice(1) : s.replace(/^\+/, '');
-  let v: bigint | undefined;
-  if (/^0[xX][0-9a-fA-F]+$/.test(body)) {
-    v = BigInt(body);
-  } else if (/^0[0-7]*$/.test(body)) {
-    v = BigInt('0o' + (body.slice(1) || '0'));
-  } else if (/^[1-9][0-9]*$/.test(body)) {
-    v = BigInt(body);
-  }
-  return v === undefined ? undefined : neg ? -v : v;
-}
-
-interface ValueVerdict {
-  kind: 'bad-value' | 'bad-format';
-  message: string;
-  suggestions: string[];
-}
-
-/** What is wrong with `value` for type `vt`: null when the schema accepts it. */
-function judgeValue(vt: ValueType, value: string, what: string): ValueVerdict | null {
-  const v = value.trim();
-  const problem = checkValue(vt, v);
-  if (!problem) {
-    return null;
-  }
-  const allowed = problem.allowed;
-  if (isEnumType(vt)) {
-    const values = problem.values ?? enumValues(vt) ?? [];
-    const suggestions = nearest(v, values);
-    const accepts = values.length === 0 ? allowed : values.length === 1 ? `only '${values[0]}'` : `one of ${quoteList(values)}`;
-    return {
-      kind: 'bad-value',
-      message: `'${value}' is not a valid ${what}: libvirt accepts ${accepts}.${suggestions.length ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''}`,
-      suggestions,
-    };
-  }
-  const int = intMember(vt);
-  if (int) {
-    const decimalOnly = vt.desc.type === 'int' && !hasStringForm(vt);
-    const n = decimalOnly ? (/^[+-]?[0-9]+$/.test(v) ? BigInt(v) : undefined) : readInteger(v);
-    if (n === undefined) {
-      return { kind: 'bad-value', message: `'${value}' is not a valid ${what}: libvirt expects ${allowed}.`, suggestions: [] };
-    }
-    if ((int.min !== undefined && n < int.min) || (int.max !== undefined && n > int.max)) {
-      return { kind: 'bad-value', message: `${value} is out of range for ${what}: libvirt expects ${allowed}.`, suggestions: [] };
-    }
-    // the number is fine, only its writing breaks the schema's pattern (hex where decimal is expected...)
-    return {
-      kind: 'bad-format',
-      message: `'${value}' is not written the way ${schemaName()}'s schema wants for ${what} (${allowed}): libvirt reads it, but virt-xml-validate and \`virsh define --validate\` reject it.`,
-      suggestions: [],
-    };
-  }
-  return {
-    kind: 'bad-format',
-    message: `'${value}' is not ${allowed}, as ${schemaName()}'s schema wants for ${what}: virt-xml-validate and \`virsh define --validate\` reject it; libvirt itself may accept it.`,
-    suggestions: [],
-  };
-}
-
-const valueCache = new WeakMap<AttributeInfo, Map<string, ValueVerdict | null>>();
-const textCache = new WeakMap<ValueType, Map<string, ValueVerdict | null>>();
-
-function cached<K extends object>(
-  cache: WeakMap<K, Map<string, ValueVerdict | null>>,
-  k: K,
-  value: string,
-  compute: () => ValueVerdict | null
-) {
-  let m = cache.get(k);
-  if (!m) {
-    cache.set(k, (m = new Map<string, ValueVerdict | null>()));
-  }
-  let r = m.get(value);
-  if (r === undefined) {
-    r = compute();
-    if (m.size < 4096) {
-      m.set(value, r);
-    }
-  }
-  return r;
-}
-
-/** How an attribute's values are judged: by another family, the PCI way, or against the schema. */
-type AttrMode = 'skip' | 'pci' | 'schema';
-const modeCache = new WeakMap<AttributeInfo, AttrMode>();
-
-function attrMode(info: AttributeInfo): AttrMode {
-  let m = modeCache.get(info);
-  if (!m) {
-    const name = info.type.name;
-    // openEuler's retry attributes: the disk family says what fits the flavor
-    m = info.vendor !== undefined || (name && OWNED_TYPES.has(name)) ? 'skip' : name && PCI_NUMBER_TYPES.has(name) ? 'pci' : 'schema';
-    modeCache.set(info, m);
-  }
-  return m;
-}
-
-function attrVerdict(el: ResolvedElement, info: AttributeInfo, value: string): ValueVerdict | null {
-  switch (attrMode(info)) {
-    case 'skip':
-      return null;
-    case 'pci':
-      return parseInteger(value, 0) === undefined
-        ? {
-            kind: 'bad-value',
-            message: `'${value}' is not a number: a PCI ${info.name} is written in hexadecimal such as 0x01 (or in decimal).`,
-            suggestions: [],
-          }
-        : null;
-    case 'schema':
-      return cached(valueCache, info, value, () =>
-        vendorOnlyValue(info, value) !== undefined ? null : judgeValue(info.type, value, `value for '${info.name}' of <${el.name}>`)
-      );
-  }
+  /** For a bad value: the value judge's verdict (schema/judge.ts), libvirt's leniencies included. */
+  status?: 'error' | 'validate-only';
 }
 
 /** Per resolved element: what must be there, precomputed once. */
@@ -362,19 +103,6 @@ function placeholder(info: AttributeInfo): string {
   return '';
 }
 
-export function stepOf(el: XmlElement): PathStep {
-  const attrs: Record<string, string> = {};
-  for (const a of el.attributes) {
-    attrs[a.name] = a.value ?? '';
-  }
-  return { name: el.name, attrs };
-}
-
-/** Namespace declarations and attributes of other vocabularies (xml:lang, xsi:...). */
-function foreignAttribute(name: string): boolean {
-  return name === 'xmlns' || name.includes(':');
-}
-
 function localName(name: string): string {
   const i = name.indexOf(':');
   return i < 0 ? name : name.slice(i + 1);
@@ -387,42 +115,6 @@ function withLeadingSpace(text: string, span: Span): Span {
     start--;
   }
   return { start, end: span.end };
-}
-
-/**
- * The schema element of a document's root: <domain>, or a device as `virsh attach-device` takes
- * (resolved under domain/devices). undefined when the root is not libvirt's, such as GlassFish's
- * <domain> with neither a type attribute nor any child libvirt's <domain> has.
- */
-export function resolveRoot(root: XmlElement): ResolvedElement | undefined {
-  const r = elementAt([stepOf(root)]);
-  if (!r) {
-    return undefined;
-  }
-  if (root.name === 'domain' && !root.attributes.some((a) => a.name === 'type') && !root.children.some((c) => r.children.has(c.name))) {
-    return undefined;
-  }
-  return r;
-}
-
-/** Visits every element the schema knows, top-down, with its resolved schema element. */
-export function walkSchema(root: XmlElement, visit: (el: XmlElement, r: ResolvedElement) => void): void {
-  const r = resolveRoot(root);
-  if (!r) {
-    return;
-  }
-  const stack: [XmlElement, ResolvedElement][] = [[root, r]];
-  while (stack.length > 0) {
-    const [el, er] = stack.pop()!;
-    visit(el, er);
-    for (let i = el.children.length - 1; i >= 0; i--) {
-      const c = el.children[i]!;
-      const cr = childElement(er, stepOf(c));
-      if (cr) {
-        stack.push([c, cr]);
-      }
-    }
-  }
 }
 
 /**
@@ -493,7 +185,7 @@ export function schemaProblems(root: XmlElement, text: string): Problem[] {
     const el = els.pop()!;
     const s = seen.pop()!;
     const er = s.r!;
-    if (er.unresolved.length > 0 && beyondSchema(el, er)) {
+    if (beyondSchema(el, er)) {
       continue; // content libvirt knows and its schema does not: nothing to say about it
     }
     if (!s.clean) {
@@ -518,12 +210,7 @@ export function schemaProblems(root: XmlElement, text: string): Problem[] {
   return out;
 }
 
-/** An element whose content is chosen by a value libvirt accepts beyond its schema (<filesystem type='volume'>). */
-function beyondSchema(el: XmlElement, r: ResolvedElement): boolean {
-  return el.attributes.some((a) => r.unresolved.includes(a.name) && ALSO_ACCEPTED.has(`${el.name}@${a.name}=${(a.value ?? '').trim()}`));
-}
-
-function valueFixes(v: ValueVerdict, span: Span, quote: string): Fix[] {
+function valueFixes(v: ValueRejected, span: Span, quote: string): Fix[] {
   return v.suggestions.slice(0, 3).map((s) => ({
     title: `Change to '${s}'`,
     edits: [{ span, newText: `${quote}${s}${quote}` }],
@@ -548,45 +235,26 @@ function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out
     if (a.value === undefined) {
       continue; // a syntax error already
     }
-    const v = attrVerdict(r, info, a.value);
-    if (v) {
+    const v = judgeAttributeValue(r, info, a.value);
+    if (v.status !== 'ok') {
       const span = a.valueSpan ?? a.span;
       const q = text[span.start] === '"' ? '"' : "'";
-      if (v.kind === 'bad-value' && ALSO_ACCEPTED.has(`${el.name}@${a.name}=${a.value.trim()}`)) {
-        continue;
-      }
-      out.push({
-        kind: v.kind,
-        key: `${sig(r)}@${a.name}=`,
-        el,
-        span,
-        message: v.message,
-        fixes: valueFixes(v, span, q),
-        value: a.value.trim(),
-      });
+      out.push(valueProblem(v, el, span, valueFixes(v, span, q)));
     }
   }
+}
+
+function valueProblem(v: ValueRejected, el: XmlElement, span: Span, fixes: Fix[]): Problem {
+  return { kind: v.kind, key: v.key, el, span, message: v.message, fixes, value: v.value, status: v.status };
 }
 
 function textProblems(el: XmlElement, r: ResolvedElement, out: Problem[]): void {
   if (!r.text || el.children.length > 0 || !el.textSpan) {
     return;
   }
-  if (r.name === 'name' && r.parent?.name === 'domain') {
-    return; // domain-name-invalid
-  }
-  const value = el.text.trim();
-  const v = cached(textCache, r.text, value, () => judgeValue(r.text!, value, `content of <${r.name}>`));
-  if (v) {
-    out.push({
-      kind: v.kind,
-      key: `${sig(r)}#text=`,
-      el,
-      span: el.textSpan,
-      message: v.message,
-      fixes: valueFixes(v, el.textSpan, ''),
-      value,
-    });
+  const v = judgeTextValue(r, el.text);
+  if (v.status !== 'ok') {
+    out.push(valueProblem(v, el, el.textSpan, valueFixes(v, el.textSpan, '')));
   }
 }
 
@@ -603,7 +271,7 @@ function missingAttributes(el: XmlElement, r: ResolvedElement, out: Problem[]): 
     const what = values ? (values.length === 1 ? `'${values[0]}'` : `one of ${quoteList(values)}`) : describeType(info.type);
     out.push({
       kind: 'missing-attribute',
-      key: `${sig(r)}@${info.name}`,
+      key: `${cachedSignature(r)}@${info.name}`,
       el,
       span: el.nameSpan,
       message: `<${el.name}> needs the attribute '${info.name}' (${what})`,
@@ -630,7 +298,7 @@ function missingChildren(el: XmlElement, r: ResolvedElement, out: Problem[]): vo
     }
     out.push({
       kind: 'missing-element',
-      key: `${sig(r)}/${name}`,
+      key: `${cachedSignature(r)}/${name}`,
       el,
       span: el.nameSpan,
       message: `<${el.name}> needs a <${name}> element`,
@@ -686,7 +354,6 @@ function unknownElement(el: XmlElement, parent: ResolvedElement): Problem {
 // problems -> findings, with libvirt's verdicts
 
 function toFinding(p: Problem): Finding {
-  const verdict = p.key === undefined ? undefined : ((p.value !== undefined ? VERDICTS[p.key + p.value] : undefined) ?? VERDICTS[p.key]);
   let code: Code;
   let message = p.message;
   switch (p.kind) {
@@ -697,18 +364,13 @@ function toFinding(p: Problem): Finding {
       code = 'schema-unknown-attribute';
       break;
     case 'bad-format':
-      code = 'schema-validate-only';
-      break;
     case 'bad-value':
-      if (verdict === 'accept') {
-        code = 'schema-validate-only';
-        message += ` libvirt ignores such a value instead of refusing it, but virt-xml-validate and \`virsh define --validate\` reject it.`;
-      } else {
-        code = 'schema-invalid-value';
-      }
+      // the value judge (schema/judge.ts) has already taken libvirt's verdict into account
+      code = p.status === 'error' ? 'schema-invalid-value' : 'schema-validate-only';
       break;
     case 'missing-attribute':
-    case 'missing-element':
+    case 'missing-element': {
+      const verdict = p.key === undefined ? undefined : libvirtVerdict(p.key);
       if (verdict === 'reject') {
         code = p.kind === 'missing-attribute' ? 'schema-missing-attribute' : 'schema-missing-element';
         message +=
@@ -718,6 +380,7 @@ function toFinding(p: Problem): Finding {
         message += `, says ${schemaName()}'s schema: virt-xml-validate and \`virsh define --validate\` reject it${verdict === 'accept' ? ', though libvirt itself does without' : ''}.`;
       }
       break;
+    }
   }
   return { code, message, span: p.span, ...(p.fixes.length ? { fixes: p.fixes } : {}) };
 }
