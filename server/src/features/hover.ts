@@ -11,7 +11,7 @@
  * - a controller: what plugs into it.
  * Plain data (markdown and the span it is about); lsp/hover.ts speaks LSP.
  */
-import { controllerModel } from '../model/build';
+import { controllerModel, deviceOf } from '../model/build';
 import { busInfo, chipsetReservations, formatPci, hex, isEmptyPci, placedPciDevices, resolvePci } from '../model/pci';
 import type { Controller, Device, DomainModel, HostSource, PciAddress } from '../model/types';
 import { usbBuses } from '../model/usb';
@@ -66,17 +66,6 @@ export function describeDevice(model: DomainModel, d: Device): string {
       return code(`<${d.el.name}${t ? ` ${attr(d.el, 'type') ? 'type' : 'model'}='${t}'` : ''}>`);
     }
   }
-}
-
-/** The device (child of <devices>, or the fragment root) an element belongs to. */
-function deviceOf(model: DomainModel, el: XmlElement): Device | undefined {
-  for (let cur: XmlElement | undefined = el; cur; cur = cur.parent) {
-    const d = model.devices.find((x) => x.el === cur);
-    if (d) {
-      return d;
-    }
-  }
-  return undefined;
 }
 
 // ---------------------------------------------------------------------------

@@ -13,7 +13,8 @@
  * - <address type='virtio-serial' controller='C'>, <address type='ccid' controller='C'>: the
  *   virtio-serial / ccid controller C.
  */
-import { controllerModel, parseInteger } from '../model/build';
+import { parseInteger } from '../../../lib/integer';
+import { controllerModel } from '../model/build';
 import { implicitDrive, targetIndex } from '../model/drive';
 import type { Controller, Device, DomainModel } from '../model/types';
 import { attr, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';

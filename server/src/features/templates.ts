@@ -10,23 +10,8 @@
 import { hex } from '../model/pci';
 import type { DomainModel } from '../model/types';
 import type { Flavor } from '../rules/types';
-import {
-  controllersOf,
-  freeControllerIndex,
-  freeDriveUnit,
-  freeHostPciAddress,
-  freePciPlacement,
-  freeRootPortNumber,
-  freeSerialPort,
-  freeTarget,
-  freeUsbIds,
-  freeUsbPort,
-  hasConsole,
-  randomMac,
-  referencedDiskControllers,
-  usbDisabledIn,
-  usedControllerIndexes,
-} from './allocate';
+import { allocation, controllersOf } from '../model/allocate';
+import { usbDisabled } from '../model/usb';
 
 // ---------------------------------------------------------------------------
 // snippets
@@ -171,33 +156,15 @@ function isPcieMachine(model: DomainModel | undefined): boolean {
   return model?.machine.family !== 'i440fx' || (model.kind === 'fragment' && model.machine.origin !== 'config');
 }
 
-/**
- * Indexes free for new root ports: unused as PCI controller indexes and as chassis numbers
- * (a root port without a chassis takes its index as chassis, so the index must be free as both).
- */
-function freePortIndexes(model: DomainModel | undefined, count: number): number[] {
-  const taken = new Set<number>();
-  for (const c of model?.controllers ?? []) {
-    if (c.type === 'pci' && c.chassis?.value !== undefined) {
-      taken.add(c.chassis.value);
-    }
-  }
-  const out: number[] = [];
-  while (out.length < count) {
-    const i = freeControllerIndex(model, 'pci', undefined, taken);
-    taken.add(i);
-    out.push(i);
-  }
-  return out;
-}
-
 function pcieTopology(env: TemplateEnv): DeviceTemplate | undefined {
   const { model } = env;
   if (env.topLevel || !isPcieMachine(model)) {
     return undefined;
   }
-  const [p1, bridge, p3, p4, p5] = freePortIndexes(model, 5) as [number, number, number, number, number];
-  const needRoot = model?.kind === 'domain' && !usedControllerIndexes(model, 'pci').has(0);
+  // Root ports take indexes that are free as chassis numbers too (a port without one uses its index).
+  const alloc = allocation(model);
+  const [p1, bridge, p3, p4, p5] = [1, 2, 3, 4, 5].map(() => alloc.takeRootPortIndex()) as [number, number, number, number, number];
+  const needRoot = model?.kind === 'domain' && !alloc.usedControllerIndexes('pci').has(0);
   const c = (i: number, m: string) => snip`<controller type='pci' index='${i}' model='${m}'/>`;
   return {
     id: 'pcie-topology',
@@ -224,10 +191,11 @@ function pcieRootPort(env: TemplateEnv): DeviceTemplate | undefined {
   if (!isPcieMachine(model)) {
     return undefined;
   }
-  const [index] = freePortIndexes(model, 1) as [number];
+  const alloc = allocation(model);
+  const index = alloc.takeRootPortIndex();
   const chassis = index;
-  const at = freePciPlacement(model, 'pcie-root-port');
-  const port = freeRootPortNumber(model, at?.slot ?? 0);
+  const at = alloc.takePciPlacement('pcie-root-port');
+  const port = alloc.takeRootPortNumber(at?.slot ?? 0);
   return {
     id: 'pcie-root-port',
     label: 'PCIe root port, fully specified',
@@ -248,8 +216,9 @@ function pcieRootPort(env: TemplateEnv): DeviceTemplate | undefined {
 
 function hostdevPci(env: TemplateEnv): DeviceTemplate {
   const { model } = env;
-  const src = freeHostPciAddress(model);
-  const at = freePciPlacement(model);
+  const alloc = allocation(model);
+  const src = alloc.takeHostPciAddress();
+  const at = alloc.takePciPlacement();
   return {
     id: 'hostdev-pci',
     label: 'PCI passthrough (hostdev)',
@@ -272,9 +241,10 @@ function hostdevPci(env: TemplateEnv): DeviceTemplate {
 
 function interfaceSriov(env: TemplateEnv): DeviceTemplate {
   const { model } = env;
-  const src = freeHostPciAddress(model, { bus: 2, slot: 0x10, function: 1 });
-  const at = freePciPlacement(model);
-  const mac = randomMac(model, env.random, 'qemu');
+  const alloc = allocation(model);
+  const src = alloc.takeHostPciAddress({ bus: 2, slot: 0x10, function: 1 });
+  const at = alloc.takePciPlacement();
+  const mac = alloc.takeMac(env.random, 'qemu');
   return {
     id: 'interface-sriov',
     label: 'SR-IOV virtual function as a network interface',
@@ -297,16 +267,11 @@ function interfaceSriov(env: TemplateEnv): DeviceTemplate {
 
 function usbControllers(env: TemplateEnv): DeviceTemplate | undefined {
   const { model } = env;
-  if (env.topLevel || usbDisabledIn(model)) {
+  if (env.topLevel || (model && usbDisabled(model))) {
     return undefined;
   }
-  const taken = new Set<number>();
-  const next = (): number => {
-    const i = freeControllerIndex(model, 'usb', undefined, taken);
-    taken.add(i);
-    return i;
-  };
-  const [uhci, ehci, xhci] = [next(), next(), next()];
+  const alloc = allocation(model);
+  const [uhci, ehci, xhci] = [alloc.takeControllerIndex('usb'), alloc.takeControllerIndex('usb'), alloc.takeControllerIndex('usb')];
   return {
     id: 'usb-controllers',
     label: 'USB controllers: UHCI, EHCI and xHCI',
@@ -325,11 +290,12 @@ function usbControllers(env: TemplateEnv): DeviceTemplate | undefined {
 
 function hostdevUsb(env: TemplateEnv): DeviceTemplate | undefined {
   const { model } = env;
-  if (usbDisabledIn(model)) {
+  if (model && usbDisabled(model)) {
     return undefined;
   }
-  const ids = freeUsbIds(model, 0x12d1, 0x0003);
-  const at = freeUsbPort(model);
+  const alloc = allocation(model);
+  const ids = alloc.takeUsbIds(0x12d1, 0x0003);
+  const at = alloc.takeUsbPort();
   return {
     id: 'hostdev-usb',
     label: 'USB passthrough (hostdev)',
@@ -353,6 +319,7 @@ function hostdevUsb(env: TemplateEnv): DeviceTemplate | undefined {
 function virtioScsiDisk(env: TemplateEnv): DeviceTemplate {
   const { model } = env;
   const retry = env.flavor !== 'upstream';
+  const alloc = allocation(model);
   const existing = controllersOf(model, 'scsi').find((c) => c.model === 'virtio-scsi' && c.controller);
   let index: number;
   let addController = false;
@@ -361,15 +328,11 @@ function virtioScsiDisk(env: TemplateEnv): DeviceTemplate {
   } else if (env.topLevel) {
     index = 0;
   } else {
-    const taken = new Set([...usedControllerIndexes(model, 'scsi'), ...referencedDiskControllers(model, 'scsi')]);
-    index = 0;
-    while (taken.has(index)) {
-      index++;
-    }
+    index = alloc.takeDiskControllerIndex('scsi');
     addController = true;
   }
-  const unit = freeDriveUnit(model, 'scsi', index);
-  const target = freeTarget(model, 'sd');
+  const unit = alloc.freeDrivePlace('scsi', index);
+  const target = alloc.takeTarget('sd');
   const driver = retry
     ? snip`  <driver name='qemu' type='raw' cache='none' io='native' error_policy='retry' rerror_policy='retry' retry_interval='${ph(2, '2000')}' retry_timeout='${ph(3, '10000')}'/>`
     : snip`  <driver name='qemu' type='raw' cache='none' io='native' error_policy='stop'/>`;
@@ -397,8 +360,8 @@ function virtioScsiDisk(env: TemplateEnv): DeviceTemplate {
 
 function serialConsole(env: TemplateEnv): DeviceTemplate {
   const { model } = env;
-  const port = freeSerialPort(model);
-  const withConsole = !env.topLevel && !hasConsole(model);
+  const port = allocation(model).freeSerialPort();
+  const withConsole = !env.topLevel && !model?.devices.some((d) => d.kind === 'console');
   return {
     id: 'serial-console-pty',
     label: withConsole ? 'Serial port (pty) with console' : 'Serial port (pty)',

@@ -63,9 +63,6 @@ export interface ModelOptions {
   machine?: string;
 }
 
-/** Integers are read as libvirt reads them (one reader, shared with the client). */
-export { parseInteger };
-
 export function numAttr(el: XmlElement | undefined, name: string, base: 0 | 10): NumAttr | undefined {
   const a = el && attr(el, name);
   return a ? { attr: a, value: parseInteger(a.value, base) } : undefined;

@@ -6,7 +6,7 @@
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
  * - graphics-vnc-password-length: "VNC password is 9 characters long, only 8 permitted" (QEMU driver).
  */
-import { parseInteger } from '../model/build';
+import { parseInteger } from '../../../lib/integer';
 import { attr } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import type { Finding, RuleFamily } from './types';

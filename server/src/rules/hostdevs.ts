@@ -8,7 +8,7 @@
  * match); for USB the earlier device decides: with a non-zero bus and device it matches by
  * bus/device, otherwise by vendor/product, compared as numbers (0x0781 = 0x781).
  */
-import { parseInteger } from '../model/build';
+import { parseInteger } from '../../../lib/integer';
 import { formatPci } from '../model/pci';
 import type { HostAssignment } from '../model/types';
 import type { Span } from '../syntax/tree';

@@ -19,7 +19,7 @@
  *
  * Verdicts depend only on the resolved schema element and the value; the schema's part is cached.
  */
-import { parseInteger } from '../model/build';
+import { parseInteger } from '../../../lib/integer';
 import type { XmlAttribute, XmlElement } from '../syntax/tree';
 import {
   checkValue,

@@ -10,7 +10,7 @@ import { analyze } from '../../../server/src/analysis';
 import { complete, type CompletionCandidate, type CompletionOptions } from '../../../server/src/features/completion';
 import { cursorContext } from '../../../server/src/features/context';
 import { snippetText } from '../../../server/src/features/templates';
-import { freeRootPortNumber } from '../../../server/src/features/allocate';
+import { allocation } from '../../../server/src/model/allocate';
 import { parseXml } from '../../../server/src/syntax/parse';
 import { toSnippetString } from '../../../server/src/lsp/completion';
 import { cursor, positionAt } from '../../support/cursor';
@@ -541,5 +541,5 @@ test('a root-port number is found even when all 256 are taken (no endless search
   ).join('');
   const text = `<domain type='kvm'><name>x</name><memory>1</memory><os><type arch='x86_64' machine='q35'>hvm</type></os><devices>${ports}</devices></domain>`;
   const a = analyze(text, { flavor: 'upstream' });
-  assert.equal(freeRootPortNumber(a.model, 3), 24);
+  assert.equal(allocation(a.model).freeRootPortNumber(3), 24);
 });

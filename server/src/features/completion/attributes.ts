@@ -4,7 +4,7 @@
  * ones, the rest. Each inserts its best value (values.ts) or asks again for one.
  */
 import { attributesOf, describeType } from '../../schema/lookup';
-import * as A from '../allocate';
+import { deviceOf } from '../../model/build';
 import { elementStartingAt, type AttributeNameContext } from '../context';
 import { attrDocumentation, resolve, tagPath } from './common';
 import { usualAttributes } from './knowledge';
@@ -18,7 +18,7 @@ export function attributeNameItems(env: Env, ctx: AttributeNameContext): Complet
     return [];
   }
   const self = elementStartingAt(env.doc, ctx.tag.start);
-  const deviceEl = A.deviceOf(env.model, self ?? ctx.parent)?.el;
+  const deviceEl = deviceOf(env.model, self ?? ctx.parent)?.el;
   const present = new Set(
     ctx.tag.attributes
       .filter((a) => !(a.nameSpan.start <= ctx.span.start && ctx.span.end <= a.nameSpan.end && a.nameSpan.start === ctx.span.start))

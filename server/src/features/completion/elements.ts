@@ -4,7 +4,7 @@
  * required and usual attributes (values from values.ts) and children, two levels deep; the
  * variants of a device (knowledge.ts); the device templates; the values of element text.
  */
-import { FRAGMENT_ROOTS } from '../../model/build';
+import { deviceOf, FRAGMENT_ROOTS } from '../../model/build';
 import {
   attributesOf,
   childDoc,
@@ -16,7 +16,6 @@ import {
   type ResolvedElement,
 } from '../../schema/lookup';
 import type { Span, XmlElement } from '../../syntax/tree';
-import * as A from '../allocate';
 import { elementStartingAt, type ElementNameContext, type TextContext } from '../context';
 import type { Placeholder, SnippetPart } from '../templates';
 import { deviceIndex, driveBusOf, firstSentence, isDevicesElement, orderedEnum, resolve, stepsTo } from './common';
@@ -161,7 +160,7 @@ function elementCandidates(
   typing: XmlElement | undefined
 ): CompletionCandidate[] {
   const out: CompletionCandidate[] = [];
-  const deviceEl = A.deviceOf(env.model, parentEl)?.el;
+  const deviceEl = deviceOf(env.model, parentEl)?.el;
   // Names of the children already there (one pass: <devices> may have thousands).
   const present = new Set<string>();
   for (const c of parentEl?.children ?? []) {

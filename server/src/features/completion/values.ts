@@ -4,11 +4,13 @@
  * controller index, a free PCI slot or USB port, the next disk target, a random MAC...), then
  * the schema's enumeration with the meaning of each value, then its examples.
  */
-import { parseInteger } from '../../model/build';
+import { parseInteger } from '../../../../lib/integer';
+import { allocation, controllersOf } from '../../model/allocate';
+import { deviceOf } from '../../model/build';
+import { targetPrefix } from '../../model/drive';
 import { hex } from '../../model/pci';
 import { usbPortCount } from '../../model/usb';
 import { attr, child, type XmlElement } from '../../syntax/tree';
-import * as A from '../allocate';
 import { elementStartingAt, type AttributeValueContext } from '../context';
 import { driveBusOf, firstSentence, orderedEnum, resolve, tagPath, vendorOnly } from './common';
 import { DEFAULT_DISK_BUS, DEVICE_VALUES, DISK_BUS, DOMAIN_VALUES, type ComputedValues } from './knowledge';
@@ -20,7 +22,7 @@ import type { CompletionCandidate, Env, Site, Suggestion } from './types';
 
 function controllerIndexValues(env: Env, type: string, self: XmlElement | undefined): Suggestion[] {
   const { model } = env;
-  const next = A.freeControllerIndex(model, type, self);
+  const next = allocation(model).freeControllerIndex(type, { exclude: self });
   const out: Suggestion[] = [{ value: String(next), detail: `next free ${type} controller index`, preselect: true }];
   for (const c of model?.implicitControllers ?? []) {
     if (c.type === type && String(c.index) !== String(next)) {
@@ -35,8 +37,8 @@ function pciBusValues(env: Env, site: Site, p: Place): Suggestion[] {
   const exclude = site.self ?? undefined;
   const device = p.device!;
   const ownModel = device.name === 'controller' && device.attrs.type === 'pci' ? device.attrs.model : undefined;
-  const best = A.freePciPlacement(model, ownModel, exclude);
-  const buses = A.busesFor(model, ownModel, exclude);
+  const best = allocation(model).freePciPlacement(ownModel, exclude);
+  const buses = allocation(model).pciBusesFor(ownModel, exclude);
   if (buses.length === 0) {
     // A fragment: the buses are those of the domain it is attached to; bus 0 always exists.
     return best ? [{ value: hex(best.bus), detail: 'the root bus of the domain', preselect: true }] : [];
@@ -57,8 +59,12 @@ function pciBusValues(env: Env, site: Site, p: Place): Suggestion[] {
 function pciSlotValues(env: Env, site: Site, p: Place): Suggestion[] {
   const { model } = env;
   const bus = parseInteger(p.own.bus ?? '0', 0) ?? 0;
-  const info = model ? A.pciBuses(model).find((b) => b.index === bus) : undefined;
-  const free = A.freePciSlots(model, bus, site.self ?? undefined);
+  const info = model
+    ? allocation(model)
+        .pciBuses()
+        .find((b) => b.index === bus)
+    : undefined;
+  const free = allocation(model).freePciSlots(bus, site.self ?? undefined);
   return free.slice(0, 8).map((s, i) => ({
     value: hex(s),
     detail: `free slot on bus ${hex(bus)}${info?.model ? ` (${info.model})` : ''}`,
@@ -67,7 +73,7 @@ function pciSlotValues(env: Env, site: Site, p: Place): Suggestion[] {
 }
 
 function usbBusValues(env: Env, site: Site): Suggestion[] {
-  const buses = A.usbBusSummaries(env.model, site.self);
+  const buses = allocation(env.model).usbBuses(site.self);
   const withRoom = buses.find((b) => b.freePorts.length > 0);
   return buses.map((b) => ({
     value: String(b.index),
@@ -77,7 +83,7 @@ function usbBusValues(env: Env, site: Site): Suggestion[] {
 }
 
 function usbPortValues(env: Env, site: Site, p: Place): Suggestion[] {
-  const buses = A.usbBusSummaries(env.model, site.self);
+  const buses = allocation(env.model).usbBuses(site.self);
   const bus = parseInteger(p.own.bus ?? '0', 10) ?? 0;
   const b = buses.find((x) => x.index === bus);
   if (!b) {
@@ -93,10 +99,10 @@ function usbPortValues(env: Env, site: Site, p: Place): Suggestion[] {
 function driveAddressValues(env: Env, site: Site, p: Place): Suggestion[] {
   const bus = driveBusOf(site.deviceEl, site.path) ?? 'scsi';
   const controller = parseInteger(p.own.controller ?? '0', 10) ?? 0;
-  const free = A.freeDriveUnit(env.model, bus, controller, site.self);
+  const free = allocation(env.model).freeDrivePlace(bus, controller, site.self);
   switch (site.attribute) {
     case 'controller': {
-      const list = A.controllersOf(env.model, bus);
+      const list = controllersOf(env.model, bus);
       if (list.length === 0) {
         return [{ value: '0', detail: `${bus} controller 0 (libvirt adds it)`, preselect: true }];
       }
@@ -118,7 +124,7 @@ function driveAddressValues(env: Env, site: Site, p: Place): Suggestion[] {
 }
 
 function hostPciValues(env: Env, site: Site): Suggestion[] {
-  const src = A.freeHostPciAddress(env.model);
+  const src = allocation(env.model).takeHostPciAddress();
   const v: Record<string, string> = { domain: hex(src.domain, 4), bus: hex(src.bus), slot: hex(src.slot), function: hex(src.function, 1) };
   const value = v[site.attribute];
   return value ? [{ value, detail: 'host address not yet assigned in this domain (replace with your device, see lspci)' }] : [];
@@ -133,12 +139,12 @@ function diskTargetValues(env: Env, site: Site, p: Place): Suggestion[] {
   const { model } = env;
   const device = p.device!;
   if (p.own.bus) {
-    const t = A.freeTarget(model, A.targetPrefix(p.own.bus, device.attrs.device), site.self);
+    const t = allocation(model).freeTarget(targetPrefix(p.own.bus, device.attrs.device), site.self);
     return [{ value: t, detail: `next free target on the ${p.own.bus} bus`, preselect: true }];
   }
-  const preferred = A.targetPrefix(defaultDiskBus(p));
+  const preferred = targetPrefix(defaultDiskBus(p));
   return ['vd', 'sd', 'hd'].map((prefix) => ({
-    value: A.freeTarget(model, prefix, site.self),
+    value: allocation(model).freeTarget(prefix, site.self),
     detail: `next free ${prefix === 'vd' ? 'virtio' : prefix === 'sd' ? 'SCSI/SATA/USB' : 'IDE'} target`,
     preselect: prefix === preferred,
   }));
@@ -160,17 +166,19 @@ const MAC_DOC =
   "bit (locally administered) is set, so it cannot clash with an address burnt into a real card. 52:54:00 is QEMU's usual prefix and is such a prefix itself.";
 
 function macValues(env: Env): Suggestion[] {
+  const alloc = allocation(env.model);
   return [
-    { value: A.randomMac(env.model, env.random, 'qemu'), detail: "random, with QEMU's 52:54:00 prefix", preselect: true, doc: MAC_DOC },
-    { value: A.randomMac(env.model, env.random, 'local'), detail: 'random, locally administered', doc: MAC_DOC },
+    { value: alloc.takeMac(env.random, 'qemu'), detail: "random, with QEMU's 52:54:00 prefix", preselect: true, doc: MAC_DOC },
+    { value: alloc.takeMac(env.random, 'local'), detail: 'random, locally administered', doc: MAC_DOC },
   ];
 }
 
 function chassisValues(env: Env, site: Site, p: Place): Suggestion[] {
   const { model } = env;
   const own = parseInteger(p.device!.attrs.index, 10);
-  const free = A.freeChassis(model, site.self ?? site.deviceEl);
-  const chassis = own !== undefined && own > 0 && own <= 255 && A.chassisFree(model, own, site.self ?? site.deviceEl) ? own : free;
+  const free = allocation(model).freeChassis(site.self ?? site.deviceEl);
+  const chassis =
+    own !== undefined && own > 0 && own <= 255 && allocation(model).chassisIsFree(own, site.self ?? site.deviceEl) ? own : free;
   return [
     {
       value: String(chassis),
@@ -183,10 +191,10 @@ function chassisValues(env: Env, site: Site, p: Place): Suggestion[] {
 function rootPortValues(env: Env, site: Site): Suggestion[] {
   const { model } = env;
   const addr = site.deviceEl && child(site.deviceEl, 'address');
-  const slot = parseInteger(addr && attr(addr, 'slot')?.value, 0) ?? A.freePciPlacement(model, 'pcie-root-port')?.slot ?? 0;
+  const slot = parseInteger(addr && attr(addr, 'slot')?.value, 0) ?? allocation(model).freePciPlacement('pcie-root-port')?.slot ?? 0;
   return [
     {
-      value: hex(A.freeRootPortNumber(model, slot, site.self), 1),
+      value: hex(allocation(model).freeRootPortNumber(slot, site.self), 1),
       detail: 'port number (slot × 8 + function), unused',
       preselect: true,
     },
@@ -206,11 +214,17 @@ const COMPUTED: Readonly<Record<ComputedValues, (env: Env, site: Site, p: Place)
   diskBus: (_env, _site, p) => diskBusValues(p),
   randomMac: (env) => macValues(env),
   bootOrder: (env, site) => [
-    { value: String(A.nextBootOrder(env.model, site.self)), detail: 'after the devices that already have a boot order', preselect: true },
+    {
+      value: String(allocation(env.model).nextBootOrder(site.self)),
+      detail: 'after the devices that already have a boot order',
+      preselect: true,
+    },
   ],
   chassis: chassisValues,
   rootPortNumber: rootPortValues,
-  serialPort: (env, site) => [{ value: String(A.freeSerialPort(env.model, site.self)), detail: 'next free serial port', preselect: true }],
+  serialPort: (env, site) => [
+    { value: String(allocation(env.model).freeSerialPort(site.self)), detail: 'next free serial port', preselect: true },
+  ],
 };
 
 /** Values suggested for an attribute at a site: from the tables, written out or computed. */
@@ -254,7 +268,7 @@ export function attributeValueItems(env: Env, ctx: AttributeValueContext): Compl
   const res = resolve(path);
   const info = res?.attributes.get(ctx.attribute);
   const self = elementStartingAt(env.doc, ctx.tag.start);
-  const deviceEl = A.deviceOf(env.model, self ?? ctx.parent)?.el;
+  const deviceEl = deviceOf(env.model, self ?? ctx.parent)?.el;
   const site: Site = { path, attribute: ctx.attribute, self, deviceEl };
   const smart = smartValues(env, site);
   const wrap = (v: string): string => (ctx.quote === '' ? `${env.quote}${v}${env.quote}` : ctx.closed ? v : v + ctx.quote);
