@@ -5,18 +5,19 @@
 // followed to the declaration, `import type` included).
 //
 //   node scripts/check-unused-exports.mjs          one line per export: path:line  name  (kind)
+//   node scripts/check-unused-exports.mjs --check  the same, exit status 1 when any is listed
 //
 // An export counts as used when another file of the project imports it by name (or re-exports it
 // by name), imports its module whole (`import * as`, `import()`, `require()`), or when an .mjs
 // script names a compiled file out/<path>.js and the export's name occurs in that script.
 // Uses within the declaring file do not count. Entry points called from outside (VS Code calls
-// `activate`) are listed in ENTRY_POINTS. Prints the list and exits 0; it asserts nothing.
+// `activate`) are listed in ENTRY_POINTS. Prints the list; with --check, fails when it is not empty.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from 'typescript';
 
 const REPO = path.resolve(import.meta.dirname, '..');
-const SCOPES = ['server/src/', 'client/src/', 'test/support/'];
+const SCOPES = ['lib/', 'server/src/', 'client/src/', 'test/support/'];
 /** Exports called by a host rather than imported: path -> names. */
 const ENTRY_POINTS = new Map([['client/src/extension.ts', ['activate', 'deactivate']]]);
 
@@ -130,8 +131,9 @@ for (const dir of ['scripts', 'test', 'bench']) {
       continue;
     }
     const text = fs.readFileSync(path.join(e.parentPath, e.name), 'utf8');
-    for (const m of text.matchAll(/\bout\/([\w./-]+)\.js\b/g)) {
-      const source = `${m[1]}.ts`;
+    // Compiled files (out/server/src/x.js) and sources a script bundles itself ('./server/src/x').
+    for (const m of text.matchAll(/\bout\/([\w./-]+)\.js\b|\.\/((?:server|client)\/src\/[\w./-]+?)(?:\.ts)?['"]/g)) {
+      const source = `${m[1] ?? m[2]}.ts`;
       scriptUses.set(source, [...(scriptUses.get(source) ?? []), text]);
     }
   }
@@ -172,3 +174,7 @@ for (const u of unused) {
   console.log(`${u.file}:${u.line}  ${u.name}  (${u.kind})`);
 }
 console.log(`${unused.length} exported symbol(s) of ${SCOPES.join(', ')} imported by no other file`);
+// --check (the static test step): an unused export is a failure.
+if (process.argv.includes('--check') && unused.length > 0) {
+  process.exitCode = 1;
+}

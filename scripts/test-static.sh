@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The 'static' suite of npm test: types (tsc, strict; the .mjs scripts through their JSDoc with
-# tsconfig.scripts.json), lint rules incl. the layer guards (eslint), and formatting (prettier).
+# tsconfig.scripts.json), lint rules incl. the layer guards (eslint), formatting (prettier), and no
+# export that nothing imports (scripts/check-unused-exports.mjs).
 # Writes "PASSED FAILED SKIPPED" to $TAP_DIR/static.counts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,7 @@ check typecheck npx tsc -p tsconfig.json --noEmit --tsBuildInfoFile out/typechec
 check typecheck-scripts npx tsc -p tsconfig.scripts.json
 check eslint npx eslint --max-warnings 0 lib server client test bench scripts eslint.config.mjs
 check prettier npx prettier --check --log-level warn .
+check unused-exports node scripts/check-unused-exports.mjs --check
 echo "$passed $failed 0" > "$TAP_DIR/static.counts"
 echo "static: $passed passed, $failed failed"
 [ "$failed" = 0 ]

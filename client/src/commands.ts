@@ -35,7 +35,7 @@ import {
   type VirshOptions,
 } from './virsh';
 
-export type CommandStatus = 'ok' | 'failed' | 'cancelled' | 'unavailable';
+type CommandStatus = 'ok' | 'failed' | 'cancelled' | 'unavailable';
 
 /** What a command returns (for tests and for other extensions calling it). */
 export interface CommandResult {
@@ -51,7 +51,7 @@ export interface CommandResult {
 }
 
 /** Optional arguments, for keybindings, tests and other extensions (otherwise the user is asked). */
-export interface CommandArgs {
+interface CommandArgs {
   domain?: string;
   mode?: AttachMode;
   connectionUri?: string;

@@ -122,8 +122,3 @@ export function libvirtKind(text: string): LibvirtKind | undefined {
   }
   return FRAGMENT_ROOTS.has(root.name) ? 'fragment' : undefined;
 }
-
-/** The device element names that get their own colour in the grammar and count as fragments. */
-export function fragmentRoots(): string[] {
-  return [...FRAGMENT_ROOTS].sort();
-}

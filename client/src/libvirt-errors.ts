@@ -8,7 +8,7 @@
  */
 import { type IntegerBase, parseInteger } from '../../lib/integer';
 
-export interface AttrInfo {
+interface AttrInfo {
   name: string;
   /** Unquoted value (entities are not decoded; libvirt's values rarely use them). */
   value: string;
@@ -18,7 +18,7 @@ export interface AttrInfo {
   valueEnd: number;
 }
 
-export interface TagInfo {
+interface TagInfo {
   name: string;
   /** Offset of '<' and just past '>' (or the end of text for an unterminated tag). */
   start: number;
@@ -31,7 +31,7 @@ export interface TagInfo {
   text?: { start: number; end: number; value: string };
 }
 
-export interface Span {
+interface Span {
   start: number;
   end: number;
 }
@@ -477,7 +477,7 @@ export function libvirtMessages(stderr: string): string[] {
   return out;
 }
 
-export interface LineMessage {
+interface LineMessage {
   /** 1-based line number in the validated file. */
   line: number;
   message: string;

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { libvirtMessages, parseXmllintErrors } from './libvirt-errors';
 
 export type AttachMode = 'live' | 'config' | 'persistent' | 'current';
-export const ATTACH_MODES: readonly AttachMode[] = ['persistent', 'live', 'config', 'current'];
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -30,7 +29,7 @@ export interface VirshOptions extends RunOptions {
   uri: string;
 }
 
-export interface RunResult {
+interface RunResult {
   command: string;
   args: string[];
   exitCode: number | null;
@@ -39,7 +38,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export type FailureKind =
+type FailureKind =
   | 'missing-binary'
   | 'not-executable'
   | 'connection'
@@ -189,7 +188,7 @@ export function isTestUri(uri: string): boolean {
 }
 
 /** Turns a failed virsh run into a kind, a plain message and what to do. */
-export function classifyFailure(result: RunResult, uri: string): VirshError {
+function classifyFailure(result: RunResult, uri: string): VirshError {
   const messages = libvirtMessages(result.stderr);
   const all = messages.join('\n');
   const plain =
@@ -264,7 +263,7 @@ export async function listDomains(opts: VirshOptions): Promise<string[]> {
     .filter((l) => l !== '');
 }
 
-export interface DefineResult {
+interface DefineResult {
   /** The name libvirt reports ("Domain 'NAME' defined from FILE"). */
   name: string | undefined;
   result: RunResult;
@@ -291,12 +290,6 @@ export function detachDevice(domain: string, file: string, mode: AttachMode, opt
   return virsh(['detach-device', '--domain', domain, '--file', file, modeFlag(mode)], opts);
 }
 
-/** `virsh domstate DOMAIN` (for the attach mode's default: live only makes sense for a running guest). */
-export async function domainState(domain: string, opts: VirshOptions): Promise<string> {
-  const r = await virsh(['domstate', '--domain', domain], opts);
-  return r.stdout.trim();
-}
-
 /** The <name> of a domain XML, for confirmations. */
 export function domainNameOf(text: string): string | undefined {
   const m = /<domain\b[^>]*>[\s\S]*?<name>\s*([^<]*?)\s*<\/name>/.exec(text);
@@ -317,7 +310,7 @@ export interface ValidationStep {
   hint?: string;
 }
 
-export interface ValidateOptions extends RunOptions {
+interface ValidateOptions extends RunOptions {
   virshPath?: string;
   /** virt-xml-validate executable (default "virt-xml-validate"). */
   validatorPath?: string;

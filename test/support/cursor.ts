@@ -2,7 +2,7 @@
  * Cursor markers in inline XML for completion and hover tests: `$0` marks where the cursor is
  * (`$1`, `$2`... more places when a test needs them). The markers are removed from the text.
  */
-export interface Cursor {
+interface Cursor {
   /** The text without markers. */
   text: string;
   /** Offset of `$0` in `text`. */

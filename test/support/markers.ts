@@ -12,7 +12,7 @@
  *
  * flavor=unknown runs the rules with no flavor, as when 'auto' finds no libvirt schema.
  */
-export interface Expectation {
+interface Expectation {
   code: string;
   start: number;
   end: number;
@@ -20,7 +20,7 @@ export interface Expectation {
   line: number;
 }
 
-export interface FixtureOptions {
+interface FixtureOptions {
   /** 'unknown': the flavor setting is 'auto' and no installed libvirt schema tells which one. */
   flavor?: 'upstream' | 'openeuler' | 'unknown';
   machine?: string;

@@ -11,7 +11,7 @@ export interface FileResult {
   findings: ReportedFinding[];
 }
 
-export interface JsonDiagnostic {
+interface JsonDiagnostic {
   code: string;
   severity: ReportedFinding['severity'];
   message: string;

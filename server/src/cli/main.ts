@@ -147,7 +147,7 @@ function collect(p: string, problems: string[]): string[] {
   return out;
 }
 
-export function main(argv: string[]): number {
+function main(argv: string[]): number {
   let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(argv);

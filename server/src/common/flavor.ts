@@ -9,14 +9,14 @@ import type { Flavor } from '../rules/types';
 
 export type FlavorSetting = 'auto' | Flavor;
 
-export const DEFAULT_SCHEMA_DIR = '/usr/share/libvirt/schemas';
+const DEFAULT_SCHEMA_DIR = '/usr/share/libvirt/schemas';
 
 export function isFlavorSetting(s: string): s is FlavorSetting {
   return s === 'auto' || s === 'upstream' || s === 'openeuler';
 }
 
 /** Reads the error-policy definition of an installed libvirt schema. */
-export function detectFlavor(schemaDir = process.env.LIBVIRT_SCHEMA_DIR ?? DEFAULT_SCHEMA_DIR): Flavor | undefined {
+function detectFlavor(schemaDir = process.env.LIBVIRT_SCHEMA_DIR ?? DEFAULT_SCHEMA_DIR): Flavor | undefined {
   let text: string;
   try {
     text = fs.readFileSync(path.join(schemaDir, 'domaincommon.rng'), 'utf8');

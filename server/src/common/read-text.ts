@@ -2,7 +2,7 @@
  * Bytes -> text for files the CLI reads: BOMs (UTF-8, UTF-16), binary detection, and a clear
  * reason when a file cannot be used.
  */
-export type Decoded = { text: string; note?: string } | { skip: string };
+type Decoded = { text: string; note?: string } | { skip: string };
 
 export function decodeBytes(bytes: Uint8Array): Decoded {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {

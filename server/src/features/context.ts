@@ -10,7 +10,7 @@
 import type { Span, XmlDocument, XmlElement } from '../syntax/tree';
 
 /** An attribute as scanned from the text of a tag (possibly incomplete). */
-export interface ScannedAttribute {
+interface ScannedAttribute {
   name: string;
   nameSpan: Span;
   /** undefined when there is no '=' yet, or '=' without a quote. */
@@ -22,7 +22,7 @@ export interface ScannedAttribute {
 }
 
 /** A start tag as scanned from the text, from '<' on. */
-export interface ScannedTag {
+interface ScannedTag {
   name: string;
   /** '<' */
   start: number;
@@ -71,7 +71,7 @@ export interface TextContext extends Common {
   kind: 'text';
 }
 
-export type CursorContext = ElementNameContext | AttributeNameContext | AttributeValueContext | TextContext | { kind: 'none' };
+type CursorContext = ElementNameContext | AttributeNameContext | AttributeValueContext | TextContext | { kind: 'none' };
 
 const NAME_START = /[A-Za-z_:]/;
 const NAME_CHAR = /[\w.:-]/;
@@ -104,7 +104,7 @@ function inSpecialMarkup(doc: XmlDocument, offset: number): boolean {
 }
 
 /** Scans a start tag from its '<'. Stops at '>' outside quotes, at a '<' (a broken tag) or at the end. */
-export function scanTag(text: string, lt: number): ScannedTag | undefined {
+function scanTag(text: string, lt: number): ScannedTag | undefined {
   let i = lt + 1;
   if (!NAME_START.test(text[i] ?? '')) {
     return { name: '', start: lt, nameSpan: { start: i, end: i }, attributes: [], end: undefined, selfClosing: false };
@@ -247,7 +247,7 @@ function contentHolds(text: string, el: XmlElement, offset: number, siblingAfter
 }
 
 /** The innermost element whose content holds the offset (undefined at top level). */
-export function enclosingElement(doc: XmlDocument, offset: number): XmlElement | undefined {
+function enclosingElement(doc: XmlDocument, offset: number): XmlElement | undefined {
   const root = doc.root;
   if (!root || !contentHolds(doc.text, root, offset, undefined)) {
     return undefined;

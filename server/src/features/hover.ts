@@ -23,7 +23,7 @@ import { schemaElementOf, targetAt, type CursorTarget } from './cursor';
 import { allRefs, controllersAt, referencesTo, type ControllerRef } from './navigation';
 import { hostSource, shortAddress } from './symbols';
 
-export interface HoverResult {
+interface HoverResult {
   markdown: string;
   span: Span;
 }
@@ -41,7 +41,7 @@ function schemaVersion(): string {
 // devices in one line
 
 /** A device in a few words: <interface type='network'> 52:54:00:..., <disk> vda, ... */
-export function describeDevice(model: DomainModel, d: Device): string {
+function describeDevice(model: DomainModel, d: Device): string {
   switch (d.kind) {
     case 'controller': {
       const c = d;

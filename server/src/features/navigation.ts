@@ -60,7 +60,7 @@ function refSpan(el: XmlElement, a: XmlAttribute | undefined): Span {
 }
 
 /** The controller an address of `d` names, if it names one. */
-export function refOf(d: Device): ControllerRef | undefined {
+function refOf(d: Device): ControllerRef | undefined {
   const a = d.address;
   if (!a) {
     if (d.kind !== 'disk') {
@@ -149,7 +149,7 @@ export function referencesTo(model: DomainModel, c: Controller): ControllerRef[]
 }
 
 /** The controller whose element (name, index attribute or anything in its start tag) is at the offset. */
-export function controllerAt(model: DomainModel, offset: number): Controller | undefined {
+function controllerAt(model: DomainModel, offset: number): Controller | undefined {
   const t = targetAt(model.doc, offset);
   if (!t) {
     return undefined;
@@ -167,7 +167,7 @@ export function controllerAt(model: DomainModel, offset: number): Controller | u
 }
 
 /** The reference whose address (bus / controller attribute, or the <address> name) is at the offset. */
-export function refAt(model: DomainModel, offset: number): ControllerRef | undefined {
+function refAt(model: DomainModel, offset: number): ControllerRef | undefined {
   const t = targetAt(model.doc, offset);
   if (!t) {
     return undefined;
@@ -196,7 +196,7 @@ export function refAt(model: DomainModel, offset: number): ControllerRef | undef
 // ---------------------------------------------------------------------------
 // definition and references
 
-export interface NavTarget {
+interface NavTarget {
   /** The whole target (the controller element). */
   span: Span;
   /** What to select in it (its index attribute, or its name). */
@@ -259,12 +259,12 @@ export function referencesAt(model: DomainModel | undefined, offset: number, inc
 // ---------------------------------------------------------------------------
 // rename
 
-export interface RenameEdit {
+interface RenameEdit {
   span: Span;
   newText: string;
 }
 
-export type PrepareRenameResult = { span: Span; placeholder: string } | { error: string } | undefined;
+type PrepareRenameResult = { span: Span; placeholder: string } | { error: string } | undefined;
 
 /** The controllers a rename at the offset would renumber. */
 function renameSubject(

@@ -141,7 +141,7 @@ function otherSymbol(d: Device): OutlineSymbol {
   };
 }
 
-export function symbolFor(model: DomainModel, d: Device): OutlineSymbol {
+function symbolFor(model: DomainModel, d: Device): OutlineSymbol {
   switch (d.kind) {
     case 'controller':
       return controllerSymbol(model, d);

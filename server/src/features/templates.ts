@@ -100,7 +100,7 @@ export function reindent(s: Snippet, base: string, unit: string): Snippet {
 }
 
 /** Joins snippets line by line. */
-export function lines(...parts: (Snippet | undefined | false)[]): SnippetPart[] {
+function lines(...parts: (Snippet | undefined | false)[]): SnippetPart[] {
   const out: SnippetPart[] = [];
   for (const p of parts) {
     if (!p) {
@@ -127,7 +127,7 @@ export function lines(...parts: (Snippet | undefined | false)[]): SnippetPart[] 
 // ---------------------------------------------------------------------------
 // templates
 
-export interface TemplateEnv {
+interface TemplateEnv {
   model: DomainModel | undefined;
   flavor: Flavor | undefined;
   random: () => number;
@@ -135,7 +135,7 @@ export interface TemplateEnv {
   topLevel: boolean;
 }
 
-export interface DeviceTemplate {
+interface DeviceTemplate {
   id: string;
   /** Short name shown in the completion list. */
   label: string;

@@ -20,7 +20,7 @@ import { toRange } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
 
 /** '<' starts an element; a space starts an attribute; a quote starts a value. */
-export const COMPLETION_TRIGGERS = ['<', ' ', "'", '"'];
+const COMPLETION_TRIGGERS = ['<', ' ', "'", '"'];
 
 const KIND: Record<CompletionKind, CompletionItemKind> = {
   element: CompletionItemKind.Module,
@@ -53,7 +53,7 @@ export function toSnippetString(s: Snippet): string {
     .join('');
 }
 
-export function toCompletionItem(c: CompletionCandidate, range: Range): CompletionItem {
+function toCompletionItem(c: CompletionCandidate, range: Range): CompletionItem {
   const snippet = hasTabStops(c.insert);
   const newText = snippet ? toSnippetString(c.insert) : snippetText(c.insert);
   const item: CompletionItem = {
@@ -84,7 +84,7 @@ export function toCompletionItem(c: CompletionCandidate, range: Range): Completi
   return item;
 }
 
-export function completionItems(ctx: ServerContext, params: CompletionParams, flavor: Flavor | undefined): CompletionList {
+function completionItems(ctx: ServerContext, params: CompletionParams, flavor: Flavor | undefined): CompletionList {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return { isIncomplete: false, items: [] };

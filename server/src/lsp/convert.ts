@@ -22,7 +22,7 @@ const SEVERITY = {
   hint: DiagnosticSeverity.Hint,
 } as const;
 
-export const DIAGNOSTIC_SOURCE = 'libvirt';
+const DIAGNOSTIC_SOURCE = 'libvirt';
 
 export function toDiagnostic(doc: TextDocument, f: ReportedFinding, uri: string): Diagnostic {
   return {

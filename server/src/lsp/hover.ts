@@ -7,7 +7,7 @@ import { hoverAt } from '../features/hover';
 import { toRange } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
 
-export function hover(ctx: ServerContext, params: HoverParams): Hover | null {
+function hover(ctx: ServerContext, params: HoverParams): Hover | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;

@@ -46,7 +46,7 @@ function toSymbol(doc: TextDocument, s: OutlineSymbol): DocumentSymbol {
 }
 
 /** The controller(s) an address plugs into, each located at its index (what an editor selects on arrival). */
-export function definition(ctx: ServerContext, params: DefinitionParams): Location[] | null {
+function definition(ctx: ServerContext, params: DefinitionParams): Location[] | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;
@@ -60,7 +60,7 @@ export function definition(ctx: ServerContext, params: DefinitionParams): Locati
   return targets.map((t) => ({ uri: doc.uri, range: toRange(doc, t.selection) }));
 }
 
-export function references(ctx: ServerContext, params: ReferenceParams): Location[] | null {
+function references(ctx: ServerContext, params: ReferenceParams): Location[] | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;
@@ -69,7 +69,7 @@ export function references(ctx: ServerContext, params: ReferenceParams): Locatio
   return spans.map((s) => ({ uri: doc.uri, range: toRange(doc, s) }));
 }
 
-export function prepareRename(ctx: ServerContext, params: PrepareRenameParams): { range: Range; placeholder: string } | null {
+function prepareRename(ctx: ServerContext, params: PrepareRenameParams): { range: Range; placeholder: string } | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;
@@ -84,7 +84,7 @@ export function prepareRename(ctx: ServerContext, params: PrepareRenameParams): 
   return { range: toRange(doc, r.span), placeholder: r.placeholder };
 }
 
-export function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit | null {
+function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;
@@ -99,7 +99,7 @@ export function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit 
   return { changes: { [doc.uri]: r.edits.map((e) => ({ range: toRange(doc, e.span), newText: e.newText })) } };
 }
 
-export function documentSymbols(ctx: ServerContext, params: DocumentSymbolParams): DocumentSymbol[] | null {
+function documentSymbols(ctx: ServerContext, params: DocumentSymbolParams): DocumentSymbol[] | null {
   const doc = ctx.documents.get(params.textDocument.uri);
   if (!doc) {
     return null;

@@ -5,7 +5,7 @@
 import type { SeveritySetting } from '../analysis';
 import { isFlavorSetting, type FlavorSetting } from '../common/flavor';
 
-export type LintMode = 'onType' | 'onSave' | 'off';
+type LintMode = 'onType' | 'onSave' | 'off';
 
 export interface Settings {
   lintMode: LintMode;

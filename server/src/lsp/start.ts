@@ -20,7 +20,7 @@ import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
-export const FIX_ALL_KIND = 'source.fixAll.libvirt';
+const FIX_ALL_KIND = 'source.fixAll.libvirt';
 
 /** Extra LSP features (completion, hover, navigation...) register through this hook. */
 export type FeatureInstaller = (ctx: ServerContext) => Partial<InitializeResult['capabilities']>;

@@ -40,7 +40,7 @@ import type { Controller, Device, Disk, DomainModel } from './types';
 import { usbBuses, usbPortCount, type UsbBus } from './usb';
 
 /** The device being edited or moved: a device, or any element inside one. */
-export type Exclude = Device | XmlElement | undefined;
+type Exclude = Device | XmlElement | undefined;
 
 // ---------------------------------------------------------------------------
 // tallies: what the document holds, once per model
@@ -236,7 +236,7 @@ const HUB_PORTS = usbPortCount('hub', undefined);
 /** libvirt accepts port paths of at most 4 hops. */
 const MAX_USB_HOPS = 4;
 
-export interface PciBusSummary {
+interface PciBusSummary {
   index: number;
   /** Controller model providing the bus (undefined when unknown, as in a fragment). */
   model: string | undefined;
@@ -246,7 +246,7 @@ export interface PciBusSummary {
   endpoints: boolean;
 }
 
-export interface UsbBusSummary {
+interface UsbBusSummary {
   index: number;
   model: string | undefined;
   /** Top-level ports; undefined when the controller model is unknown. */
@@ -257,13 +257,13 @@ export interface UsbBusSummary {
   freeHubPorts: string[];
 }
 
-export interface UsbPlace {
+interface UsbPlace {
   bus: number;
   /** The port path: '2', or '1.3' on a hub. */
   port: string;
 }
 
-export interface DrivePlace {
+interface DrivePlace {
   bus: number;
   target: number;
   unit: number;

@@ -58,17 +58,17 @@ export const FRAGMENT_ROOTS: ReadonlySet<string> = new Set([
 
 const VM_CHILDREN: ReadonlySet<string> = new Set(['vcpu', 'devices', 'os', 'memory', 'currentMemory']);
 
-export interface ModelOptions {
+interface ModelOptions {
   /** Machine type for fragments and for domains without <os><type machine>: 'pc' | 'q35' | a full name. */
   machine?: string;
 }
 
-export function numAttr(el: XmlElement | undefined, name: string, base: 0 | 10): NumAttr | undefined {
+function numAttr(el: XmlElement | undefined, name: string, base: 0 | 10): NumAttr | undefined {
   const a = el && attr(el, name);
   return a ? { attr: a, value: parseInteger(a.value, base) } : undefined;
 }
 
-export function machineFamily(name: string, arch: string): MachineFamily {
+function machineFamily(name: string, arch: string): MachineFamily {
   if (arch !== 'x86_64' && arch !== 'i686') {
     return 'other';
   }
@@ -127,7 +127,7 @@ function buildAddress(el: XmlElement | undefined): Address | undefined {
 }
 
 /** libvirt reads a USB port as 1 to 4 dot-separated decimal numbers. */
-export function parsePortPath(raw: string | undefined): number[] | undefined {
+function parsePortPath(raw: string | undefined): number[] | undefined {
   if (raw === undefined || !/^[0-9]+(\.[0-9]+){0,3}$/.test(raw.trim())) {
     return undefined;
   }
@@ -375,14 +375,6 @@ export function controllerModel(model: DomainModel, c: Controller): string | und
     return model.machine.family === 'other' ? undefined : 'piix3-uhci';
   }
   return undefined;
-}
-
-export function controllersOfType(model: DomainModel, type: string): Controller[] {
-  return model.controllers.filter((c) => c.type === type);
-}
-
-export function findController(model: DomainModel, type: string, index: number): Controller | undefined {
-  return model.controllers.find((c) => c.type === type && c.index?.value === index);
 }
 
 /** The device (child of <devices>, or the fragment root) that holds an element; undefined outside devices. */

@@ -5,9 +5,6 @@
  * (checked with dumpxml against libvirt 9.0's QEMU driver).
  */
 
-/** The prefixes libvirt knows, longest first where one is a prefix of another. */
-export const TARGET_PREFIXES = ['xvd', 'ubd', 'fd', 'hd', 'vd', 'sd'] as const;
-
 /** A target libvirt accepts as a whole disk: prefix + lowercase letters, no partition number. */
 export const TARGET_RE = /^(fd|hd|vd|sd|xvd|ubd)([a-z]+)$/;
 

@@ -5,7 +5,7 @@
 import { controllerModel } from './build';
 import type { Controller, Device, DomainModel, PciAddress } from './types';
 
-export interface BusInfo {
+interface BusInfo {
   index: number;
   /** The controller model providing the bus, undefined when libvirt would add it itself. */
   model: string | undefined;
@@ -50,7 +50,7 @@ export function busInfo(model: DomainModel, index: number): BusInfo {
  * makes of a device on a q35 machine, for the kinds that matter when it adds buses. undefined
  * when not known here.
  */
-export function connectClass(model: DomainModel, d: Device): 'pcie' | 'pci' | undefined {
+function connectClass(model: DomainModel, d: Device): 'pcie' | 'pci' | undefined {
   const attrOf = (name: string): string | undefined => d.el.attributes.find((a) => a.name === name)?.value;
   const childAttr = (child: string, name: string): string | undefined =>
     d.el.children.find((c) => c.name === child)?.attributes.find((a) => a.name === name)?.value;
@@ -194,7 +194,7 @@ export function hex(n: number, width = 2): string {
   return '0x' + n.toString(16).padStart(width, '0');
 }
 
-export interface ChipsetReservation {
+interface ChipsetReservation {
   slot: number;
   function: number;
   what: string;

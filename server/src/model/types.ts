@@ -42,7 +42,7 @@ export interface UsbAddress {
   portPath: number[] | undefined;
 }
 
-export interface DriveAddress {
+interface DriveAddress {
   type: 'drive';
   el: XmlElement;
   controller: NumAttr | undefined;
@@ -51,7 +51,7 @@ export interface DriveAddress {
   unit: NumAttr | undefined;
 }
 
-export interface OtherAddress {
+interface OtherAddress {
   type: 'other';
   el: XmlElement;
   /** The address type as written (`ccw`, `virtio-serial`, `unassigned`, ...). */
@@ -101,12 +101,12 @@ export interface DeviceBase {
 }
 
 /** A device element the model knows by name only. */
-export interface GenericDevice extends DeviceBase {
+interface GenericDevice extends DeviceBase {
   kind: GenericDeviceKind;
 }
 
 /** An element under <devices> that is no libvirt device (often a misspelt name): kept for its place. */
-export interface UnknownDevice extends DeviceBase {
+interface UnknownDevice extends DeviceBase {
   kind: 'unknown';
 }
 
@@ -188,8 +188,6 @@ export interface Graphics extends DeviceBase {
 
 /** Anything under <devices> (or the root of a fragment), told apart by `kind`. */
 export type Device = Controller | Disk | Interface | Hostdev | Graphics | GenericDevice | UnknownDevice;
-
-export type DeviceKind = Device['kind'];
 
 export interface DomainModel {
   doc: XmlDocument;

@@ -9,7 +9,7 @@
  */
 import type { Severity } from './types';
 
-export interface CodeInfo {
+interface CodeInfo {
   severity: Severity;
   /** One line: what the code means. */
   summary: string;

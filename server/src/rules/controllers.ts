@@ -17,7 +17,7 @@ import { child } from '../syntax/tree';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
-export const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
+const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
 /** The USB controller that takes companions (QEMU refuses usb-ehci and xhci as a masterbus). */
 const EHCI_MASTERS: ReadonlySet<string> = new Set(['ich9-ehci1']);
 const PCI_ROOTS = new Set(['pci-root', 'pcie-root']);

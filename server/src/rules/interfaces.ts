@@ -10,7 +10,7 @@ import type { Finding, RuleFamily } from './types';
  * digits. It stops reading at the first space or control character after the sixth group, so
  * '52:54:00:12:34:56 ' is accepted (checked against libvirt 9.0); nothing may come before.
  */
-export function parseMac(s: string): number[] | undefined {
+function parseMac(s: string): number[] | undefined {
   const stop = [...s].findIndex((ch) => ch.charCodeAt(0) <= 0x20);
   const parts = (stop >= 0 ? s.slice(0, stop) : s).split(':');
   if (parts.length !== 6 || !parts.every((p) => /^[0-9a-fA-F]{1,2}$/.test(p))) {

@@ -52,9 +52,9 @@ import type { Finding, Fix, RuleFamily } from './types';
 // ---------------------------------------------------------------------------
 // problems: what the schema says, before libvirt's verdict decides the code
 
-export type ProblemKind = 'unknown-element' | 'unknown-attribute' | 'bad-value' | 'bad-format' | 'missing-attribute' | 'missing-element';
+type ProblemKind = 'unknown-element' | 'unknown-attribute' | 'bad-value' | 'bad-format' | 'missing-attribute' | 'missing-element';
 
-export interface Problem {
+interface Problem {
   kind: ProblemKind;
   /** Identifies the schema element and the piece, for the verdict table; undefined for unknown names. */
   key: string | undefined;

@@ -78,7 +78,7 @@ const ALSO_ACCEPTED: ReadonlySet<string> = new Set([
 // small helpers shared with the schema rule's messages
 
 /** A resolved element's identity: the schema descriptions and the discriminator values that chose its content. */
-export function signature(r: ResolvedElement): string {
+function signature(r: ResolvedElement): string {
   let s = r.ids.join('|');
   for (const k of Object.keys(r.variant).sort()) {
     s += `[${k}=${r.variant[k]}]`;
@@ -279,7 +279,7 @@ function attributeObjection(el: ResolvedElement, info: AttributeInfo, value: str
 
 export type ValueStatus = 'ok' | 'error' | 'validate-only';
 
-export interface ValueAccepted {
+interface ValueAccepted {
   status: 'ok';
 }
 

@@ -59,7 +59,7 @@ export interface AttributeInfo {
   readonly vendorValues?: Readonly<Record<string, string>>;
 }
 
-export interface ChildInfo {
+interface ChildInfo {
   readonly name: string;
   readonly ns?: string;
   readonly required: boolean;
@@ -91,7 +91,7 @@ export interface ResolvedElement {
   readonly examples: readonly string[] | undefined;
 }
 
-export interface ValueProblem {
+interface ValueProblem {
   /** short description of what is wrong, e.g. "out of range" */
   readonly problem: string;
   /** plain-language description of what is accepted */
@@ -105,10 +105,6 @@ export interface ValueProblem {
 
 export function schemaSource(): SchemaSource {
   return schema.source;
-}
-
-export function schemaLimitations(): readonly string[] {
-  return schema.limitations;
 }
 
 /** Every element name the schema knows ("*" excluded). */

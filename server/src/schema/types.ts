@@ -14,9 +14,9 @@
 // names of entries in `types`.
 
 /** An integer bound: a number, or a decimal string when outside the safe-integer range. */
-export type Bound = number | string;
+type Bound = number | string;
 
-export interface EnumType {
+interface EnumType {
   readonly type: 'enum';
   readonly values: readonly string[];
 }
@@ -31,7 +31,7 @@ export interface IntType {
   readonly pattern?: string;
 }
 
-export interface StringType {
+interface StringType {
   readonly type: 'string';
   readonly xsd?: string;
   /** JavaScript RegExp source (flag 'u'), already anchored */
@@ -41,7 +41,7 @@ export interface StringType {
   readonly maxLength?: number;
 }
 
-export interface DecimalType {
+interface DecimalType {
   readonly type: 'decimal';
   readonly xsd: string;
   readonly min?: number;
@@ -50,18 +50,18 @@ export interface DecimalType {
 }
 
 /** Other XML Schema types (dateTime, ...): checked loosely. */
-export interface XsdType {
+interface XsdType {
   readonly type: 'xsd';
   readonly xsd: string;
   readonly pattern?: string;
 }
 
 /** Any text. */
-export interface TextType {
+interface TextType {
   readonly type: 'text';
 }
 
-export interface UnionType {
+interface UnionType {
   readonly type: 'union';
   readonly of: readonly TypeRef[];
 }
@@ -98,7 +98,7 @@ export interface ContentDesc {
   readonly switches?: readonly SwitchDesc[];
 }
 
-export interface SwitchDesc {
+interface SwitchDesc {
   /** the discriminating attribute */
   readonly attr: string;
   /** the whole switch may be absent (no case applies when the attribute is missing) */

@@ -16,7 +16,7 @@ import type { Suggestion } from './types';
 
 const PCI_ADDRESS = ['type', 'domain', 'bus', 'slot', 'function'];
 
-export const USUAL_ATTRIBUTES: readonly Row<readonly string[]>[] = [
+const USUAL_ATTRIBUTES: readonly Row<readonly string[]>[] = [
   { element: 'controller', then: ['type', 'index', 'model'] },
   { element: 'disk', then: ['type', 'device'] },
   { element: 'hostdev', then: ['mode', 'type', 'managed'] },
@@ -77,7 +77,7 @@ interface UsualChild extends ChildSpec {
   when?: When;
 }
 
-export const USUAL_CHILDREN: readonly Row<readonly UsualChild[]>[] = [
+const USUAL_CHILDREN: readonly Row<readonly UsualChild[]>[] = [
   {
     element: 'disk',
     when: { depth: 0 },
@@ -190,7 +190,7 @@ export type ComputedValues =
   | 'rootPortNumber'
   | 'serialPort';
 
-export interface ValueRule {
+interface ValueRule {
   attribute: string | readonly string[];
   /** Written-out values, or the name of values computed from the document. */
   values: readonly Suggestion[] | ComputedValues;

@@ -50,7 +50,7 @@ export function placeOf(path: readonly PathStep[], family?: string): Place | und
  * attribute is absent), a pattern the value matches (an absent attribute never does), or none
  * of the listed values.
  */
-export type ValueMatch = readonly (string | undefined)[] | RegExp | { readonly not: readonly (string | undefined)[] };
+type ValueMatch = readonly (string | undefined)[] | RegExp | { readonly not: readonly (string | undefined)[] };
 
 /** Any value that is not empty. */
 export const GIVEN: ValueMatch = /./;
@@ -97,7 +97,7 @@ function attrsMatch(conds: Readonly<Record<string, ValueMatch>> | undefined, att
   return true;
 }
 
-export function holds(w: When | undefined, p: Place): boolean {
+function holds(w: When | undefined, p: Place): boolean {
   if (!w) {
     return true;
   }
