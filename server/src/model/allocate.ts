@@ -233,6 +233,9 @@ const UNKNOWN_USB_PORTS = 3;
 /** Ports of a hub (libvirt 9.0 virDomainUSBAddressHubNew: usb-hub has 8). */
 const HUB_PORTS = usbPortCount('hub', undefined);
 
+/** More top-level ports than any USB controller has (xHCI: 15, qusb: 8). */
+const MAX_USB_PORTS = 32;
+
 /** libvirt accepts port paths of at most 4 hops. */
 const MAX_USB_HOPS = 4;
 
@@ -275,6 +278,8 @@ export class Allocation {
   private readonly reserved = new Set<string>();
   /** USB buses a fix of this session adds (a new controller): index -> port count. */
   private readonly plannedUsb = new Map<number, number>();
+  /** Where the last search of a number sequence without `exclude` ended (see firstFree). */
+  private readonly cursors = new Map<string, number>();
 
   constructor(readonly model: DomainModel | undefined) {}
 
@@ -283,6 +288,28 @@ export class Allocation {
       return undefined;
     }
     return 'kind' in exclude && 'el' in exclude ? exclude : deviceOf(this.model, exclude);
+  }
+
+  /**
+   * The lowest number from `start` on that is free for `self`. What is taken only grows within a
+   * session, so a search resumes where the previous one with the same `key` ended: Fix All asks
+   * once per finding, and thousands of findings stay linear. `self` holds at most one number of
+   * the sequence (`own`), which is free for it when nobody else holds it.
+   */
+  private firstFree(
+    key: string,
+    start: number,
+    taken: (i: number, self: Device | undefined) => boolean,
+    self: Device | undefined,
+    own: number | undefined
+  ): number {
+    const cursorKey = `${key}@${start}`;
+    let i = Math.max(start, this.cursors.get(cursorKey) ?? start);
+    while (taken(i, undefined)) {
+      i++;
+    }
+    this.cursors.set(cursorKey, i);
+    return self && own !== undefined && own >= start && own < i && !taken(own, self) ? own : i;
   }
 
   private isReserved(kind: string, key: string | number): boolean {
@@ -321,11 +348,17 @@ export class Allocation {
     const self = this.device(opts.exclude);
     // Past 2^53 a number no longer changes by adding 1 (bus='18446744073709551616'): start low then.
     const after = opts.after !== undefined && Number.isSafeInteger(opts.after + 1) ? opts.after + 1 : 0;
-    let i = Math.max(after, type === 'pci' ? 1 : 0);
-    while (this.indexTaken(type, i, self) || (opts.alsoFree && !opts.alsoFree(i))) {
-      i++;
+    const start = Math.max(after, type === 'pci' ? 1 : 0);
+    const alsoFree = opts.alsoFree;
+    if (alsoFree) {
+      let i = start;
+      while (this.indexTaken(type, i, self) || !alsoFree(i)) {
+        i++;
+      }
+      return i;
     }
-    return i;
+    const own = self?.kind === 'controller' && self.type === type ? self.index?.value : undefined;
+    return this.firstFree(`index/${type}`, start, (i, s) => this.indexTaken(type, i, s), self, own);
   }
 
   takeControllerIndex(type: string, opts: { exclude?: Exclude; after?: number; alsoFree?: (i: number) => boolean } = {}): number {
@@ -552,11 +585,9 @@ export class Allocation {
 
   /** The smallest chassis number (from 1) no root or downstream port uses. */
   freeChassis(exclude?: Exclude): number {
-    let i = 1;
-    while (!this.chassisIsFree(i, exclude)) {
-      i++;
-    }
-    return i;
+    const self = this.device(exclude);
+    const own = self && this.model ? tallies.chassis(this.model).keysOf(self)[0] : undefined;
+    return this.firstFree('chassis', 1, (i, s) => !this.chassisIsFree(i, s), self, own === undefined ? undefined : Number(own));
   }
 
   takeChassis(exclude?: Exclude): number {
@@ -600,7 +631,8 @@ export class Allocation {
     const self = this.device(exclude);
     const buses: UsbBus[] = memo(m, 'usbBuses', () => usbBuses(m).sort((a, b) => a.index - b.index));
     const out = buses.map((b) => {
-      const n = b.ports ?? UNKNOWN_USB_PORTS;
+      // A port count past what any controller has (ports='99999999') is its own finding: offer no more than MAX_USB_PORTS.
+      const n = Math.min(b.ports ?? UNKNOWN_USB_PORTS, MAX_USB_PORTS);
       const freePorts: number[] = [];
       for (let p = 1; p <= n; p++) {
         if (!this.usbTaken(b.index, String(p), self)) {
@@ -691,15 +723,13 @@ export class Allocation {
     const m = this.model;
     const used = m ? targetIndexes(m).get(prefix) : undefined;
     const self = this.device(exclude);
-    for (let i = 0; ; i++) {
+    const taken = (i: number, s: Device | undefined): boolean => {
       const name = prefix + diskLetters(i);
-      if (used?.has(i) && (!self || held(tallies.targets(m!), self, name))) {
-        continue;
-      }
-      if (!this.isReserved('target', name)) {
-        return name;
-      }
-    }
+      return (!!used?.has(i) && held(tallies.targets(m!), s, name)) || this.isReserved('target', name);
+    };
+    const ownName = self?.kind === 'disk' ? self.targetDev?.value : undefined;
+    const own = ownName?.startsWith(prefix) ? targetIndex(ownName) : undefined;
+    return prefix + diskLetters(this.firstFree(`target/${prefix}`, 0, taken, self, own));
   }
 
   /** Takes target name `name` when no other disk uses it: true when taken now. */
@@ -810,10 +840,9 @@ export class Allocation {
   /** The smallest boot order no device other than `exclude` has. */
   takeBootOrder(exclude?: Exclude): number {
     const self = this.device(exclude);
-    let n = 1;
-    while (this.isReserved('boot', n) || (this.model && held(tallies.boot(this.model), self, String(n)))) {
-      n++;
-    }
+    const m = this.model;
+    const taken = (n: number, s: Device | undefined): boolean => this.isReserved('boot', n) || (!!m && held(tallies.boot(m), s, String(n)));
+    const n = this.firstFree('boot', 1, taken, self, self?.boot?.value);
     this.reserve('boot', n);
     return n;
   }
