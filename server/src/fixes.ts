@@ -61,7 +61,7 @@ export function fixAllEdits(findings: readonly Finding[]): TextEdit[] {
     if (!session) {
       sessions.set(fix.claim.model, (session = allocation(fix.claim.model)));
     }
-    return fix.claim.build(session);
+    return session.adopt(fix.claim.taken) ? fix : fix.claim.build(session);
   };
   for (const f of findings) {
     const preferred = f.fixes?.find((x) => x.preferred);

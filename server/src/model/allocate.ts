@@ -39,6 +39,9 @@ import {
 import type { Controller, Device, Disk, DomainModel } from './types';
 import { usbBuses, usbPortCount, type UsbBus } from './usb';
 
+/** One resource a session handed out: its kind ('pci', 'index', 'usb'...) and key. */
+export type Reservation = readonly [kind: string, key: string | number];
+
 /** The device being edited or moved: a device, or any element inside one. */
 type Exclude = Device | XmlElement | undefined;
 
@@ -274,8 +277,10 @@ interface DrivePlace {
 
 /** A session of questions and reservations over one model (or over an empty document). */
 export class Allocation {
-  /** Resources handed out by `take…` in this session, as 'kind:key'. */
-  private readonly reserved = new Set<string>();
+  /** Resources handed out by `take…` in this session, per kind. */
+  private readonly reserved = new Map<string, Set<string | number>>();
+  /** The same, in the order they were handed out (see `adopt`). */
+  private readonly log: Reservation[] = [];
   /** USB buses a fix of this session adds (a new controller): index -> port count. */
   private readonly plannedUsb = new Map<number, number>();
   /** Where the last search of a number sequence without `exclude` ended (see firstFree). */
@@ -313,11 +318,41 @@ export class Allocation {
   }
 
   private isReserved(kind: string, key: string | number): boolean {
-    return this.reserved.has(`${kind}:${key}`);
+    return this.reserved.get(kind)?.has(key) ?? false;
   }
 
   private reserve(kind: string, key: string | number): void {
-    this.reserved.add(`${kind}:${key}`);
+    let set = this.reserved.get(kind);
+    if (!set) {
+      this.reserved.set(kind, (set = new Set()));
+    }
+    set.add(key);
+    this.log.push([kind, key]);
+  }
+
+  /** What this session has handed out, in order. */
+  reservations(): readonly Reservation[] {
+    return this.log;
+  }
+
+  /**
+   * Takes over what another session over the same model handed out, when none of it is handed
+   * out here yet: true when adopted. What the document holds is the same in both sessions, so
+   * the other session's answers are then free here too, and a fix built there can be applied as
+   * it is (Fix All rebuilds a fix only when an earlier one took what it wants).
+   */
+  adopt(taken: readonly Reservation[]): boolean {
+    if (taken.some(([kind, key]) => this.isReserved(kind, key))) {
+      return false;
+    }
+    for (const [kind, key] of taken) {
+      this.reserve(kind, key);
+      if (kind === 'usbBus') {
+        const [index, ports] = String(key).split(':').map(Number);
+        this.plannedUsb.set(index!, ports!);
+      }
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- controller indexes
@@ -438,9 +473,20 @@ export class Allocation {
     return out;
   }
 
-  /** The first free slot of `bus`, undefined when the bus is full. */
+  /** The first free slot of `bus` (as freePciSlots), undefined when the bus is full. */
   freePciSlot(bus: number, exclude?: Exclude): number | undefined {
-    return this.freePciSlots(bus, exclude)[0];
+    const m = this.model;
+    if (!m) {
+      return this.freePciSlots(bus)[0];
+    }
+    const self = this.device(exclude);
+    const [lo, hi] = guestSlotRange(m, bus);
+    const chipset = bus === 0 ? chipsetReservations(m).map((r) => r.slot) : [];
+    // Past the last slot everything counts as taken by nobody in particular, so the search stops there.
+    const taken = (s: number, d: Device | undefined): boolean => s <= hi && (chipset.includes(s) || this.slotTaken(bus, s, d));
+    const own = self?.address?.type === 'pci' ? resolvePci(self.address) : undefined;
+    const slot = this.firstFree(`pci/${bus}`, lo, taken, self, own && own.bus === bus ? own.slot : undefined);
+    return slot <= hi ? slot : undefined;
   }
 
   takePciSlot(bus: number, exclude?: Exclude): number | undefined {
@@ -691,6 +737,7 @@ export class Allocation {
   takeNewUsbBus(ports: number): number {
     const index = this.takeControllerIndex('usb');
     this.plannedUsb.set(index, ports);
+    this.reserve('usbBus', `${index}:${ports}`);
     return index;
   }
 

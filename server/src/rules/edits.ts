@@ -12,16 +12,23 @@ import type { Fix, TextEdit } from './types';
  * No fix when `build` finds nothing free.
  */
 export function claimingFix(model: DomainModel, build: (alloc: Allocation) => Fix | undefined): Fix[] {
-  const fix = build(allocation(model));
-  return fix ? [{ ...fix, claim: { model, build } }] : [];
+  const alloc = allocation(model);
+  const fix = build(alloc);
+  return fix ? [{ ...fix, claim: { model, build, taken: alloc.reservations() } }] : [];
 }
 
 function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+let eolOf: { text: string; eol: string } | undefined;
+
+/** The document's line break; remembered for the last text, since a fix per finding asks again. */
 function eol(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (eolOf?.text !== text) {
+    eolOf = { text, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  }
+  return eolOf.eol;
 }
 
 /** Inserts `markup` on its own line before `el`, with the same indentation. */

@@ -1,7 +1,7 @@
 /**
  * What rules produce. Plain data with offsets: rules know libvirt, not LSP.
  */
-import type { Allocation } from '../model/allocate';
+import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
 import type { Span } from '../syntax/tree';
 import type { Code } from './codes';
@@ -21,10 +21,11 @@ export interface Fix {
   /**
    * Set on a fix that takes a free resource (a PCI slot, a controller index, a USB port, a disk
    * target...). `title` and `edits` are what it takes on a fresh allocation (the quick fix);
-   * Fix All calls `build` again, in order, with one allocation shared by every fix it applies,
-   * so two fixes never take the same resource.
+   * `taken` is what that took. Fix All applies fixes in order on one allocation shared by every
+   * fix: it adopts `taken` when that is still free there, else calls `build` again on it, so two
+   * fixes never take the same resource.
    */
-  claim?: { model: DomainModel; build: (alloc: Allocation) => Fix | undefined };
+  claim?: { model: DomainModel; build: (alloc: Allocation) => Fix | undefined; taken: readonly Reservation[] };
 }
 
 export interface Finding {
