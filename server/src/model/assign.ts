@@ -25,13 +25,13 @@ export interface PredictedAddress {
 }
 
 /** A controller or device libvirt adds itself, with the address it will get (when it gets one we know). */
-export interface ImplicitDevice {
+interface ImplicitDevice {
   /** In a few words, as dumpxml would show it: `<controller type='usb' index='0' model='qemu-xhci'>`. */
   what: string;
   address: AssignedAddress | undefined;
 }
 
-export interface Prediction {
+interface Prediction {
   /** Devices without an <address> whose address we know. */
   devices: Map<Device, PredictedAddress>;
   /** Devices without an <address> that libvirt will address in a way not predicted here. */
@@ -347,7 +347,7 @@ function predictPci(model: DomainModel, out: Prediction): void {
     : { what: "<memballoon model='virtio'>", address: undefined };
   const hasVideo = model.devices.some((d) => d.kind === 'video');
   const implicitVideo: ImplicitDevice | undefined =
-    !hasVideo && model.graphics.length > 0 ? { what: '<video> (model vga, primary)', address: undefined } : undefined;
+    !hasVideo && model.graphics.length > 0 ? { what: '<video> (primary)', address: undefined } : undefined;
 
   const implicitCtrl = new Map<(typeof ctrls)[number], ImplicitDevice>();
   for (const e of ctrls) {
@@ -498,6 +498,16 @@ function predictPci(model: DomainModel, out: Prediction): void {
     // One spare root port for hotplug when libvirt manages the topology (no PCI controllers written).
     if (added && pciList.every((e) => e.index === 0) && !place('pcie')) {
       addBus('pcie-root-port');
+      place('pcie'); // the spare is reserved in the dry run: it is not offered to the controllers below
+    }
+    // The controllers libvirt adds take their place in the dry run too: a pcie-to-pci-bridge finding
+    // no empty root port (the spare took it) makes libvirt add one more.
+    for (let i = buses.length; i < dryBuses.length; i++) {
+      const m = dryBuses[i]!.model as 'pcie-root-port' | 'pcie-to-pci-bridge';
+      if (!place(m, m === 'pcie-root-port') && m === 'pcie-to-pci-bridge') {
+        addBus('pcie-root-port');
+        place(m);
+      }
     }
     for (const b of dryBuses.slice(buses.length)) {
       const im: ImplicitDevice = { what: `<controller type='pci' index='${b.index}' model='${b.model}'>`, address: undefined };
