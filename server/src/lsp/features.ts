@@ -4,7 +4,8 @@
  */
 import { installCompletion } from './completion';
 import { installHover } from './hover';
+import { installInlayHints } from './inlay';
 import { installNavigation } from './navigation';
 import type { FeatureInstaller } from './start';
 
-export const LSP_FEATURES: FeatureInstaller[] = [installCompletion, installHover, installNavigation];
+export const LSP_FEATURES: FeatureInstaller[] = [installCompletion, installHover, installNavigation, installInlayHints];

@@ -12,9 +12,11 @@ export interface Settings {
   flavor: FlavorSetting;
   machine: string;
   severity: Record<string, SeveritySetting>;
+  /** Inlay hints: the addresses libvirt will assign (`inlayHints.enabled`). */
+  inlayHintsEnabled: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { lintMode: 'onType', flavor: 'auto', machine: 'pc', severity: {} };
+export const DEFAULT_SETTINGS: Settings = { lintMode: 'onType', flavor: 'auto', machine: 'pc', severity: {}, inlayHintsEnabled: true };
 
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -28,6 +30,7 @@ export function readSettings(raw: unknown): Settings {
   const lint = isRecord(s.lint) ? s.lint : {};
   const diagnostics = isRecord(s.diagnostics) ? s.diagnostics : {};
   const mode = lint.mode;
+  const inlay = isRecord(s.inlayHints) ? s.inlayHints : {};
   const severity: Record<string, SeveritySetting> = {};
   if (isRecord(diagnostics.severity)) {
     for (const [code, level] of Object.entries(diagnostics.severity)) {
@@ -41,5 +44,6 @@ export function readSettings(raw: unknown): Settings {
     flavor: typeof s.flavor === 'string' && isFlavorSetting(s.flavor) ? s.flavor : DEFAULT_SETTINGS.flavor,
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
     severity,
+    inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : DEFAULT_SETTINGS.inlayHintsEnabled,
   };
 }

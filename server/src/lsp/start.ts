@@ -15,12 +15,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../analysis';
 import { resolveFlavor } from '../common/flavor';
+import { inlayHints } from '../features/inlay';
 import { fixAllEdits } from '../fixes';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 const FIX_ALL_KIND = 'source.fixAll.libvirt';
+/** "Pin this address": writes a predicted address (an inlay hint) into the device. */
+const PIN_KIND = CodeActionKind.RefactorRewrite;
 
 /** Extra LSP features (completion, hover, navigation...) register through this hook. */
 export type FeatureInstaller = (ctx: ServerContext) => Partial<InitializeResult['capabilities']>;
@@ -147,7 +150,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, PIN_KIND, FIX_ALL_KIND] },
         ...featureCaps,
       },
       serverInfo: { name: 'libvirt-xml-languageserver' },
@@ -174,7 +177,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const done = pullConfiguration
       ? refreshSettings()
       : Promise.resolve(fromPush !== undefined ? applySettings(readSettings(fromPush)) : undefined);
-    void done.then(relintAll);
+    void done.then(relintAll).then(() => connection.languages.inlayHint.refresh().catch(() => undefined));
   });
 
   documents.onDidOpen((e) => {
@@ -230,6 +233,18 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
             isPreferred: fix.preferred,
             edit: { changes: { [doc.uri]: fix.edits.map(toEdit) } },
           });
+        }
+      }
+    }
+    if (wants(PIN_KIND)) {
+      const want = toSpan(doc, params.range);
+      const el =
+        analysis.model && analysis.doc.root
+          ? analysis.model.devices.find((d) => d.el.span.start <= want.start && want.end <= d.el.span.end)
+          : undefined;
+      for (const h of el ? inlayHints(analysis, { start: el.el.startTagEnd, end: el.el.startTagEnd }) : []) {
+        if (h.pin) {
+          actions.push({ title: `Pin this address (${h.label})`, kind: PIN_KIND, edit: { changes: { [doc.uri]: h.pin.map(toEdit) } } });
         }
       }
     }

@@ -529,6 +529,84 @@ export class Allocation {
     return f;
   }
 
+  /** True when any function of bus:slot is held (the chipset's, a written address, or this session's). */
+  pciSlotInUse(bus: number, slot: number): boolean {
+    const m = this.model;
+    if (this.slotTaken(bus, slot, undefined)) {
+      return true;
+    }
+    return !!m && bus === 0 && chipsetReservations(m).some((r) => r.slot === slot);
+  }
+
+  private pciFunctionInUse(bus: number, slot: number, fn: number): boolean {
+    const m = this.model;
+    const key = `${bus}/${slot}.${fn}`;
+    if (this.isReserved('pci', key) || (m && held(tallies.pci(m), undefined, key))) {
+      return true;
+    }
+    return !!m && bus === 0 && chipsetReservations(m).some((r) => r.slot === slot && r.function === fn);
+  }
+
+  /**
+   * Reserves bus:slot.function when that function is free (libvirt's fixed places: the primary
+   * video at 00:02.0 on i440fx, 00:01.0 on q35). `aggregate`: the slot takes further aggregating
+   * functions (pcie-root-ports), as libvirt marks it when the first function is reserved.
+   */
+  claimPciAddress(at: { bus: number; slot: number; function: number }, aggregate = false): boolean {
+    if (this.pciFunctionInUse(at.bus, at.slot, at.function)) {
+      return false;
+    }
+    if (aggregate && !this.pciSlotInUse(at.bus, at.slot)) {
+      this.reserve('pciAggregate', `${at.bus}/${at.slot}`);
+    }
+    this.reserve('pci', `${at.bus}/${at.slot}`);
+    this.reserve('pci', `${at.bus}/${at.slot}.${at.function}`);
+    return true;
+  }
+
+  /**
+   * libvirt's own search for a new address (virDomainPCIAddressGetNextAddr, libvirt 9.0): the
+   * buses in the order given, each from its lowest slot, the first slot no function of which is
+   * held; with `aggregate` (a pcie-root-port), also the next free function of a slot that
+   * aggregating devices hold. Reserves and returns it; undefined when every bus is full. Unlike
+   * freePciSlots it knows no guest range: libvirt fills slots 1, 2 and 0x1f too when they are free.
+   */
+  takeLibvirtPciAddress(
+    buses: readonly { bus: number; minSlot: number; maxSlot: number }[],
+    aggregate = false
+  ): { bus: number; slot: number; function: number } | undefined {
+    for (const b of buses) {
+      for (let slot = b.minSlot; slot <= b.maxSlot; slot++) {
+        if (!this.pciSlotInUse(b.bus, slot)) {
+          this.claimPciAddress({ bus: b.bus, slot, function: 0 }, aggregate);
+          return { bus: b.bus, slot, function: 0 };
+        }
+        if (aggregate && this.pciSlotAggregates(b.bus, slot)) {
+          for (let fn = 0; fn <= 7; fn++) {
+            if (!this.pciFunctionInUse(b.bus, slot, fn)) {
+              this.claimPciAddress({ bus: b.bus, slot, function: fn });
+              return { bus: b.bus, slot, function: fn };
+            }
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** A slot whose functions are pcie-root-ports (written there, or placed by this session): more may join. */
+  private pciSlotAggregates(bus: number, slot: number): boolean {
+    if (this.isReserved('pciAggregate', `${bus}/${slot}`)) {
+      return true;
+    }
+    const m = this.model;
+    if (!m || (bus === 0 && chipsetReservations(m).some((r) => r.slot === slot))) {
+      return false;
+    }
+    const holders = m.devices.filter((d) => pciKeys(d).includes(`${bus}/${slot}`));
+    return holders.length > 0 && holders.every((d) => d.kind === 'controller' && d.type === 'pci' && d.model?.value === 'pcie-root-port');
+  }
+
   /** Every PCI bus of the domain: the root and each PCI controller that provides a bus. */
   pciBuses(exclude?: Exclude): PciBusSummary[] {
     const m = this.model;

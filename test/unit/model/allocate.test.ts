@@ -38,6 +38,21 @@ interface Row {
 const nth = (model: DomainModel | undefined, n: number) => model!.devices[n]!;
 
 const ROWS: Row[] = [
+  {
+    name: "pci: libvirt's own search starts at slot 1 and skips the chipset and the fixed video (pc)",
+    model: domain('pc', nic(pci(0, 3))),
+    ask: (a) => [a.claimPciAddress({ bus: 0, slot: 2, function: 0 }), a.takeLibvirtPciAddress([{ bus: 0, minSlot: 1, maxSlot: 31 }])],
+    want: [true, { bus: 0, slot: 4, function: 0 }],
+  },
+  {
+    name: 'pci: aggregating functions (root ports) share a slot',
+    model: domain('q35', ''),
+    ask: (a) => [1, 2].map(() => a.takeLibvirtPciAddress([{ bus: 0, minSlot: 1, maxSlot: 31 }], true)),
+    want: [
+      { bus: 0, slot: 1, function: 0 },
+      { bus: 0, slot: 1, function: 1 },
+    ],
+  },
   // ---------------------------------------------------------------- PCI slots
   { name: 'pci: empty document, bus 0 starts at 0x03', model: undefined, ask: (a) => a.freePciSlot(0), want: 3 },
   { name: 'pci: pc, slot 3 taken', model: domain('pc', nic(pci(0, 3))), ask: (a) => a.freePciSlot(0), want: 4 },

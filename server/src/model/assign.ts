@@ -1,0 +1,621 @@
+/**
+ * What libvirt will do with a domain before it does it: the address each device without an
+ * <address> gets at `virsh define`, and the controllers and devices libvirt adds itself. A replay
+ * of libvirt 9.0's QEMU driver (qemu/qemu_domain_address.c qemuDomainAssignPCIAddresses and
+ * qemuDomainAssignUSBAddresses, conf/domain_conf.c virDomainDiskDefAssignAddress), checked device
+ * by device against `virsh define` + `dumpxml` (test/libvirt/hints.test.ts, docs/inlay-hints.md).
+ *
+ * Every free slot and port comes from one Allocation session (allocate.ts), taken in libvirt's
+ * order, so what libvirt fixes first (chipset, primary video, controllers) is held when the next
+ * device asks. Where libvirt's choice depends on something not modelled here (the host's PCI
+ * devices, NUMA expander buses, a bus overflowing into a new bridge), the device gets no
+ * prediction rather than a wrong one.
+ */
+import { allocation, driveOf } from './allocate';
+import { controllerModel } from './build';
+import type { Controller, Device, DomainModel } from './types';
+
+export type AssignedAddress =
+  | { type: 'pci'; domain: number; bus: number; slot: number; function: number }
+  | { type: 'usb'; bus: number; port: string }
+  | { type: 'drive'; controller: number; bus: number; target: number; unit: number };
+
+export interface PredictedAddress {
+  address: AssignedAddress;
+}
+
+/** A controller or device libvirt adds itself, with the address it will get (when it gets one we know). */
+interface ImplicitDevice {
+  /** In a few words, as dumpxml would show it: `<controller type='usb' index='0' model='qemu-xhci'>`. */
+  what: string;
+  address: AssignedAddress | undefined;
+}
+
+interface Prediction {
+  /** Devices without an <address> whose address we know. */
+  devices: Map<Device, PredictedAddress>;
+  /** Devices without an <address> that libvirt will address in a way not predicted here. */
+  unpredicted: Set<Device>;
+  implicit: ImplicitDevice[];
+}
+
+type Conn = 'pci' | 'pcie' | 'none' | 'unknown';
+
+/** A PCI-addressed thing in libvirt's lists: a written device, or one libvirt adds. */
+interface Item {
+  device: Device | undefined;
+  implicit: ImplicitDevice | undefined;
+  conn: Conn;
+}
+
+const attrOf = (d: Device, name: string): string | undefined => d.el.attributes.find((a) => a.name === name)?.value;
+const childAttr = (d: Device, child: string, name: string): string | undefined =>
+  d.el.children.find((c) => c.name === child)?.attributes.find((a) => a.name === name)?.value;
+
+function virtioConn(model: string | undefined): Conn {
+  return model === 'virtio-transitional' ? 'pci' : 'pcie';
+}
+
+/** qemuDomainDeviceCalculatePCIConnectFlags, reduced to PCIe / conventional PCI / no PCI address. */
+function connectOf(model: DomainModel, d: Device): Conn {
+  switch (d.kind) {
+    case 'controller':
+      return controllerConn(d.type, controllerModel(model, d));
+    case 'filesystem': {
+      const driver = childAttr(d, 'driver', 'type');
+      if (driver === 'loop' || driver === 'nbd' || driver === 'ploop') {
+        return 'none';
+      }
+      return driver === 'virtiofs' ? 'pcie' : virtioConn(attrOf(d, 'model'));
+    }
+    case 'interface': {
+      if (d.type === 'hostdev') {
+        return 'none'; // in libvirt's hostdev list: placed with the <hostdev>s
+      }
+      const m = d.model?.value;
+      // No model: QEMU's default NIC (rtl8139), a conventional PCI device (dumpxml of libvirt 9.0).
+      return m === 'virtio' || m === 'virtio-non-transitional' || m === 'e1000e' ? 'pcie' : 'pci';
+    }
+    case 'sound': {
+      const m = attrOf(d, 'model');
+      return m === 'es1370' || m === 'ac97' || m === 'ich6' || m === 'ich9' ? 'pci' : 'none';
+    }
+    case 'disk':
+      return d.bus?.value === 'virtio' ? virtioConn(attrOf(d, 'model')) : 'none';
+    case 'hostdev': {
+      const t = d.type;
+      return t === 'pci' || t === 'scsi_host' ? 'pcie' : t === 'mdev' ? 'unknown' : 'none';
+    }
+    case 'memballoon':
+    case 'rng': {
+      const m = attrOf(d, 'model');
+      return m === 'virtio' || m === 'virtio-non-transitional' ? 'pcie' : m === 'virtio-transitional' ? 'pci' : 'none';
+    }
+    case 'watchdog':
+      return attrOf(d, 'model') === 'i6300esb' ? 'pci' : 'none';
+    case 'video': {
+      const t = childAttr(d, 'model', 'type');
+      return t === 'virtio' || t === 'bochs' ? 'pcie' : t === 'none' || t === 'ramfb' ? 'none' : t === undefined ? 'unknown' : 'pci';
+    }
+    case 'shmem':
+      return 'pci';
+    case 'input':
+      return attrOf(d, 'bus') === 'virtio' ? virtioConn(attrOf(d, 'model')) : 'none';
+    case 'serial':
+      return childAttr(d, 'target', 'type') === 'pci-serial' ? 'pci' : 'none';
+    case 'iommu':
+    case 'vsock':
+    case 'memory':
+      // virtio-iommu is integrated (pcie-root), vsock and virtio memory are rare: not predicted.
+      return attrOf(d, 'model') === 'virtio' || d.kind === 'vsock' || attrOf(d, 'model')?.startsWith('virtio-') ? 'unknown' : 'none';
+    default:
+      return 'none';
+  }
+}
+
+function controllerConn(type: string | undefined, m: string | undefined): Conn {
+  switch (type) {
+    case 'sata':
+    case 'ide':
+      return 'pci';
+    case 'usb':
+      if (m === 'none') {
+        return 'none';
+      }
+      if (m === 'qemu-xhci' || m === 'nec-xhci') {
+        return 'pcie';
+      }
+      return m?.startsWith('ich9-') ? 'unknown' : 'pci';
+    case 'scsi':
+      return m === 'ncr53c90' ? 'none' : virtioConnScsi(m ?? 'lsilogic');
+    case 'virtio-serial':
+      return m === 'virtio-transitional' ? 'pci' : 'pcie';
+    default:
+      return 'none';
+  }
+}
+
+function virtioConnScsi(m: string): Conn {
+  return m === 'virtio-scsi' || m === 'virtio-non-transitional' ? 'pcie' : 'pci';
+}
+
+/** Kinds in libvirt's order of PCI assignment after the controllers (qemuDomainAssignDevicePCISlots). */
+const PCI_ORDER = [
+  'filesystem',
+  'interface',
+  'sound',
+  'controllers',
+  'disk',
+  'hostdev',
+  'memballoon',
+  'rng',
+  'watchdog',
+  'video',
+  'shmem',
+  'input',
+  'serial',
+  'iommu',
+  'vsock',
+  'memory',
+] as const;
+
+interface Bus {
+  index: number;
+  model: string;
+  minSlot: number;
+  maxSlot: number;
+}
+
+const BUS_SLOTS: Record<string, [number, number]> = {
+  'pci-root': [1, 31],
+  'pcie-root': [1, 31],
+  'pci-bridge': [1, 31],
+  'pcie-to-pci-bridge': [1, 31],
+  'pcie-root-port': [0, 0],
+  'pcie-switch-downstream-port': [0, 0],
+};
+
+/** Which buses take a device or controller, as libvirt's connect flags allow for auto-assignment. */
+function accepts(bus: string, what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridge' | 'pci-bridge'): boolean {
+  switch (what) {
+    case 'pci':
+    case 'pci-bridge':
+      return bus === 'pci-root' || bus === 'pci-bridge' || bus === 'pcie-to-pci-bridge';
+    case 'pcie':
+      return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
+    case 'pcie-root-port':
+      return bus === 'pcie-root';
+    case 'pcie-to-pci-bridge':
+      return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
+    default:
+      return false;
+  }
+}
+
+const memo = new WeakMap<DomainModel, Prediction>();
+
+/** The addresses libvirt 9.0 will assign to this domain's devices, and what it adds. Memoised per model. */
+export function predictAddresses(model: DomainModel): Prediction {
+  let p = memo.get(model);
+  if (!p) {
+    p = predict(model);
+    memo.set(model, p);
+  }
+  return p;
+}
+
+function predict(model: DomainModel): Prediction {
+  const out: Prediction = { devices: new Map(), unpredicted: new Set(), implicit: [] };
+  if (model.kind !== 'domain' || (model.machine.family !== 'i440fx' && model.machine.family !== 'q35')) {
+    return out;
+  }
+  predictPci(model, out);
+  predictUsb(model, out);
+  predictDrives(model, out);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PCI
+
+type ListedController = { c: Controller | undefined; type: string; index: number; model: string | undefined };
+
+/**
+ * The controllers in libvirt's list order (virDomainControllerInsertPreAlloced: a controller goes
+ * before the first one of its type with a higher index, else to the end), each with the index
+ * libvirt settles: one written without an index gets the lowest unused index of its type, in list
+ * order (virDomainDefPostParse). Then the controllers libvirt adds, in the order it adds them.
+ */
+function controllerList(model: DomainModel): ListedController[] {
+  const list: (ListedController & { unset: boolean })[] = [];
+  for (const c of model.controllers) {
+    const index = c.index?.value;
+    const e = { c, type: c.type ?? '', index: index ?? -1, model: controllerModel(model, c), unset: index === undefined };
+    let at = list.length;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const cur = list[i]!;
+      if (cur.type !== e.type) {
+        continue;
+      }
+      if (e.unset) {
+        at = i + 1;
+        break;
+      }
+      if (cur.index > e.index) {
+        at = i;
+      }
+    }
+    list.splice(at, 0, e);
+  }
+  for (const e of list) {
+    if (e.unset) {
+      let i = 0;
+      while (list.some((o) => o.type === e.type && o.index === i)) {
+        i++;
+      }
+      e.index = i;
+    }
+  }
+  const has = (type: string, index?: number): boolean => list.some((e) => e.type === type && (index === undefined || e.index === index));
+  const add = (type: string, index: number, m: string): void => {
+    if (!has(type, index)) {
+      let at = list.length;
+      for (let i = list.length - 1; i >= 0; i--) {
+        if (list[i]!.type === type && list[i]!.index > index) {
+          at = i;
+        }
+      }
+      list.splice(at, 0, { c: undefined, type, index, model: m, unset: false });
+    }
+  };
+  // The QEMU driver's defaults (USB 0, q35's SATA 0), then the controllers the devices need.
+  for (const ic of model.implicitControllers) {
+    if (ic.type === 'usb' || ic.type === 'sata') {
+      const usbOff = ic.type === 'usb' && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
+      if (!usbOff) {
+        add(ic.type, ic.index, ic.model);
+      }
+    }
+  }
+  const scsi = new Set<number>();
+  for (const d of model.disks) {
+    const at = d.bus?.value === 'scsi' ? driveOf(d) : undefined;
+    if (at) {
+      scsi.add(at.controller);
+    }
+  }
+  for (const i of [...scsi].sort((a, b) => a - b)) {
+    add('scsi', i, 'lsilogic');
+  }
+  for (const ic of model.implicitControllers) {
+    if (ic.type === 'ide') {
+      add(ic.type, ic.index, ic.model);
+    }
+  }
+  const virtioChannel = model.devices.some(
+    (d) => (d.kind === 'channel' || d.kind === 'console') && childAttr(d, 'target', 'type') === 'virtio'
+  );
+  if (virtioChannel && !has('virtio-serial')) {
+    add('virtio-serial', 0, 'virtio-serial');
+  }
+  return list;
+}
+
+const wants = (d: Device | undefined): boolean => !d || !d.address;
+
+function predictPci(model: DomainModel, out: Prediction): void {
+  const q35 = model.machine.family === 'q35';
+  const alloc = allocation(model);
+  const fix = (d: Device | undefined, implicit: ImplicitDevice | undefined, at: { bus: number; slot: number; function: number }): void => {
+    const address: AssignedAddress = { type: 'pci', domain: 0, ...at };
+    if (d) {
+      out.devices.set(d, { address });
+    } else if (implicit) {
+      implicit.address = address;
+    }
+  };
+  const giveUp = (items: readonly Item[]): void => {
+    for (const it of items) {
+      if (it.device && !it.device.address && it.conn !== 'none') {
+        out.unpredicted.add(it.device);
+      }
+    }
+  };
+
+  // The buses the document declares: only a plain topology is replayed (no expander buses, no gaps).
+  const ctrls = controllerList(model);
+  const pciList = ctrls.filter((e) => e.type === 'pci' && e.c).sort((a, b) => a.index - b.index);
+  const buses: Bus[] = [{ index: 0, model: q35 ? 'pcie-root' : 'pci-root', minSlot: 1, maxSlot: 31 }];
+  let plain = true;
+  for (const e of pciList) {
+    const i = e.index;
+    const m = e.model;
+    if (i === 0) {
+      continue;
+    }
+    const range = m ? BUS_SLOTS[m] : undefined;
+    if (!range || i !== buses.length) {
+      plain = false;
+      break;
+    }
+    buses.push({ index: i, model: m!, minSlot: range[0], maxSlot: range[1] });
+  }
+
+  // Implicit devices: memballoon (always on x86 QEMU unless written), video when there is graphics.
+  const implicitBalloon: ImplicitDevice | undefined = model.devices.some((d) => d.kind === 'memballoon')
+    ? undefined
+    : { what: "<memballoon model='virtio'>", address: undefined };
+  const hasVideo = model.devices.some((d) => d.kind === 'video');
+  const implicitVideo: ImplicitDevice | undefined =
+    !hasVideo && model.graphics.length > 0 ? { what: '<video> (primary)', address: undefined } : undefined;
+
+  const implicitCtrl = new Map<(typeof ctrls)[number], ImplicitDevice>();
+  for (const e of ctrls) {
+    if (!e.c) {
+      const im: ImplicitDevice = {
+        what: `<controller type='${e.type}' index='${e.index}'${e.model ? ` model='${e.model}'` : ''}>`,
+        address: undefined,
+      };
+      implicitCtrl.set(e, im);
+      out.implicit.push(im);
+    }
+  }
+  if (implicitBalloon) {
+    out.implicit.push(implicitBalloon);
+  }
+  if (implicitVideo) {
+    out.implicit.push(implicitVideo);
+  }
+
+  // Everything that asks for a PCI address, in libvirt's order.
+  const items: Item[] = [];
+  const videos = model.devices.filter((d) => d.kind === 'video');
+  const primaryVideo: Device | undefined =
+    videos.find((v) => v.el.children.find((c) => c.name === 'model')?.attributes.some((a) => a.name === 'primary' && a.value === 'yes')) ??
+    videos[0];
+  for (const kind of PCI_ORDER) {
+    if (kind === 'controllers') {
+      for (const e of ctrls) {
+        if (e.type === 'pci' || e.type === 'fdc' || e.type === 'ccid' || (e.type === 'ide' && e.index === 0)) {
+          continue;
+        }
+        if (e.type === 'sata' && e.index === 0 && q35) {
+          continue; // 00:1f.2, below
+        }
+        if (e.type === 'usb' && e.index === 0 && !q35 && (e.model === 'piix3-uhci' || e.model === undefined)) {
+          continue; // 00:01.2, below
+        }
+        const conn = controllerConn(e.type, e.model);
+        if (conn !== 'none') {
+          items.push({ device: e.c, implicit: implicitCtrl.get(e), conn });
+        }
+      }
+      continue;
+    }
+    for (const d of model.devices) {
+      const listed = d.kind === kind || (kind === 'hostdev' && d.kind === 'interface' && d.type === 'hostdev');
+      if (!listed || (kind === 'video' && d === primaryVideo)) {
+        continue;
+      }
+      const conn = d.kind === 'interface' && d.type === 'hostdev' ? 'pcie' : connectOf(model, d);
+      if (conn !== 'none') {
+        items.push({ device: d, implicit: undefined, conn });
+      }
+    }
+    if (kind === 'memballoon' && implicitBalloon) {
+      items.push({ device: undefined, implicit: implicitBalloon, conn: 'pcie' });
+    }
+  }
+  if (!q35) {
+    // pci-root takes every device as conventional PCI.
+    for (const it of items) {
+      it.conn = it.conn === 'pcie' ? 'pci' : it.conn;
+    }
+  }
+  const wanting = items.filter((it) => wants(it.device));
+
+  // Fixed places first (qemuDomainValidateDevicePCISlotsChipsets).
+  for (const e of ctrls) {
+    const im = implicitCtrl.get(e);
+    if (!q35 && e.type === 'ide' && e.index === 0 && wants(e.c)) {
+      fix(e.c, im, { bus: 0, slot: 1, function: 1 });
+    } else if (!q35 && e.type === 'usb' && e.index === 0 && (e.model === 'piix3-uhci' || e.model === undefined) && wants(e.c)) {
+      fix(e.c, im, { bus: 0, slot: 1, function: 2 });
+    } else if (q35 && e.type === 'sata' && e.index === 0 && wants(e.c)) {
+      fix(e.c, im, { bus: 0, slot: 0x1f, function: 2 });
+    }
+  }
+  if (!plain || wanting.some((it) => it.conn === 'unknown')) {
+    // Expander buses, gaps, companion USB controllers, host devices on q35...: libvirt's choice
+    // depends on what is not modelled here.
+    giveUp(items);
+    if (primaryVideo && !primaryVideo.address) {
+      out.unpredicted.add(primaryVideo);
+    }
+    return;
+  }
+  const primarySlot = q35 ? 1 : 2;
+  const primary = primaryVideo ? connectOf(model, primaryVideo) : implicitVideo ? 'pci' : 'none';
+  if (primary !== 'none' && (primaryVideo ? wants(primaryVideo) : true)) {
+    if (alloc.claimPciAddress({ bus: 0, slot: primarySlot, function: 0 })) {
+      fix(primaryVideo, implicitVideo, { bus: 0, slot: primarySlot, function: 0 });
+    } else if (primaryVideo) {
+      out.unpredicted.add(primaryVideo);
+    }
+  }
+  if (q35) {
+    const sound = model.devices.find((d) => d.kind === 'sound' && attrOf(d, 'model') === 'ich9' && wants(d));
+    if (sound && alloc.claimPciAddress({ bus: 0, slot: 0x1b, function: 0 })) {
+      fix(sound, undefined, { bus: 0, slot: 0x1b, function: 0 });
+    }
+  }
+  const rest = wanting.filter((it) => !(it.device && out.devices.has(it.device)));
+
+  /** PCI controllers libvirt adds (the q35 dry run finds them), placed first in the real pass. */
+  const addedControllers: { im: ImplicitDevice; model: string }[] = [];
+  // q35: the dry run. Devices that find no bus make libvirt add one: a pcie-root-port for a PCIe
+  // device; for a conventional one on a pure PCIe topology a root port and a pcie-to-pci-bridge.
+  if (q35) {
+    const dry = allocation(model);
+    const dryBuses = buses.map((b) => ({ ...b }));
+    const written = pciList.filter((e) => !e.c!.address && e.index > 0);
+    const place = (what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridge' | 'pci-bridge', aggregate = false) =>
+      dry.takeLibvirtPciAddress(
+        dryBuses.filter((b) => accepts(b.model, what)).map((b) => ({ bus: b.index, minSlot: b.minSlot, maxSlot: b.maxSlot })),
+        aggregate
+      );
+    dry.claimPciAddress({ bus: 0, slot: primarySlot, function: 0 });
+    for (const e of written) {
+      const m = e.model!;
+      if (m === 'pcie-root-port' || m === 'pcie-to-pci-bridge' || m === 'pci-bridge') {
+        place(m, m === 'pcie-root-port');
+      } else {
+        giveUp(items);
+        return;
+      }
+    }
+    const addBus = (m: string): void => {
+      const r = BUS_SLOTS[m]!;
+      dryBuses.push({ index: dryBuses.length, model: m, minSlot: r[0], maxSlot: r[1] });
+    };
+    let added = false;
+    for (const it of rest) {
+      if (place(it.conn)) {
+        continue;
+      }
+      added = true;
+      if (it.conn === 'pcie') {
+        addBus('pcie-root-port');
+      } else if (dryBuses.some((b) => accepts(b.model, 'pci-bridge'))) {
+        giveUp(items); // a pci-bridge behind an existing PCI bus: not replayed
+        return;
+      } else {
+        addBus('pcie-root-port');
+        addBus('pcie-to-pci-bridge');
+      }
+      place(it.conn);
+    }
+    // One spare root port for hotplug when libvirt manages the topology (no PCI controllers written).
+    if (added && pciList.every((e) => e.index === 0) && !place('pcie')) {
+      addBus('pcie-root-port');
+      place('pcie'); // the spare is reserved in the dry run: it is not offered to the controllers below
+    }
+    // The controllers libvirt adds take their place in the dry run too: a pcie-to-pci-bridge finding
+    // no empty root port (the spare took it) makes libvirt add one more.
+    for (let i = buses.length; i < dryBuses.length; i++) {
+      const m = dryBuses[i]!.model as 'pcie-root-port' | 'pcie-to-pci-bridge';
+      if (!place(m, m === 'pcie-root-port') && m === 'pcie-to-pci-bridge') {
+        addBus('pcie-root-port');
+        place(m);
+      }
+    }
+    for (const b of dryBuses.slice(buses.length)) {
+      const im: ImplicitDevice = { what: `<controller type='pci' index='${b.index}' model='${b.model}'>`, address: undefined };
+      out.implicit.push(im);
+      buses.push(b);
+      addedControllers.push({ im, model: b.model });
+    }
+  } else {
+    // i440fx: libvirt keeps one slot spare for a future bridge; a bus 0 too full for that adds one.
+    const capacity = buses.length === 1 ? countFree(alloc, 0) : -1;
+    if (capacity < 0 || rest.length + 1 > capacity) {
+      giveUp(items);
+      return;
+    }
+  }
+
+  // The real pass: PCI controllers (written without an address, then those libvirt adds), then the devices.
+  const placeReal = (what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridge' | 'pci-bridge', aggregate = false) =>
+    alloc.takeLibvirtPciAddress(
+      buses.filter((b) => accepts(b.model, what)).map((b) => ({ bus: b.index, minSlot: b.minSlot, maxSlot: b.maxSlot })),
+      aggregate
+    );
+  const ctrlQueue: { device: Controller | undefined; im: ImplicitDevice | undefined; model: string }[] = [
+    ...pciList.filter((e) => !e.c!.address && e.index > 0).map((e) => ({ device: e.c, im: undefined, model: e.model! })),
+    ...addedControllers.map((r) => ({ device: undefined, im: r.im, model: r.model })),
+  ];
+  for (const q of ctrlQueue) {
+    const at = placeReal(q.model as 'pcie-root-port', q.model === 'pcie-root-port');
+    if (!at) {
+      giveUp(items);
+      return;
+    }
+    fix(q.device, q.im, at);
+  }
+  for (const it of rest) {
+    const at = placeReal(it.conn);
+    if (!at) {
+      giveUp(items.slice(items.indexOf(it)));
+      return;
+    }
+    fix(it.device, it.implicit, at);
+  }
+}
+
+function countFree(alloc: ReturnType<typeof allocation>, bus: number): number {
+  let n = 0;
+  for (let s = 1; s <= 31; s++) {
+    if (!alloc.pciSlotInUse(bus, s)) {
+      n++;
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// USB
+
+/** Devices that take a USB port, in libvirt's order (hubs first, then virDomainUSBDeviceDefForeach). */
+function usbDevices(model: DomainModel): Device[] {
+  const is = (d: Device): boolean => {
+    switch (d.kind) {
+      case 'hub':
+        return attrOf(d, 'type') === 'usb';
+      case 'hostdev':
+        return d.type === 'usb';
+      case 'disk':
+        return d.bus?.value === 'usb';
+      case 'input':
+        return attrOf(d, 'bus') === 'usb';
+      case 'serial':
+        return childAttr(d, 'target', 'type') === 'usb-serial';
+      case 'sound':
+        return attrOf(d, 'model') === 'usb';
+      case 'redirdev':
+        return attrOf(d, 'bus') === 'usb';
+      default:
+        return false;
+    }
+  };
+  const order = ['hub', 'hostdev', 'disk', 'input', 'serial', 'sound', 'redirdev'];
+  return order.flatMap((k) => model.devices.filter((d) => d.kind === k && is(d)));
+}
+
+function predictUsb(model: DomainModel, out: Prediction): void {
+  const alloc = allocation(model);
+  const todo = usbDevices(model).filter((d) => !d.address);
+  const companions = model.controllers.some((c) => c.type === 'usb' && /^ich9-uhci/.test(controllerModel(model, c) ?? ''));
+  for (const d of todo) {
+    const at = companions || d.kind === 'hub' ? undefined : alloc.takeUsbPort();
+    if (!at) {
+      out.unpredicted.add(d);
+      continue;
+    }
+    out.devices.set(d, { address: { type: 'usb', bus: at.bus, port: at.port } });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// drive addresses
+
+function predictDrives(model: DomainModel, out: Prediction): void {
+  for (const d of model.disks) {
+    if (d.address) {
+      continue;
+    }
+    const at = driveOf(d);
+    if (at) {
+      out.devices.set(d, { address: { type: 'drive', ...at } });
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Inlay hints through the real stdio server (dist/server.js, as an editor starts it): the
+ * addresses libvirt will assign appear after the devices' start tags, the controllers libvirt adds
+ * at <devices>; "Pin this address" writes the address in dumpxml's form; the setting turns hints off.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type InlayHint,
+  type ProtocolConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { REPO } from '../../support/paths';
+
+const SERVER = path.join(REPO, 'dist', 'server.js');
+
+const PC = `<domain type='kvm'>
+  <name>hints</name>
+  <memory unit='MiB'>512</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/a.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <interface type='network'>
+      <source network='default'/>
+      <model type='virtio'/>
+    </interface>
+    <input type='tablet' bus='usb'/>
+    <graphics type='vnc'/>
+  </devices>
+</domain>
+`;
+
+function ensureBuilt(): void {
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs))
+    );
+  if (!fs.existsSync(SERVER) || fs.statSync(SERVER).mtimeMs < newest(path.join(REPO, 'server', 'src'))) {
+    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
+  }
+}
+
+async function startServer(settings: unknown): Promise<{ child: ChildProcess; conn: ProtocolConnection }> {
+  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { settings } });
+  await conn.sendNotification('initialized', {});
+  return { child, conn };
+}
+
+/** A label or tooltip as text (the server sends plain strings). */
+const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+const whole = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
+
+describe('inlay hints through the stdio server', () => {
+  let on: { child: ChildProcess; conn: ProtocolConnection };
+  let off: { child: ChildProcess; conn: ProtocolConnection };
+  const uri = 'file:///hints.xml';
+
+  before(async () => {
+    ensureBuilt();
+    on = await startServer({});
+    off = await startServer({ inlayHints: { enabled: false } });
+    for (const s of [on, off]) {
+      await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'libvirt-xml', version: 1, text: PC } });
+    }
+  });
+  after(() => {
+    for (const s of [on, off]) {
+      s.conn.dispose();
+      s.child.kill();
+    }
+  });
+
+  test('the addresses libvirt 9.0 assigns on pc (checked with virsh define + dumpxml)', async () => {
+    const hints = await on.conn.sendRequest<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
+    const doc = TextDocument.create(uri, 'libvirt-xml', 1, PC);
+    const at = hints.map(
+      (h) => `${doc.getText({ start: { line: h.position.line, character: 0 }, end: h.position }).trim()} ${str(h.label)}`
+    );
+    assert.deepEqual(at, [
+      '<devices> +3 added by libvirt',
+      "<disk type='file' device='disk'> pci 0000:00:04.0",
+      "<interface type='network'> pci 0000:00:03.0",
+      "<input type='tablet' bus='usb'/> usb bus 0 port 1",
+    ]);
+    const implicit = hints.find((h) => str(h.label).startsWith('+'))!;
+    assert.match(str(implicit.tooltip), /piix3-uhci.*0000:00:01\.2/);
+    assert.match(str(implicit.tooltip), /memballoon.*0000:00:05\.0/);
+    assert.match(str(implicit.tooltip), /video.*0000:00:02\.0/);
+  });
+
+  test('"Pin this address" writes the address as dumpxml does', async () => {
+    const actions = await on.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 9, character: 6 }, end: { line: 9, character: 6 } },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+    const pin = actions.find((a) => a.title.startsWith('Pin this address'));
+    assert.ok(pin, `got ${actions.map((a) => a.title).join(', ')}`);
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'x', 1, PC), pin.edit!.changes![uri]!);
+    assert.ok(
+      fixed.includes(
+        `      <model type='virtio'/>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>\n    </interface>`
+      ),
+      fixed
+    );
+  });
+
+  test('libvirt.inlayHints.enabled = false turns them off', async () => {
+    const hints = await off.conn.sendRequest<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
+    assert.deepEqual(hints, []);
+  });
+});

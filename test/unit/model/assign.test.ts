@@ -1,0 +1,116 @@
+/**
+ * The address prediction (server/src/model/assign.ts) on hand-written domains. Every row's
+ * expectation is what libvirt 9.0 (QEMU driver, QEMU 7.2) wrote back with `virsh dumpxml
+ * --inactive` after `virsh define` of the same devices on this project's test machine.
+ */
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { predictAddresses } from '../../../server/src/model/assign';
+import { buildModel } from '../../../server/src/model/build';
+import { parseXml } from '../../../server/src/syntax/parse';
+import { addressLabel } from '../../../server/src/features/inlay';
+
+function predict(machine: string, devices: string): Record<string, string> {
+  const text = `<domain type='qemu'><name>t</name><memory>1</memory><os><type arch='x86_64' machine='${machine}'>hvm</type></os><devices>${devices}</devices></domain>`;
+  const model = buildModel(parseXml(text))!;
+  const p = predictAddresses(model);
+  const out: Record<string, string> = {};
+  model.devices.forEach((d, i) => {
+    const a = p.devices.get(d);
+    out[`${i}:${d.el.name}`] = a ? addressLabel(a.address) : p.unpredicted.has(d) ? 'not predicted' : '-';
+  });
+  for (const im of p.implicit) {
+    out[im.what] = im.address ? addressLabel(im.address) : '-';
+  }
+  return out;
+}
+
+const disk = (dev: string, bus: string): string =>
+  `<disk type='file' device='disk'><source file='/x/${dev}'/><target dev='${dev}' bus='${bus}'/></disk>`;
+const nic = (model: string): string => `<interface type='network'><source network='default'/><model type='${model}'/></interface>`;
+
+const ROWS: { name: string; machine: string; devices: string; want: Record<string, string> }[] = [
+  {
+    name: 'pc: nets before virtio disks, video fixed at 00:02.0, the balloon last',
+    machine: 'pc',
+    devices: disk('vda', 'virtio') + nic('virtio') + `<input type='tablet' bus='usb'/><graphics type='vnc'/>`,
+    want: {
+      '0:disk': 'pci 0000:00:04.0',
+      '1:interface': 'pci 0000:00:03.0',
+      '2:input': 'usb bus 0 port 1',
+      '3:graphics': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+      "<memballoon model='virtio'>": 'pci 0000:00:05.0',
+      '<video> (primary)': 'pci 0000:00:02.0',
+    },
+  },
+  {
+    name: 'pc without a video: the first device takes slot 2',
+    machine: 'pc',
+    devices: nic('e1000') + `<memballoon model='none'/>`,
+    want: {
+      '0:interface': 'pci 0000:00:02.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
+    name: 'drive addresses from the target names',
+    machine: 'pc',
+    devices: disk('hdb', 'ide') + disk('hdc', 'ide') + `<memballoon model='none'/>`,
+    want: {
+      '0:disk': 'drive 0:0:0:1',
+      '1:disk': 'drive 0:1:0:0',
+      '2:memballoon': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+      "<controller type='ide' index='0' model='piix3'>": 'pci 0000:00:01.1',
+    },
+  },
+  {
+    name: 'q35: each PCIe device on a root port libvirt adds (00:02.x behind the video at 00:01.0), plus one spare',
+    machine: 'q35',
+    devices: disk('vda', 'virtio') + nic('virtio') + `<video><model type='virtio'/></video>`,
+    want: {
+      '0:disk': 'pci 0000:03:00.0',
+      '1:interface': 'pci 0000:01:00.0',
+      '2:video': 'pci 0000:00:01.0',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:02:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<memballoon model='virtio'>": 'pci 0000:04:00.0',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:02.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:02.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:02.2',
+      "<controller type='pci' index='4' model='pcie-root-port'>": 'pci 0000:00:02.3',
+      "<controller type='pci' index='5' model='pcie-root-port'>": 'pci 0000:00:02.4',
+    },
+  },
+  {
+    name: 'q35 without video: root ports from 00:01.0; a conventional PCI NIC behind a pcie-to-pci-bridge',
+    machine: 'q35',
+    devices: nic('e1000') + `<memballoon model='none'/>`,
+    want: {
+      '0:interface': 'pci 0000:02:01.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:03:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-to-pci-bridge'>": 'pci 0000:01:00.0',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='4' model='pcie-root-port'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
+    name: 'USB2 companion controllers are not predicted',
+    machine: 'pc',
+    devices: `<controller type='usb' index='0' model='ich9-ehci1'/><controller type='usb' index='0' model='ich9-uhci1'/><memballoon model='none'/>`,
+    want: { '0:controller': 'not predicted', '1:controller': 'not predicted', '2:memballoon': '-' },
+  },
+];
+
+describe('address prediction (libvirt 9.0 verdicts)', () => {
+  for (const r of ROWS) {
+    test(r.name, () => {
+      assert.deepEqual(predict(r.machine, r.devices), r.want);
+    });
+  }
+});
