@@ -1,0 +1,76 @@
+/**
+ * Fleet mode: the persistent XML of every domain on each host, read concurrently across hosts
+ * (a few hosts and a few domains per host at a time). A host that fails is reported and the
+ * others go on. Loaded only when --connect is given.
+ */
+import type { Analysis } from '../analysis';
+import { inactiveXml, listDomains, mapLimit, VirshError } from '../host/virsh';
+
+/** Hosts read at once, and domains read at once on one host. */
+const HOSTS_AT_ONCE = 4;
+const DOMAINS_AT_ONCE = 4;
+
+export interface HostDomain {
+  /** `URI#name`: how findings name the domain. */
+  id: string;
+  host: string;
+  text: string;
+  analysis: Analysis;
+}
+
+export interface HostsOptions {
+  virsh?: string;
+  timeoutMs: number;
+  /** A terminal to show per-host progress on (one line, rewritten). */
+  progress?: NodeJS.WriteStream;
+  analyzeText: (text: string) => Analysis;
+}
+
+export async function lintHosts(uris: readonly string[], opts: HostsOptions): Promise<{ domains: HostDomain[]; problems: string[] }> {
+  const problems: string[] = [];
+  const state = new Map<string, string>(uris.map((u) => [u, 'connecting']));
+  let timer: NodeJS.Timeout | undefined;
+  const draw = (): void => {
+    const line = [...state].map(([u, s]) => `${u}: ${s}`).join('  |  ');
+    opts.progress?.write(
+      `\r\x1b[2K${line.length > (opts.progress.columns || 80) - 1 ? line.slice(0, (opts.progress.columns || 80) - 2) + '…' : line}`
+    );
+  };
+  if (opts.progress) {
+    timer = setInterval(draw, 200);
+  }
+  const vopts = { virsh: opts.virsh, timeoutMs: opts.timeoutMs };
+  const perHost = await mapLimit(uris, HOSTS_AT_ONCE, async (uri) => {
+    const out: HostDomain[] = [];
+    let names: string[];
+    try {
+      names = await listDomains(uri, vopts);
+    } catch (e) {
+      problems.push(`${uri}: cannot list domains: ${e instanceof VirshError ? e.message : String(e)}`);
+      state.set(uri, 'failed');
+      return out;
+    }
+    let done = 0;
+    state.set(uri, `0/${names.length} domains`);
+    await mapLimit(names, DOMAINS_AT_ONCE, async (name) => {
+      try {
+        const text = await inactiveXml(uri, name, vopts);
+        const analysis = opts.analyzeText(text);
+        if (analysis.model) {
+          out.push({ id: `${uri}#${name}`, host: uri, text, analysis });
+        }
+      } catch (e) {
+        problems.push(`${uri}#${name}: cannot read its XML: ${e instanceof VirshError ? e.message : String(e)}`);
+      }
+      state.set(uri, `${++done}/${names.length} domains`);
+    });
+    state.set(uri, `${names.length} domains`);
+    return out.sort((a, b) => a.id.localeCompare(b.id));
+  });
+  if (timer) {
+    clearInterval(timer);
+    draw();
+    opts.progress?.write('\n');
+  }
+  return { domains: perHost.flat(), problems };
+}
