@@ -45,10 +45,10 @@ function diffLines(a: string[], b: string[]): Op[] {
       if (i < am.length && j < bm.length && am[i] === bm[j]) {
         ops.push({ kind: ' ', line: am[i++]! });
         j++;
-      } else if (j < bm.length && (i === am.length || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) {
-        ops.push({ kind: '+', line: bm[j++]! });
-      } else {
+      } else if (i < am.length && (j === bm.length || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
         ops.push({ kind: '-', line: am[i++]! });
+      } else {
+        ops.push({ kind: '+', line: bm[j++]! });
       }
     }
   }
