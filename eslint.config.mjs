@@ -10,7 +10,14 @@ import tseslint from 'typescript-eslint';
 /** Node's globals, read from the Node that runs ESLint (no `globals` package needed). */
 const nodeGlobals = Object.fromEntries(Object.getOwnPropertyNames(globalThis).map((name) => [name, /** @type {const} */ ('readonly')]));
 
-const engine = ['lib/**', 'server/src/syntax/**', 'server/src/model/**', 'server/src/rules/**', 'server/src/schema/**', 'server/src/features/**'];
+const engine = [
+  'lib/**',
+  'server/src/syntax/**',
+  'server/src/model/**',
+  'server/src/rules/**',
+  'server/src/schema/**',
+  'server/src/features/**',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', '.cache/**', 'node_modules/**', '.vscode-test/**', '**/*.js'] },
