@@ -68,6 +68,49 @@ export function inactiveXml(uri: string, domain: string, opts?: VirshOptions): P
   return runVirsh(uri, ['dumpxml', '--inactive', '--', domain], opts);
 }
 
+/** A word for virsh's own command-line parser (single quotes, as in sh): no shell is involved. */
+function virshQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The persistent XML of many domains with one virsh process per `chunk` domains (one connection,
+ * instead of one process and one connection per domain). Domains virsh could not dump (removed
+ * meanwhile...) are read again one by one, so their entry holds virsh's own error.
+ */
+export async function inactiveXmls(
+  uri: string,
+  domains: readonly string[],
+  opts?: VirshOptions & { chunk?: number }
+): Promise<Map<string, string | VirshError>> {
+  const out = new Map<string, string | VirshError>();
+  const chunk = Math.max(1, opts?.chunk ?? 50);
+  for (let i = 0; i < domains.length; i += chunk) {
+    const part = domains.slice(i, i + chunk);
+    const mark = (k: number): string => `@@libvirt-lint-${process.pid}-${k}@@`;
+    const script = part.map((d, k) => `echo ${mark(k)}; dumpxml --inactive -- ${virshQuote(d)}`).join('; ') + `; echo ${mark(part.length)}`;
+    const stdout = await runVirsh(uri, [script], opts);
+    for (let k = 0; k < part.length; k++) {
+      const from = stdout.indexOf(mark(k));
+      const to = stdout.indexOf(mark(k + 1), from);
+      const xml = from >= 0 && to >= 0 ? stdout.slice(from + mark(k).length, to).trim() : '';
+      if (xml.startsWith('<')) {
+        out.set(part[k]!, xml + '\n');
+      }
+    }
+  }
+  for (const d of domains) {
+    if (!out.has(d)) {
+      try {
+        out.set(d, await inactiveXml(uri, d, opts));
+      } catch (e) {
+        out.set(d, e instanceof VirshError ? e : new VirshError(String(e)));
+      }
+    }
+  }
+  return out;
+}
+
 /** Runs `fn` over the items with at most `limit` at a time; results in the items' order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);

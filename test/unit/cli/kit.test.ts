@@ -337,6 +337,18 @@ describe('fleet mode (real virsh)', { skip: NO_VIRSH }, () => {
     );
   });
 
+  test("domain names are passed to virsh's own parser quoted: a quote or a ';' in a name stays in the name", async () => {
+    const h = path.join(tmp, 'host-names.xml');
+    const doms = ["it's; echo hi", 'plain', ...Array.from({ length: 60 }, (_, i) => `vm-${i}`)];
+    fs.writeFileSync(
+      h,
+      `<node>\n${doms.map((n) => `<domain type='test'><name>${n.replace(/'/g, '&apos;')}</name><memory>65536</memory><os><type>hvm</type></os></domain>`).join('\n')}\n</node>\n`
+    );
+    const r = await lintAsync(tmp, '--format=json', '--connect', `test://${h}`, '--all-domains');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as Json).map((f) => f.file).sort(), doms.map((n) => `test://${h}#${n}`).sort());
+  });
+
   test('a missing virsh is named as such', async () => {
     const r = await lintAsync(tmp, '--virsh', '/nonexistent/virsh', '--connect', 'test:///default', '--all-domains');
     assert.equal(r.code, 2);
