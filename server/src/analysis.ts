@@ -126,12 +126,15 @@ function withSeverity(raw: readonly Finding[], severity: Readonly<Record<string,
   return findings;
 }
 
+/** What withAcross needs of an analysis: plain data, kept after the tree and model are dropped. */
+export type AcrossInput = Pick<Analysis, 'findings' | 'suppressions' | 'severity'> & { doc: { text: string } };
+
 /**
  * The analysis's findings together with findings over several domains (rules/fleet.ts) for this
  * document: severities and suppressions apply to them as to the others, and the suppressions of
  * such codes that hid nothing are reported now. The analysis itself is not changed.
  */
-export function withAcross(analysis: Analysis, across: readonly Finding[]): ReportedFinding[] {
+export function withAcross(analysis: AcrossInput, across: readonly Finding[]): ReportedFinding[] {
   const sups = analysis.suppressions.map((s) => ({ ...s, codes: s.codes.map((c) => ({ ...c, used: false })) }));
   const found = applySuppressions(sups, withSeverity(across, analysis.severity));
   const pending = (code: Code): boolean => !isAcrossCode(code) || analysis.severity[code] === 'off';

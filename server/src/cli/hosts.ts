@@ -3,8 +3,8 @@
  * (a few hosts and a few domains per host at a time). A host that fails is reported and the
  * others go on. Loaded only when --connect is given.
  */
-import type { Analysis } from '../analysis';
 import { inactiveXmls, listDomains, mapLimit, VirshError } from '../host/virsh';
+import type { LintedDoc } from './lint-file';
 
 /** Hosts read at once; on one host, domains are read CHUNK per virsh process, CHUNKS_AT_ONCE processes at a time. */
 const HOSTS_AT_ONCE = 4;
@@ -15,8 +15,7 @@ export interface HostDomain {
   /** `URI#name`: how findings name the domain. */
   id: string;
   host: string;
-  text: string;
-  analysis: Analysis;
+  doc: LintedDoc;
 }
 
 export interface HostsOptions {
@@ -24,7 +23,8 @@ export interface HostsOptions {
   timeoutMs: number;
   /** A terminal to show per-host progress on (one line, rewritten). */
   progress?: NodeJS.WriteStream;
-  analyzeText: (text: string) => Analysis;
+  /** The plain result of linting one domain's XML; undefined when it is no libvirt domain. */
+  lintText: (text: string) => LintedDoc | undefined;
 }
 
 export async function lintHosts(uris: readonly string[], opts: HostsOptions): Promise<{ domains: HostDomain[]; problems: string[] }> {
@@ -62,9 +62,9 @@ export async function lintHosts(uris: readonly string[], opts: HostsOptions): Pr
       for (const name of part) {
         const text = xmls.get(name);
         if (typeof text === 'string') {
-          const analysis = opts.analyzeText(text);
-          if (analysis.model) {
-            out.push({ id: `${uri}#${name}`, host: uri, text, analysis });
+          const doc = opts.lintText(text);
+          if (doc) {
+            out.push({ id: `${uri}#${name}`, host: uri, doc });
           }
         } else {
           problems.push(`${uri}#${name}: cannot read its XML: ${text?.message ?? 'no answer'}`);

@@ -5,18 +5,19 @@
  * Exit status: 0 no errors, 1 errors found, 2 usage, configuration or I/O problems (the rest is still checked).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, withAcross, type Analysis, type SeveritySetting } from '../analysis';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { analyze, withAcross, type SeveritySetting } from '../analysis';
 import { ConfigFinder, isIgnored, readConfig, type LintConfig } from '../common/config';
 import { isFlavorSetting, resolveFlavor, type FlavorSetting } from '../common/flavor';
-import { decodeBytes } from '../common/read-text';
-import { applyEdits, fixAllEdits } from '../fixes';
 import { CODES, isCode } from '../rules/codes';
-import { checkFleet } from '../rules/fleet';
+import { checkClaims } from '../rules/fleet';
 import type { Flavor } from '../rules/types';
-import { unifiedDiff } from './diff';
-import { lintHosts } from './hosts';
 import { formatJson, formatSarif, formatText, type FileResult, type Peer } from './format';
+import { lintHosts } from './hosts';
+import { lintFile, plain, type FileJob, type FileOutcome, type LintedDoc, type LintedFinding } from './lint-file';
+import { lintInWorkers, serveWorker, WORKER_FLAG } from './workers';
 import pkg from '../../../package.json';
 
 const USAGE = `Usage: libvirt-lint [options] PATH...
@@ -41,6 +42,7 @@ Options:
   --all-domains              lint the persistent (inactive) XML of every domain on the --connect hosts
   --virsh PATH               the virsh executable (default: virsh)
   --timeout SECONDS          stop virsh after this many seconds (default: 60)
+  --jobs N                   threads for big sets of files (default: one per core; 1: no worker threads)
   --no-color                 plain text output
   --list-codes               print every finding code with its default severity and exit
   -h, --help                 show this help
@@ -61,6 +63,7 @@ interface Options {
   allDomains: boolean;
   virsh: string | undefined;
   timeoutSeconds: number;
+  jobs: number;
   paths: string[];
 }
 
@@ -81,6 +84,7 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     allDomains: false,
     virsh: undefined,
     timeoutSeconds: 60,
+    jobs: Math.min(8, os.availableParallelism()),
     paths: [],
   };
   for (let i = 0; i < argv.length; i++) {
@@ -159,6 +163,14 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
         o.timeoutSeconds = v;
         break;
       }
+      case '--jobs': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1) {
+          throw new UsageError('--jobs takes a whole number of threads, 1 or more');
+        }
+        o.jobs = v;
+        break;
+      }
       case '--no-color':
         o.color = false;
         break;
@@ -224,8 +236,7 @@ interface Linted {
   host?: string;
   /** Reported (files and --all-domains), or only compared with (host domains when files are checked against hosts). */
   report: boolean;
-  text: string;
-  analysis: Analysis;
+  doc: LintedDoc;
 }
 
 interface EngineOptions {
@@ -234,32 +245,8 @@ interface EngineOptions {
   severity: Record<string, SeveritySetting>;
 }
 
-/** Up to this many fix passes: a fix may make another one possible (a new controller, then a port on it). */
-const MAX_FIX_PASSES = 4;
-
-function fixText(text: string, opts: EngineOptions): { text: string; analysis: Analysis; edits: number } {
-  let analysis = analyze(text, opts);
-  let edits = 0;
-  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const e = fixAllEdits(analysis.findings);
-    if (e.length === 0) {
-      break;
-    }
-    const next = applyEdits(text, e);
-    if (next === text) {
-      break;
-    }
-    const again = analyze(next, opts);
-    const errors = (a: Analysis): number => a.findings.filter((f) => f.severity === 'error').length;
-    if (errors(again) > errors(analysis)) {
-      break; // never leave more errors than there were
-    }
-    edits += e.length;
-    text = next;
-    analysis = again;
-  }
-  return { text, analysis, edits };
-}
+/** Below this many files, starting worker threads costs more than it saves. */
+const WORKERS_FROM = 200;
 
 export async function main(argv: string[]): Promise<number> {
   let opts: ReturnType<typeof parseArgs>;
@@ -306,68 +293,33 @@ export async function main(argv: string[]): Promise<number> {
   };
   const files = o.paths.flatMap((p) => collect(p, problems, ignored));
   const linted: Linted[] = [];
-  let fixedEdits = 0;
-  let fixedFiles = 0;
-  let diff = '';
+  const jobs: FileJob[] = [];
   for (const file of files) {
     if (named.has(file) && ignored(file)) {
       process.stderr.write(`libvirt-lint: ${file}: skipped, ignored by ${configOf(file)!.file}\n`);
       continue;
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      problems.push(`${file}: cannot read (${err.code === 'EACCES' ? 'permission denied' : err.message})`);
-      continue;
-    }
-    const decoded = decodeBytes(bytes);
-    if ('skip' in decoded) {
-      if (named.has(file)) {
-        process.stderr.write(`libvirt-lint: ${file}: skipped, ${decoded.skip}\n`);
-      }
-      continue;
-    }
-    if (decoded.note) {
-      process.stderr.write(`libvirt-lint: ${file}: ${decoded.note}\n`);
-    }
-    const eo = engineOptions(configOf(file));
-    let text = decoded.text;
-    let analysis: Analysis;
-    if (o.fix !== 'no') {
-      const fixed = fixText(text, eo);
-      analysis = fixed.analysis;
-      if (fixed.text !== text && analysis.model) {
-        fixedEdits += fixed.edits;
-        fixedFiles++;
-        if (o.fix === 'dry-run') {
-          diff += unifiedDiff(file.split(path.sep).join('/'), text, fixed.text);
-        } else if (decoded.note) {
-          problems.push(`${file}: fixes not written: the file is not valid UTF-8`);
-        } else {
-          try {
-            writeKeepingEncoding(file, bytes, fixed.text);
-          } catch (e) {
-            problems.push(`${file}: cannot write the fixes (${(e as Error).message})`);
-          }
-        }
-        text = fixed.text;
-      }
-    } else {
-      analysis = analyze(text, eo);
-    }
-    if (!analysis.model) {
-      if (named.has(file)) {
-        process.stderr.write(`libvirt-lint: ${file}: skipped, not libvirt domain XML (root is not <domain> or a device)\n`);
-      }
-      continue;
-    }
-    for (const ie of analysis.internalErrors) {
-      process.stderr.write(`libvirt-lint: internal error in rule family ${ie.family} on ${file}: ${String(ie.error)}\n`);
-    }
-    linted.push({ id: file, report: true, text, analysis });
+    jobs.push({ file, named: named.has(file), options: engineOptions(configOf(file)), fix: o.fix });
   }
+  const outcomes: FileOutcome[] =
+    jobs.length >= WORKERS_FROM && o.jobs > 1 ? await lintInWorkers(__filename, jobs, o.jobs) : jobs.map(lintFile);
+  let fixedEdits = 0;
+  let fixedFiles = 0;
+  let diff = '';
+  outcomes.forEach((out, k) => {
+    for (const n of out.notes) {
+      process.stderr.write(`libvirt-lint: ${n}\n`);
+    }
+    problems.push(...out.problems);
+    if (out.fixedEdits > 0) {
+      fixedEdits += out.fixedEdits;
+      fixedFiles++;
+      diff += out.diff;
+    }
+    if (out.linted) {
+      linted.push({ id: jobs[k]!.file, report: true, doc: out.linted });
+    }
+  });
 
   if (o.connect.length > 0) {
     const cfg = forced ?? finder.forFile(path.join(process.cwd(), 'host'));
@@ -375,11 +327,14 @@ export async function main(argv: string[]): Promise<number> {
       virsh: o.virsh,
       timeoutMs: o.timeoutSeconds * 1000,
       progress: process.stderr.isTTY ? process.stderr : undefined,
-      analyzeText: (text) => analyze(text, engineOptions(cfg)),
+      lintText: (text) => {
+        const analysis = analyze(text, engineOptions(cfg));
+        return analysis.model ? plain(text, analysis) : undefined;
+      },
     });
     problems.push(...hostResult.problems);
     for (const d of hostResult.domains) {
-      linted.push({ ...d, report: o.allDomains });
+      linted.push({ id: d.id, host: d.host, report: o.allDomains, doc: d.doc });
     }
   }
 
@@ -390,13 +345,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   // Conflicts between everything linted together.
-  const models = linted.map((l) => ({ model: l.analysis.model!, host: l.host }));
-  const across = models.length > 1 ? checkFleet(models) : models.map(() => []);
-  const peers: Peer[] = linted.map((l) => ({ file: l.id, text: l.text }));
+  const members = linted.map((l) => ({ claims: l.doc.claims, host: l.host }));
+  const across = members.length > 1 ? checkClaims(members) : members.map(() => []);
+  const peers: Peer[] = linted.map((l) => ({ file: l.id, text: l.doc.text }));
   const results: FileResult[] = [];
   linted.forEach((l, i) => {
     if (l.report) {
-      results.push({ file: l.id, text: l.text, findings: withAcross(l.analysis, across[i]!), peers });
+      results.push({ file: l.id, text: l.doc.text, findings: withAcross({ ...l.doc, doc: l.doc }, across[i]!), peers });
     }
   });
 
@@ -409,7 +364,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (o.fix !== 'no') {
     const left = results.flatMap((r) => r.findings);
-    const fixable = left.filter((f) => f.fixes?.some((x) => x.preferred)).length;
+    const fixable = left.filter((f) => (f as LintedFinding).fixable).length;
     const verb = o.fix === 'dry-run' ? 'would fix' : 'fixed';
     process.stderr.write(
       `libvirt-lint: ${verb} ${fixedEdits} edit${fixedEdits === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}; ` +
@@ -429,14 +384,9 @@ export async function main(argv: string[]): Promise<number> {
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
-/** Writes the fixed text back with the file's byte order mark, if it had one (decodeBytes took it off). */
-function writeKeepingEncoding(file: string, original: Uint8Array, text: string): void {
-  const bom = original.length >= 3 && original[0] === 0xef && original[1] === 0xbb && original[2] === 0xbf;
-  fs.writeFileSync(file, (bom ? '\uFEFF' : '') + text, 'utf8');
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2)).then(
+/** Runs the CLI with these arguments and sets the exit status (bin.ts, the entry point, calls it). */
+export function run(argv: string[]): void {
+  void main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -445,4 +395,9 @@ if (require.main === module) {
       process.exitCode = 2;
     }
   );
+}
+
+// A worker thread started by lintInWorkers (on this module, or on the bundle that holds it).
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) {
+  serveWorker();
 }

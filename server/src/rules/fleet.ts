@@ -20,11 +20,22 @@ export interface FleetMember {
   host?: string;
 }
 
-interface Claim {
-  member: number;
+/** One resource a domain takes, as plain data (it crosses worker threads). */
+export interface FleetClaim {
+  code: Code;
+  key: string;
+  /** The value as written, for the message. */
+  value: string;
   span: Span;
   /** Two claims of the same key conflict unless both say so (disks with <shareable/>). */
   shared?: boolean;
+}
+
+/** What the checks over several domains need of one domain: computed once per document, then the model can go. */
+export interface FleetClaims {
+  /** Name and UUID: a file and a host domain with the same identity are one domain. */
+  identity: string | undefined;
+  claims: FleetClaim[];
 }
 
 interface Resource {
@@ -176,44 +187,70 @@ const RESOURCES: readonly Resource[] = [
   },
 ];
 
+/** The resources a domain takes, for checkClaims. */
+export function fleetClaims(model: DomainModel): FleetClaims {
+  const uuid = uuidOf(model)?.value.toLowerCase().replace(/-/g, '');
+  return {
+    identity: uuid ? `${nameOf(model) ?? ''}\u0000${uuid}` : undefined,
+    claims: RESOURCES.flatMap((r) =>
+      r.keys(model).map((k) => ({ code: r.code, key: k.key, value: k.value, span: k.span, shared: k.shared }))
+    ),
+  };
+}
+
+/** Places of the other domains listed with one finding. */
+const MAX_RELATED = 20;
+
 /** Findings for each member (same order as `members`). */
 export function checkFleet(members: readonly FleetMember[]): Finding[][] {
+  return checkClaims(members.map((m) => ({ claims: fleetClaims(m.model), host: m.host })));
+}
+
+/** checkFleet over claims computed before (fleetClaims), so that models need not be kept. */
+export function checkClaims(members: readonly { claims: FleetClaims; host?: string }[]): Finding[][] {
   const out: Finding[][] = members.map(() => []);
-  const identity = members.map((m) => `${nameOf(m.model) ?? ''}\u0000${uuidOf(m.model)?.value.toLowerCase().replace(/-/g, '') ?? ''}`);
+  const identity = members.map((m) => m.claims.identity);
   /** A file and a host domain with the same name and UUID are one domain: the file is its source. */
   const sameDomain = (a: number, b: number): boolean =>
-    (members[a]!.host === undefined) !== (members[b]!.host === undefined) &&
-    identity[a] === identity[b] &&
-    !identity[a]!.endsWith('\u0000');
+    (members[a]!.host === undefined) !== (members[b]!.host === undefined) && identity[a] !== undefined && identity[a] === identity[b];
   const sameHost = (a: number, b: number): boolean => {
     const [ha, hb] = [members[a]!.host, members[b]!.host];
     return ha === undefined || hb === undefined || ha === hb;
   };
-  for (const r of RESOURCES) {
-    const groups = new Map<string, (Claim & { value: string })[]>();
-    members.forEach((m, i) => {
-      for (const k of r.keys(m.model)) {
-        const g = groups.get(k.key);
-        const claim = { member: i, span: k.span, shared: k.shared, value: k.value };
-        if (g) {
-          g.push(claim);
-        } else {
-          groups.set(k.key, [claim]);
-        }
+  const byCode = new Map<Code, Map<string, (FleetClaim & { member: number })[]>>(RESOURCES.map((r) => [r.code, new Map()]));
+  members.forEach((m, i) => {
+    for (const c of m.claims.claims) {
+      const groups = byCode.get(c.code)!;
+      const g = groups.get(c.key);
+      if (g) {
+        g.push({ ...c, member: i });
+      } else {
+        groups.set(c.key, [{ ...c, member: i }]);
       }
-    });
+    }
+  });
+  for (const r of RESOURCES) {
+    const groups = byCode.get(r.code)!;
     for (const claims of groups.values()) {
       if (claims.length < 2) {
         continue;
       }
       for (const c of claims) {
-        const others = claims.filter(
-          (o) =>
+        // The first MAX_RELATED others: a key a thousand domains share stays linear.
+        const others: typeof claims = [];
+        for (const o of claims) {
+          if (
             o.member !== c.member &&
             !sameDomain(c.member, o.member) &&
             (!r.perHost || sameHost(c.member, o.member)) &&
             !(c.shared && o.shared)
-        );
+          ) {
+            others.push(o);
+            if (others.length === MAX_RELATED) {
+              break;
+            }
+          }
+        }
         if (others.length === 0) {
           continue;
         }
@@ -221,7 +258,7 @@ export function checkFleet(members: readonly FleetMember[]): Finding[][] {
           code: r.code,
           message: r.message(c.value),
           span: c.span,
-          related: others.slice(0, 20).map((o) => ({ message: r.related, span: o.span, member: o.member })),
+          related: others.map((o) => ({ message: r.related, span: o.span, member: o.member })),
         });
       }
     }

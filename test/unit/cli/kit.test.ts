@@ -252,6 +252,25 @@ describe('--fix', () => {
   });
 });
 
+describe('worker threads', () => {
+  test('a big set gives the same output on worker threads as on one thread, --fix included', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 230; i++) {
+      files[`d${String(i).padStart(3, '0')}.xml`] = domain(`vm-${i % 200}`, i % 3 === 0 ? DUP_INDEX : OPEN_VNC);
+    }
+    const dir = project('workers', files);
+    const one = lint(dir, '--format=json', '--jobs=1', '.');
+    const many = lint(dir, '--format=json', '--jobs=2', '.');
+    assert.equal(one.code, 1);
+    assert.equal(many.code, one.code);
+    assert.equal(many.stdout, one.stdout);
+    assert.ok(codesOf(one).includes('d200.xml fleet-name-duplicate'));
+    const dry = lint(dir, '--fix-dry-run', '--jobs=2', '.');
+    assert.equal(dry.stdout, lint(dir, '--fix-dry-run', '--jobs=1', '.').stdout);
+    assert.equal((dry.stdout.match(/^\+\+\+ /gm) ?? []).length, 77);
+  });
+});
+
 describe('conflicts between files', () => {
   test('a folder: each finding in JSON and SARIF names the other file', () => {
     const dir = path.join(FIXTURES, 'rules', 'fleet', 'conflicts');
