@@ -373,6 +373,8 @@ async function main(): Promise<void> {
       '',
       ...notes,
       fs.existsSync(path.join(REPO, 'bench', 'NOTES.md')) ? fs.readFileSync(path.join(REPO, 'bench', 'NOTES.md'), 'utf8') : '',
+      // The CLI kit's figures (bench/ci.ts writes them between these markers): kept as they are.
+      /<!-- ci-bench:start[\s\S]*<!-- ci-bench:end -->/.exec(fs.existsSync(DOC) ? fs.readFileSync(DOC, 'utf8') : '')?.[0] ?? '',
     ].join('\n');
     fs.mkdirSync(path.dirname(DOC), { recursive: true });
     fs.writeFileSync(DOC, doc.trimEnd() + '\n');

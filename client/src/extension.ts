@@ -51,7 +51,8 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
   const start = (): Promise<void> => {
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector(mode),
-      synchronize: { configurationSection: 'libvirt' },
+      // The server reads .libvirt-lint.json itself; it is told when one changes.
+      synchronize: { configurationSection: 'libvirt', fileEvents: vscode.workspace.createFileSystemWatcher('**/.libvirt-lint.json') },
       diagnosticCollectionName: 'libvirt',
     };
     client = new LanguageClient('libvirt-xml', 'libvirt XML Language Server', serverOptions, clientOptions);

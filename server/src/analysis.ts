@@ -4,8 +4,9 @@
  */
 import { buildModel } from './model/build';
 import type { DomainModel } from './model/types';
-import { CODES, codeInfo } from './rules/codes';
+import { CODES, codeInfo, type Code } from './rules/codes';
 import { RULE_FAMILIES } from './rules/index';
+import { applySuppressions, isAcrossCode, parseSuppressions, unusedSuppressions, type Suppression } from './rules/suppress';
 import type { Finding, Flavor, RuleFamily, Severity } from './rules/types';
 import { parseXml } from './syntax/parse';
 import { contains, elementAt, forEachElement, type Span, type XmlDocument } from './syntax/tree';
@@ -34,6 +35,10 @@ export interface Analysis {
   findings: ReportedFinding[];
   /** Rule families that threw; the server logs these. Never shown as findings. */
   internalErrors: { family: string; error: unknown }[];
+  /** The libvirt-lint-disable comments; those naming codes reported over several domains are settled by withAcross(). */
+  suppressions: Suppression[];
+  /** The severity settings the findings were reported with. */
+  severity: Readonly<Record<string, SeveritySetting>>;
 }
 
 /** Syntax errors listed one by one; the rest are summed up in one finding. */
@@ -66,8 +71,9 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   const doc = parseXml(text);
   const model = buildModel(doc, { machine: opts.machine });
   const internalErrors: Analysis['internalErrors'] = [];
+  const severity = opts.severity ?? {};
   if (!model) {
-    return { doc, model, findings: [], internalErrors };
+    return { doc, model, findings: [], internalErrors, suppressions: [], severity };
   }
   const raw: Finding[] = doc.errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => ({ code: 'xml-syntax', message: e.message, span: e.span }));
   if (doc.errors.length > MAX_SYNTAX_FINDINGS) {
@@ -96,10 +102,20 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
       raw.push(f);
     }
   }
+  const suppressions = parseSuppressions(doc);
+  const findings = applySuppressions(suppressions, withSeverity(raw, severity));
+  const unused = unusedSuppressions(doc.text, suppressions, (code) => isAcrossCode(code) || severity[code] === 'off');
+  findings.push(...withSeverity(unused, severity));
+  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return { doc, model, findings, internalErrors, suppressions, severity };
+}
+
+/** Findings with their severity setting; codes set to 'off' and repeats (same code, same span) dropped. */
+function withSeverity(raw: readonly Finding[], severity: Readonly<Record<string, SeveritySetting>>): ReportedFinding[] {
   const findings: ReportedFinding[] = [];
   const seen = new Set<string>();
   for (const f of raw) {
-    const setting = opts.severity?.[f.code] ?? CODES[f.code].severity;
+    const setting = severity[f.code] ?? CODES[f.code].severity;
     const key = `${f.code}@${f.span.start}-${f.span.end}`;
     if (setting === 'off' || seen.has(key)) {
       continue;
@@ -107,6 +123,23 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
     seen.add(key);
     findings.push({ ...f, severity: setting });
   }
-  findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  return { doc, model, findings, internalErrors };
+  return findings;
+}
+
+/** What withAcross needs of an analysis: plain data, kept after the tree and model are dropped. */
+type AcrossInput = Pick<Analysis, 'findings' | 'suppressions' | 'severity'> & { doc: { text: string } };
+
+/**
+ * The analysis's findings together with findings over several domains (rules/fleet.ts) for this
+ * document: severities and suppressions apply to them as to the others, and the suppressions of
+ * such codes that hid nothing are reported now. The analysis itself is not changed.
+ */
+export function withAcross(analysis: AcrossInput, across: readonly Finding[]): ReportedFinding[] {
+  const sups = analysis.suppressions.map((s) => ({ ...s, codes: s.codes.map((c) => ({ ...c, used: false })) }));
+  const found = applySuppressions(sups, withSeverity(across, analysis.severity));
+  const pending = (code: Code): boolean => !isAcrossCode(code) || analysis.severity[code] === 'off';
+  const unused = unusedSuppressions(analysis.doc.text, sups, pending);
+  const all = [...analysis.findings, ...found, ...withSeverity(unused, analysis.severity)];
+  all.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  return all;
 }

@@ -3,7 +3,7 @@
  * so a missing and an unexpected finding both fail, with a readable listing of each.
  */
 import * as assert from 'node:assert/strict';
-import { analyze, type AnalysisOptions, type ReportedFinding } from '../../server/src/analysis';
+import { analyze, type Analysis, type AnalysisOptions, type ReportedFinding } from '../../server/src/analysis';
 import { applyEdits, fixAllEdits } from '../../server/src/fixes';
 import { parseExpectations } from './markers';
 
@@ -20,9 +20,21 @@ export function describeFinding(text: string, f: { code: string; span: { start: 
 
 /** Runs the engine on a fixture and checks its inline expectations; returns the findings. */
 export function checkFixture(text: string, extra: AnalysisOptions = {}): ReportedFinding[] {
-  const { expectations, options } = parseExpectations(text);
+  const { findings } = analyzeFixture(text, extra);
+  expectExactly(text, findings);
+  return findings;
+}
+
+/** The analysis of a fixture with the options its `<!-- lint: -->` comment sets. */
+export function analyzeFixture(text: string, extra: AnalysisOptions = {}): Analysis {
+  const { options } = parseExpectations(text);
   const flavor = options.flavor === 'unknown' ? undefined : (options.flavor ?? extra.flavor ?? 'upstream');
-  const { findings } = analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine });
+  return analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine });
+}
+
+/** Fails unless the findings are exactly the ones the fixture's markers expect. */
+export function expectExactly(text: string, findings: readonly ReportedFinding[]): void {
+  const { expectations } = parseExpectations(text);
   const unmatched = [...findings];
   const missing: string[] = [];
   for (const e of expectations) {
@@ -52,7 +64,6 @@ export function checkFixture(text: string, extra: AnalysisOptions = {}): Reporte
         .join('\n')
     );
   }
-  return findings;
 }
 
 /** The text after applying every finding's preferred fix (what "fix all" does). */

@@ -5,10 +5,43 @@ import { LineIndex, type Position } from '../common/line-index';
 import type { ReportedFinding } from '../analysis';
 import { CODES } from '../rules/codes';
 
+/** A document linted together with the others: where a related place of another document is. */
+export interface Peer {
+  file: string;
+  text: string;
+}
+
 export interface FileResult {
   file: string;
   text: string;
   findings: ReportedFinding[];
+  /** The documents `related[].member` indexes (checks over several domains). */
+  peers?: readonly Peer[];
+}
+
+interface RelatedPlace {
+  file: string;
+  message: string;
+  range: { start: Position; end: Position };
+}
+
+/** The related places of a finding, each with its file and 0-based range; line indexes are built once per text. */
+function relatedPlaces(r: FileResult, f: ReportedFinding, indexes: Map<string, LineIndex>): RelatedPlace[] {
+  const indexOf = (text: string): LineIndex => {
+    let i = indexes.get(text);
+    if (!i) {
+      indexes.set(text, (i = new LineIndex(text)));
+    }
+    return i;
+  };
+  return (f.related ?? []).flatMap((x) => {
+    const peer = x.member === undefined ? r : r.peers?.[x.member];
+    if (!peer) {
+      return [];
+    }
+    const index = indexOf(peer.text);
+    return [{ file: peer.file, message: x.message, range: { start: index.positionAt(x.span.start), end: index.positionAt(x.span.end) } }];
+  });
 }
 
 interface JsonDiagnostic {
@@ -16,23 +49,36 @@ interface JsonDiagnostic {
   severity: ReportedFinding['severity'];
   message: string;
   range: { start: Position; end: Position };
+  /** Other places involved (in this file or, for conflicts between domains, another one). */
+  related?: RelatedPlace[];
 }
 
-function toJson(r: FileResult): { file: string; diagnostics: JsonDiagnostic[] } {
+function toJson(r: FileResult, indexes: Map<string, LineIndex>): { file: string; diagnostics: JsonDiagnostic[] } {
   const index = new LineIndex(r.text);
   return {
     file: r.file,
-    diagnostics: r.findings.map((f) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      range: { start: index.positionAt(f.span.start), end: index.positionAt(f.span.end) },
-    })),
+    diagnostics: r.findings.map((f) => {
+      const related = relatedPlaces(r, f, indexes);
+      return {
+        code: f.code,
+        severity: f.severity,
+        message: f.message,
+        range: { start: index.positionAt(f.span.start), end: index.positionAt(f.span.end) },
+        ...(related.length > 0 ? { related } : {}),
+      };
+    }),
   };
 }
 
 export function formatJson(results: FileResult[]): string {
-  return JSON.stringify(results.map(toJson), null, 2) + '\n';
+  const indexes = new Map<string, LineIndex>();
+  return (
+    JSON.stringify(
+      results.map((r) => toJson(r, indexes)),
+      null,
+      2
+    ) + '\n'
+  );
 }
 
 export function formatText(results: FileResult[], color: boolean): string {
@@ -40,6 +86,7 @@ export function formatText(results: FileResult[], color: boolean): string {
   const sevColor = { error: '31;1', warning: '33;1', information: '36;1', hint: '2' } as const;
   const out: string[] = [];
   const totals = { error: 0, warning: 0, information: 0, hint: 0 };
+  const indexes = new Map<string, LineIndex>();
   for (const r of results) {
     const index = new LineIndex(r.text);
     for (const f of r.findings) {
@@ -55,6 +102,9 @@ export function formatText(results: FileResult[], color: boolean): string {
       out.push(
         `  ${' '.repeat(s.character)}${paint(sevColor[f.severity], '^'.repeat(Math.min(width, Math.max(1, line.length - s.character))))}`
       );
+      for (const x of relatedPlaces(r, f, indexes)) {
+        out.push(`  ${paint('2', 'note:')} ${x.file}:${x.range.start.line + 1}:${x.range.start.character + 1}: ${x.message}`);
+      }
     }
   }
   const files = results.length;
@@ -73,11 +123,19 @@ export function formatSarif(results: FileResult[], version: string): string {
     shortDescription: { text: info.summary },
     defaultConfiguration: { level: SARIF_LEVEL[info.severity] },
   }));
+  const indexes = new Map<string, LineIndex>();
+  const region = (range: RelatedPlace['range']) => ({
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  });
   const sarifResults = results.flatMap((r) => {
     const index = new LineIndex(r.text);
     return r.findings.map((f) => {
       const s = index.positionAt(f.span.start);
       const e = index.positionAt(f.span.end);
+      const related = relatedPlaces(r, f, indexes);
       return {
         ruleId: f.code,
         level: SARIF_LEVEL[f.severity],
@@ -90,6 +148,15 @@ export function formatSarif(results: FileResult[], version: string): string {
             },
           },
         ],
+        ...(related.length > 0
+          ? {
+              relatedLocations: related.map((x, id) => ({
+                id,
+                message: { text: x.message },
+                physicalLocation: { artifactLocation: { uri: x.file.split('\\').join('/') }, region: region(x.range) },
+              })),
+            }
+          : {}),
       };
     });
   });

@@ -1,19 +1,31 @@
 /**
- * libvirt-lint: checks libvirt domain XML files (and attach-device fragments) from the command line.
- * Exit status: 0 no errors, 1 errors found, 2 usage or I/O problems (other files are still checked).
+ * libvirt-lint: checks libvirt domain XML files (and attach-device fragments) from the command
+ * line, and the domains defined on libvirt hosts (--connect URI --all-domains). Files and domains
+ * linted together are also checked against each other (rules/fleet.ts).
+ * Exit status: 0 no errors, 1 errors found, 2 usage, configuration or I/O problems (the rest is still checked).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyze, type SeveritySetting } from '../analysis';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { analyze, withAcross, type SeveritySetting } from '../analysis';
+import { ConfigFinder, isIgnored, readConfig, type LintConfig } from '../common/config';
 import { isFlavorSetting, resolveFlavor, type FlavorSetting } from '../common/flavor';
-import { decodeBytes } from '../common/read-text';
 import { CODES, isCode } from '../rules/codes';
-import { formatJson, formatSarif, formatText, type FileResult } from './format';
+import { checkClaims } from '../rules/fleet';
+import type { Flavor } from '../rules/types';
+import { formatJson, formatSarif, formatText, type FileResult, type Peer } from './format';
+import { lintHosts } from './hosts';
+import { lintFile, plain, type FileJob, type FileOutcome, type LintedDoc, type LintedFinding } from './lint-file';
+import { lintInWorkers, serveWorker, WORKER_FLAG } from './workers';
 import pkg from '../../../package.json';
 
 const USAGE = `Usage: libvirt-lint [options] PATH...
+       libvirt-lint [options] --connect URI [--connect URI...] --all-domains [PATH...]
 
 Checks libvirt domain XML files and attach-device fragments. A folder is searched for *.xml files.
+Files and domains checked together are also checked against each other (same name, UUID, MAC,
+host device, writable disk image or console port).
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -23,20 +35,35 @@ Options:
   --machine pc|q35|NAME      machine type for fragments and domains without <os><type machine>
   --severity CODE=LEVEL      change a code's severity: error, warning, information, hint or off
                              (may be repeated)
+  --config FILE              use this config file instead of the nearest .libvirt-lint.json
+  --fix                      apply every safe fix and write the files (formatting and comments kept)
+  --fix-dry-run              print the fixes as a unified diff instead of writing them
+  --connect URI              a libvirt host (qemu:///system, qemu+ssh://host/system...; may be repeated)
+  --all-domains              lint the persistent (inactive) XML of every domain on the --connect hosts
+  --virsh PATH               the virsh executable (default: virsh)
+  --timeout SECONDS          stop virsh after this many seconds (default: 60)
+  --jobs N                   threads for big sets of files (default: one per core; 1: no worker threads)
   --no-color                 plain text output
   --list-codes               print every finding code with its default severity and exit
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit status: 0 no errors, 1 errors found, 2 usage or I/O problems.
+Exit status: 0 no errors, 1 errors found, 2 usage, configuration or I/O problems.
 `;
 
 interface Options {
   format: 'text' | 'json' | 'sarif';
-  flavor: FlavorSetting;
+  flavor: FlavorSetting | undefined;
   machine: string | undefined;
   severity: Record<string, SeveritySetting>;
   color: boolean;
+  config: string | undefined;
+  fix: 'no' | 'write' | 'dry-run';
+  connect: string[];
+  allDomains: boolean;
+  virsh: string | undefined;
+  timeoutSeconds: number;
+  jobs: number;
   paths: string[];
 }
 
@@ -45,7 +72,21 @@ class UsageError extends Error {}
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
-  const o: Options = { format: 'text', flavor: 'auto', machine: undefined, severity: {}, color: !!process.stdout.isTTY, paths: [] };
+  const o: Options = {
+    format: 'text',
+    flavor: undefined,
+    machine: undefined,
+    severity: {},
+    color: !!process.stdout.isTTY,
+    config: undefined,
+    fix: 'no',
+    connect: [],
+    allDomains: false,
+    virsh: undefined,
+    timeoutSeconds: 60,
+    jobs: Math.min(8, os.availableParallelism()),
+    paths: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -96,6 +137,40 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
         o.severity[code] = level as SeveritySetting;
         break;
       }
+      case '--config':
+        o.config = value();
+        break;
+      case '--fix':
+        o.fix = o.fix === 'dry-run' ? 'dry-run' : 'write';
+        break;
+      case '--fix-dry-run':
+        o.fix = 'dry-run';
+        break;
+      case '--connect':
+        o.connect.push(value());
+        break;
+      case '--all-domains':
+        o.allDomains = true;
+        break;
+      case '--virsh':
+        o.virsh = value();
+        break;
+      case '--timeout': {
+        const v = Number(value());
+        if (!(v > 0)) {
+          throw new UsageError('--timeout takes a number of seconds greater than 0');
+        }
+        o.timeoutSeconds = v;
+        break;
+      }
+      case '--jobs': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 1) {
+          throw new UsageError('--jobs takes a whole number of threads, 1 or more');
+        }
+        o.jobs = v;
+        break;
+      }
       case '--no-color':
         o.color = false;
         break;
@@ -106,14 +181,22 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
         o.paths.push(arg);
     }
   }
-  if (o.paths.length === 0) {
-    throw new UsageError('no files or folders given');
+  if (o.allDomains && o.connect.length === 0) {
+    throw new UsageError('--all-domains needs at least one --connect URI');
+  }
+  if (o.paths.length === 0 && !o.allDomains) {
+    throw new UsageError(
+      o.connect.length > 0 ? '--connect without --all-domains needs files to check against the hosts' : 'no files or folders given'
+    );
+  }
+  if (o.fix !== 'no' && o.allDomains) {
+    throw new UsageError('--fix changes files only: it cannot be combined with --all-domains');
   }
   return o;
 }
 
-/** Files to check: named files as they are, folders searched for *.xml (sorted, no symlink loops). */
-function collect(p: string, problems: string[]): string[] {
+/** Files to check: named files as they are, folders searched for *.xml (sorted, no symlink loops), ignored ones left out. */
+function collect(p: string, problems: string[], ignored: (file: string) => boolean): string[] {
   let st: fs.Stats;
   try {
     st = fs.statSync(p);
@@ -138,7 +221,7 @@ function collect(p: string, problems: string[]): string[] {
       const full = path.join(dir, e.name);
       if (e.isDirectory() && depth < 32 && e.name !== 'node_modules' && !e.name.startsWith('.')) {
         walk(full, depth + 1);
-      } else if (e.isFile() && e.name.toLowerCase().endsWith('.xml')) {
+      } else if (e.isFile() && e.name.toLowerCase().endsWith('.xml') && !ignored(full)) {
         out.push(full);
       }
     }
@@ -147,7 +230,25 @@ function collect(p: string, problems: string[]): string[] {
   return out;
 }
 
-function main(argv: string[]): number {
+/** One document linted: a file, or a domain on a host (`URI#name`). */
+interface Linted {
+  id: string;
+  host?: string;
+  /** Reported (files and --all-domains), or only compared with (host domains when files are checked against hosts). */
+  report: boolean;
+  doc: LintedDoc;
+}
+
+interface EngineOptions {
+  flavor: Flavor | undefined;
+  machine: string | undefined;
+  severity: Record<string, SeveritySetting>;
+}
+
+/** Below this many files, starting worker threads costs more than it saves. */
+const WORKERS_FROM = 200;
+
+export async function main(argv: string[]): Promise<number> {
   let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(argv);
@@ -172,49 +273,108 @@ function main(argv: string[]): number {
     }
     return 0;
   }
+  const o = opts;
   const problems: string[] = [];
-  const named = new Set(opts.paths);
-  const files = opts.paths.flatMap((p) => collect(p, problems));
-  const flavor = resolveFlavor(opts.flavor);
-  const results: FileResult[] = [];
+  const finder = new ConfigFinder();
+  const forced = o.config ? readConfig(o.config) : undefined;
+  const configOf = (file: string): LintConfig | undefined => forced ?? finder.forFile(file);
+  const flavors = new Map<string, Flavor | undefined>();
+  const engineOptions = (cfg: LintConfig | undefined): EngineOptions => {
+    const setting = o.flavor ?? cfg?.flavor ?? 'auto';
+    if (!flavors.has(setting)) {
+      flavors.set(setting, resolveFlavor(setting));
+    }
+    return { flavor: flavors.get(setting), machine: o.machine ?? cfg?.machine, severity: { ...cfg?.severity, ...o.severity } };
+  };
+  const named = new Set(o.paths);
+  const ignored = (file: string): boolean => {
+    const cfg = configOf(file);
+    return !!cfg && isIgnored(cfg, file);
+  };
+  const files = o.paths.flatMap((p) => collect(p, problems, ignored));
+  const linted: Linted[] = [];
+  const jobs: FileJob[] = [];
   for (const file of files) {
-    let bytes: Uint8Array;
-    try {
-      bytes = fs.readFileSync(file);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      problems.push(`${file}: cannot read (${err.code === 'EACCES' ? 'permission denied' : err.message})`);
+    if (named.has(file) && ignored(file)) {
+      process.stderr.write(`libvirt-lint: ${file}: skipped, ignored by ${configOf(file)!.file}\n`);
       continue;
     }
-    const decoded = decodeBytes(bytes);
-    if ('skip' in decoded) {
-      if (named.has(file)) {
-        process.stderr.write(`libvirt-lint: ${file}: skipped, ${decoded.skip}\n`);
-      }
-      continue;
-    }
-    if (decoded.note) {
-      process.stderr.write(`libvirt-lint: ${file}: ${decoded.note}\n`);
-    }
-    const analysis = analyze(decoded.text, { flavor, machine: opts.machine, severity: opts.severity });
-    if (!analysis.model) {
-      if (named.has(file)) {
-        process.stderr.write(`libvirt-lint: ${file}: skipped, not libvirt domain XML (root is not <domain> or a device)\n`);
-      }
-      continue;
-    }
-    for (const ie of analysis.internalErrors) {
-      process.stderr.write(`libvirt-lint: internal error in rule family ${ie.family} on ${file}: ${String(ie.error)}\n`);
-    }
-    results.push({ file, text: decoded.text, findings: analysis.findings });
+    jobs.push({ file, named: named.has(file), options: engineOptions(configOf(file)), fix: o.fix });
   }
-  const output =
-    opts.format === 'json'
-      ? formatJson(results)
-      : opts.format === 'sarif'
-        ? formatSarif(results, pkg.version)
-        : formatText(results, opts.color);
-  process.stdout.write(output);
+  const outcomes: FileOutcome[] =
+    jobs.length >= WORKERS_FROM && o.jobs > 1 ? await lintInWorkers(__filename, jobs, o.jobs) : jobs.map(lintFile);
+  let fixedEdits = 0;
+  let fixedFiles = 0;
+  let diff = '';
+  outcomes.forEach((out, k) => {
+    for (const n of out.notes) {
+      process.stderr.write(`libvirt-lint: ${n}\n`);
+    }
+    problems.push(...out.problems);
+    if (out.fixedEdits > 0) {
+      fixedEdits += out.fixedEdits;
+      fixedFiles++;
+      diff += out.diff;
+    }
+    if (out.linted) {
+      linted.push({ id: jobs[k]!.file, report: true, doc: out.linted });
+    }
+  });
+
+  if (o.connect.length > 0) {
+    const cfg = forced ?? finder.forFile(path.join(process.cwd(), 'host'));
+    const hostResult = await lintHosts(o.connect, {
+      virsh: o.virsh,
+      timeoutMs: o.timeoutSeconds * 1000,
+      progress: process.stderr.isTTY ? process.stderr : undefined,
+      lintText: (text) => {
+        const analysis = analyze(text, engineOptions(cfg));
+        return analysis.model ? plain(text, analysis) : undefined;
+      },
+    });
+    problems.push(...hostResult.problems);
+    for (const d of hostResult.domains) {
+      linted.push({ id: d.id, host: d.host, report: o.allDomains, doc: d.doc });
+    }
+  }
+
+  for (const cfg of forced ? [forced] : finder.all()) {
+    for (const p of cfg.problems) {
+      problems.push(`${p.file}:${p.line + 1}:${p.character + 1}: ${p.message}`);
+    }
+  }
+
+  // Conflicts between everything linted together.
+  const members = linted.map((l) => ({ claims: l.doc.claims, host: l.host }));
+  const across = members.length > 1 ? checkClaims(members) : members.map(() => []);
+  const peers: Peer[] = linted.map((l) => ({ file: l.id, text: l.doc.text }));
+  const results: FileResult[] = [];
+  linted.forEach((l, i) => {
+    if (l.report) {
+      results.push({ file: l.id, text: l.doc.text, findings: withAcross({ ...l.doc, doc: l.doc }, across[i]!), peers });
+    }
+  });
+
+  if (o.fix === 'dry-run') {
+    process.stdout.write(diff);
+  } else {
+    const output =
+      o.format === 'json' ? formatJson(results) : o.format === 'sarif' ? formatSarif(results, pkg.version) : formatText(results, o.color);
+    process.stdout.write(output);
+  }
+  if (o.fix !== 'no') {
+    const left = results.flatMap((r) => r.findings);
+    const fixable = left.filter((f) => (f as LintedFinding).fixable).length;
+    const verb = o.fix === 'dry-run' ? 'would fix' : 'fixed';
+    process.stderr.write(
+      `libvirt-lint: ${verb} ${fixedEdits} edit${fixedEdits === 1 ? '' : 's'} in ${fixedFiles} file${fixedFiles === 1 ? '' : 's'}; ` +
+        `${left.length} finding${left.length === 1 ? '' : 's'} left (${left.filter((f) => f.severity === 'error').length} errors), ` +
+        `${left.length - fixable} of them without a safe fix\n`
+    );
+    if (o.fix === 'dry-run') {
+      process.stderr.write(formatText(results, false));
+    }
+  }
   for (const p of problems) {
     process.stderr.write(`libvirt-lint: ${p}\n`);
   }
@@ -224,6 +384,20 @@ function main(argv: string[]): number {
   return results.some((r) => r.findings.some((f) => f.severity === 'error')) ? 1 : 0;
 }
 
-if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+/** Runs the CLI with these arguments and sets the exit status (bin.ts, the entry point, calls it). */
+export function run(argv: string[]): void {
+  void main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`libvirt-lint: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = 2;
+    }
+  );
+}
+
+// A worker thread started by lintInWorkers (on this module, or on the bundle that holds it).
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) {
+  serveWorker();
 }

@@ -24,13 +24,25 @@ const SEVERITY = {
 
 const DIAGNOSTIC_SOURCE = 'libvirt';
 
-export function toDiagnostic(doc: TextDocument, f: ReportedFinding, uri: string): Diagnostic {
+/**
+ * `peer(member)`: the other document a related place is in (findings over several documents);
+ * places in documents no longer open are left out.
+ */
+export function toDiagnostic(
+  doc: TextDocument,
+  f: ReportedFinding,
+  uri: string,
+  peer?: (member: number) => TextDocument | undefined
+): Diagnostic {
   return {
     range: toRange(doc, f.span),
     severity: SEVERITY[f.severity],
     code: f.code,
     source: DIAGNOSTIC_SOURCE,
     message: f.message,
-    relatedInformation: f.related?.map((r) => ({ location: { uri, range: toRange(doc, r.span) }, message: r.message })),
+    relatedInformation: f.related?.flatMap((r) => {
+      const other = r.member === undefined ? doc : peer?.(r.member);
+      return other ? [{ location: { uri: other === doc ? uri : other.uri, range: toRange(other, r.span) }, message: r.message }] : [];
+    }),
   };
 }

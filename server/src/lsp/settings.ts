@@ -9,6 +9,8 @@ type LintMode = 'onType' | 'onSave' | 'off';
 
 export interface Settings {
   lintMode: LintMode;
+  /** 'openFiles': the open documents are checked against each other (rules/fleet.ts). */
+  conflicts: 'openFiles' | 'off';
   flavor: FlavorSetting;
   machine: string;
   severity: Record<string, SeveritySetting>;
@@ -16,7 +18,14 @@ export interface Settings {
   inlayHintsEnabled: boolean;
 }
 
-export const DEFAULT_SETTINGS: Settings = { lintMode: 'onType', flavor: 'auto', machine: 'pc', severity: {}, inlayHintsEnabled: true };
+export const DEFAULT_SETTINGS: Settings = {
+  lintMode: 'onType',
+  conflicts: 'off',
+  flavor: 'auto',
+  machine: 'pc',
+  severity: {},
+  inlayHintsEnabled: true,
+};
 
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -41,6 +50,7 @@ export function readSettings(raw: unknown): Settings {
   }
   return {
     lintMode: mode === 'onType' || mode === 'onSave' || mode === 'off' ? mode : DEFAULT_SETTINGS.lintMode,
+    conflicts: lint.conflicts === 'openFiles' || lint.conflicts === 'off' ? lint.conflicts : DEFAULT_SETTINGS.conflicts,
     flavor: typeof s.flavor === 'string' && isFlavorSetting(s.flavor) ? s.flavor : DEFAULT_SETTINGS.flavor,
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
     severity,

@@ -13,10 +13,14 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../analysis';
-import { resolveFlavor } from '../common/flavor';
+import { URI } from 'vscode-uri';
+import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
+import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
+import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { inlayHints } from '../features/inlay';
 import { fixAllEdits } from '../fixes';
+import { checkFleet } from '../rules/fleet';
+import { suppressEdit } from '../rules/suppress';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
@@ -42,6 +46,8 @@ interface Cached {
   version: number;
   analysis: Analysis;
   ms: number;
+  /** The file is left out by its .libvirt-lint.json (`ignore`). */
+  ignored: boolean;
 }
 
 export function startServer(connection: Connection, features: FeatureInstaller[] = []): ServerContext {
@@ -52,17 +58,61 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   let flavor: Flavor | undefined;
   let pullConfiguration = false;
   let settingsReady: Promise<void> = Promise.resolve();
+  const flavors = new Map<FlavorSetting, Flavor | undefined>();
+  const flavorOf = (setting: FlavorSetting): Flavor | undefined => {
+    if (!flavors.has(setting)) {
+      flavors.set(setting, resolveFlavor(setting));
+    }
+    return flavors.get(setting);
+  };
 
   const applySettings = (s: Settings): void => {
     const changedEngine =
       s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
     settings = s;
-    flavor = resolveFlavor(s.flavor);
+    flavors.clear();
+    flavor = flavorOf(s.flavor);
     if (changedEngine) {
       cache.clear();
     }
   };
   applySettings(DEFAULT_SETTINGS);
+
+  // .libvirt-lint.json for files on disk: the nearest one above the file. Settings the user
+  // changed from their defaults win; severities are merged, the settings' per code winning.
+  const configs = new ConfigFinder();
+  const publishedConfigs = new Map<string, string>();
+  const configOf = (uri: string): { cfg: LintConfig; file: string } | undefined => {
+    if (!uri.startsWith('file:')) {
+      return undefined;
+    }
+    try {
+      const file = URI.parse(uri).fsPath;
+      const cfg = configs.forFile(file);
+      if (cfg) {
+        publishConfigProblems(cfg);
+      }
+      return cfg && { cfg, file };
+    } catch (e) {
+      connection.console.error(`reading .libvirt-lint.json for ${uri} failed: ${String(e)}`);
+      return undefined;
+    }
+  };
+  const publishConfigProblems = (cfg: LintConfig): void => {
+    const uri = URI.file(cfg.file).toString();
+    const key = JSON.stringify(cfg.problems);
+    if (publishedConfigs.get(uri) === key) {
+      return;
+    }
+    publishedConfigs.set(uri, key);
+    const diagnostics = cfg.problems.map((p) => ({
+      range: { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.character + 1 } },
+      severity: 1 as const,
+      source: 'libvirt-lint',
+      message: p.message,
+    }));
+    connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
+  };
 
   const analysisOf = (doc: TextDocument): Analysis => {
     const hit = cache.get(doc.uri);
@@ -70,21 +120,71 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       return hit.analysis;
     }
     const t0 = performance.now();
-    const analysis = analyze(doc.getText(), { flavor, machine: settings.machine, severity: settings.severity });
+    const found = configOf(doc.uri);
+    const cfg = found?.cfg;
+    const analysis = analyze(doc.getText(), {
+      flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
+      machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
+      severity: { ...cfg?.severity, ...settings.severity },
+    });
     for (const ie of analysis.internalErrors) {
       connection.console.error(
         `rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`
       );
     }
-    cache.set(doc.uri, { version: doc.version, analysis, ms: performance.now() - t0 });
+    const ignored = !!found && isIgnored(found.cfg, found.file);
+    cache.set(doc.uri, { version: doc.version, analysis, ms: performance.now() - t0, ignored });
     return analysis;
   };
+
+  /**
+   * A document's findings, conflicts with the other open documents included (rules/fleet.ts):
+   * `peers` are the documents `related[].member` indexes.
+   */
+  const findingsOf = (doc: TextDocument): { findings: ReportedFinding[]; peers: TextDocument[] } => {
+    const analysis = analysisOf(doc);
+    if (!analysis.model || cache.get(doc.uri)?.ignored) {
+      return { findings: analysis.model ? [] : analysis.findings, peers: [] };
+    }
+    const peers =
+      settings.conflicts === 'openFiles'
+        ? documents.all().filter((d) => d === doc || (analysisOf(d).model && !cache.get(d.uri)?.ignored))
+        : [doc];
+    if (peers.length < 2) {
+      return { findings: withAcross(analysis, []), peers };
+    }
+    const across = checkFleet(peers.map((d) => ({ model: analysisOf(d).model! })));
+    return { findings: withAcross(analysis, across[peers.indexOf(doc)]!), peers };
+  };
+
+  /** What each document's conflicts with the others were when last published: a change elsewhere republishes it. */
+  const acrossShown = new Map<string, string>();
+  const acrossKey = (findings: readonly ReportedFinding[], peers: readonly TextDocument[]): string =>
+    JSON.stringify(
+      findings
+        .filter((f) => f.related?.some((r) => r.member !== undefined) || f.code === 'suppression-unused')
+        .map((f) => [f.code, f.span.start, f.related?.map((r) => (r.member === undefined ? '' : peers[r.member]?.uri))])
+    );
 
   const publish = (doc: TextDocument): void => {
     if (documents.get(doc.uri) !== doc) {
       return; // closed or replaced meanwhile
     }
-    const diagnostics = settings.lintMode === 'off' ? [] : analysisOf(doc).findings.map((f) => toDiagnostic(doc, f, doc.uri));
+    let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
+    if (settings.lintMode !== 'off') {
+      const { findings, peers } = findingsOf(doc);
+      diagnostics = findings.map((f) => toDiagnostic(doc, f, doc.uri, (m) => peers[m]));
+      acrossShown.set(doc.uri, acrossKey(findings, peers));
+      // Conflicts are symmetric: the other open documents may have gained or lost one.
+      for (const other of documents.all()) {
+        if (other !== doc && acrossShown.has(other.uri)) {
+          const now = findingsOf(other);
+          if (acrossKey(now.findings, now.peers) !== acrossShown.get(other.uri)) {
+            schedule(other);
+          }
+        }
+      }
+    }
     connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
   };
 
@@ -172,6 +272,17 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
   };
 
+  // A .libvirt-lint.json was created, changed or deleted (the client watches them).
+  connection.onDidChangeWatchedFiles(() => {
+    configs.clear();
+    cache.clear();
+    for (const uri of [...publishedConfigs.keys()]) {
+      connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    }
+    publishedConfigs.clear();
+    relintAll();
+  });
+
   connection.onDidChangeConfiguration((change) => {
     const fromPush = (change.settings as { libvirt?: unknown } | undefined)?.libvirt;
     const done = pullConfiguration
@@ -197,6 +308,13 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
+    acrossShown.delete(e.document.uri);
+    // Its conflicts with the others go with it.
+    for (const other of documents.all()) {
+      if (other.uri !== e.document.uri && acrossShown.has(other.uri)) {
+        schedule(other);
+      }
+    }
     savedVersion.delete(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) {
@@ -214,18 +332,20 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       return [];
     }
     const analysis = analysisOf(doc);
+    const { findings, peers } = findingsOf(doc);
     const toEdit = (e: SpanEdit) => ({ range: toRange(doc, e.span), newText: e.newText });
     const only = params.context.only;
     const wants = (kind: string): boolean => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
       const want = toSpan(doc, params.range);
-      for (const f of analysis.findings) {
-        if (f.span.end < want.start || f.span.start > want.end || !f.fixes) {
+      const suppressions: CodeAction[] = [];
+      for (const f of findings) {
+        if (f.span.end < want.start || f.span.start > want.end) {
           continue;
         }
-        const diagnostic = toDiagnostic(doc, f, doc.uri);
-        for (const fix of f.fixes) {
+        const diagnostic = toDiagnostic(doc, f, doc.uri, (m) => peers[m]);
+        for (const fix of f.fixes ?? []) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
@@ -234,7 +354,16 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
             edit: { changes: { [doc.uri]: fix.edits.map(toEdit) } },
           });
         }
+        if (f.code !== 'suppression-unused' && !suppressions.some((a) => a.title === `Suppress ${f.code} on this line`)) {
+          suppressions.push({
+            title: `Suppress ${f.code} on this line`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            edit: { changes: { [doc.uri]: [toEdit(suppressEdit(analysis.doc, analysis.suppressions, f.code, f.span.start))] } },
+          });
+        }
       }
+      actions.push(...suppressions); // after the real fixes
     }
     if (wants(PIN_KIND)) {
       const want = toSpan(doc, params.range);

@@ -6,6 +6,9 @@
  * `absence`: the finding says something is missing elsewhere in the document. Such findings
  * are held back while the document has syntax errors, because a broken element may be the
  * missing piece.
+ *
+ * `across`: the finding compares several domains linted together (rules/fleet.ts), never one
+ * document alone.
  */
 import type { Severity } from './types';
 
@@ -14,6 +17,7 @@ interface CodeInfo {
   /** One line: what the code means. */
   summary: string;
   absence?: boolean;
+  across?: boolean;
 }
 
 export const CODES = {
@@ -169,6 +173,48 @@ export const CODES = {
   'graphics-vnc-open': {
     severity: 'warning',
     summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',
+  },
+
+  // Suppression comments (rules/suppress.ts)
+  'suppression-unused': {
+    severity: 'information',
+    summary: 'A libvirt-lint-disable comment names a code that is not reported where it applies (or no code at all): it can go.',
+  },
+
+  // Conflicts between domains linted together (rules/fleet.ts)
+  'fleet-name-duplicate': {
+    severity: 'error',
+    summary: 'Two domains for the same host have the same name: libvirt refuses to define the second one (or replaces the first).',
+    across: true,
+  },
+  'fleet-uuid-duplicate': {
+    severity: 'error',
+    summary: 'Two domains for the same host have the same UUID: libvirt refuses to define the second one.',
+    across: true,
+  },
+  'fleet-mac-duplicate': {
+    severity: 'warning',
+    summary:
+      'Two domains have a NIC with the same MAC address: libvirt accepts both, but on one network the guests steal each other traffic.',
+    across: true,
+  },
+  'fleet-hostdev-shared': {
+    severity: 'error',
+    summary:
+      'The same host PCI or USB device is assigned to two domains on one host: libvirt accepts both, but refuses to start the second while the first runs.',
+    across: true,
+  },
+  'fleet-disk-shared': {
+    severity: 'error',
+    summary:
+      'Two domains on one host open the same disk image writable without <shareable/>: QEMU locks the image and refuses to start the second while the first runs (unlocked, both would corrupt it).',
+    across: true,
+  },
+  'fleet-graphics-port-duplicate': {
+    severity: 'error',
+    summary:
+      'Two domains on one host ask for the same fixed VNC or SPICE port: libvirt accepts both, but the second cannot start while the first runs.',
+    across: true,
   },
 
   // Structure against libvirt's schema (schemas/domain.json), where libvirt agrees with it

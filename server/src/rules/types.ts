@@ -32,7 +32,11 @@ export interface Finding {
   code: Code;
   message: string;
   span: Span;
-  related?: { message: string; span: Span }[];
+  /**
+   * Other places involved. `member`: for checks over several domains (rules/fleet.ts), the index
+   * of the other document among those checked together; absent, the place is in this document.
+   */
+  related?: { message: string; span: Span; member?: number }[];
   fixes?: Fix[];
 }
 

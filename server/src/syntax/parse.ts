@@ -294,10 +294,21 @@ export function parseXml(text: string): XmlDocument {
         addText(t.image.slice(9, -3), tokenSpan(t), true);
         i++;
         break;
-      case 'Comment':
-        comments.push(tokenSpan(t));
+      case 'Comment': {
+        const span = tokenSpan(t);
+        comments.push(span);
+        // XML forbids '--' inside a comment (and a '-' just before '-->'); libxml2, so libvirt, refuses the file.
+        const inner = t.image.slice(4, -3);
+        const dashes = inner.endsWith('-') ? inner.length - 1 : inner.indexOf('--');
+        if (t.image.endsWith('-->') && dashes >= 0) {
+          errors.push({
+            message: "A comment cannot contain '--' (nor end with '--->'): libvirt refuses the file.",
+            span: { start: span.start + 4 + dashes, end: span.start + 4 + dashes + (inner.endsWith('-') ? 1 : 2) },
+          });
+        }
         i++;
         break;
+      }
       case 'XMLDeclOpen':
       case 'DocType':
         i = skipDeclaration(i, t.tokenType.name === 'XMLDeclOpen' ? 'SPECIAL_CLOSE' : 'CLOSE');

@@ -64,6 +64,10 @@ export function attr(el: XmlElement, name: string): XmlAttribute | undefined {
   return undefined;
 }
 
+export function attrValue(el: XmlElement, name: string): string | undefined {
+  return attr(el, name)?.value;
+}
+
 export function child(el: XmlElement, name: string): XmlElement | undefined {
   for (const c of el.children) {
     if (c.name === name) {

@@ -29,7 +29,7 @@ const GOOD = `<domain type='kvm'>
 const BAD = GOOD.replace(
   "<controller type='usb' index='0' model='piix3-uhci'/>",
   "<controller type='usb' index='0' model='piix3-uhci'/>\n    <controller type='usb' index='0' model='ehci'/>"
-);
+).replace('<name>good</name>', '<name>bad</name>'); // its own name: files linted together with one name conflict
 const RETRY = `<disk type='file' device='disk'>
   <driver name='qemu' type='qcow2' error_policy='retry' retry_interval='1000'/>
   <source file='/var/lib/libvirt/images/a.qcow2'/>
@@ -46,7 +46,7 @@ describe('libvirt-lint', () => {
     fs.writeFileSync(path.join(dir, 'bad.xml'), BAD);
     fs.writeFileSync(path.join(dir, 'retry.xml'), RETRY);
     fs.mkdirSync(path.join(dir, 'sub'));
-    fs.writeFileSync(path.join(dir, 'sub', 'bad-too.xml'), BAD.replace('<name>good</name>', '<name>a/b</name>'));
+    fs.writeFileSync(path.join(dir, 'sub', 'bad-too.xml'), BAD.replace('<name>bad</name>', '<name>a/b</name>'));
     fs.writeFileSync(path.join(dir, 'sub', 'pom.xml'), '<project/>');
     fs.writeFileSync(path.join(dir, 'sub', 'notes.txt'), 'not xml');
     fs.writeFileSync(path.join(dir, 'binary.xml'), Buffer.from([0x3c, 0x00, 0xff, 0x10, 0x00]));
