@@ -13,6 +13,7 @@
  */
 import { allocation, driveOf } from './allocate';
 import { controllerModel } from './build';
+import { targetIndex } from './drive';
 import type { Controller, Device, DomainModel } from './types';
 
 export type AssignedAddress =
@@ -257,18 +258,17 @@ function controllerList(model: DomainModel): ListedController[] {
     }
   }
   const has = (type: string, index?: number): boolean => list.some((e) => e.type === type && (index === undefined || e.index === index));
+  // What libvirt adds is appended to its list (virDomainDefAddController), after every written
+  // controller, even one of the same type with a higher index.
   const add = (type: string, index: number, m: string): void => {
     if (!has(type, index)) {
-      let at = list.length;
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (list[i]!.type === type && list[i]!.index > index) {
-          at = i;
-        }
-      }
-      list.splice(at, 0, { c: undefined, type, index, model: m, unset: false });
+      list.push({ c: undefined, type, index, model: m, unset: false });
     }
   };
-  // The QEMU driver's defaults (USB 0, q35's SATA 0), then the controllers the devices need.
+  // The QEMU driver's defaults first (USB 0, q35's SATA 0: qemuDomainDefAddDefaultDevices runs in
+  // the driver's post-parse), then the disk controllers (virDomainDefAddImplicitControllers: SCSI,
+  // floppy, IDE, SATA, each 0 up to the highest controller a disk of that bus reaches), then
+  // virtio-serial for a virtio channel.
   for (const ic of model.implicitControllers) {
     if (ic.type === 'usb' || ic.type === 'sata') {
       const usbOff = ic.type === 'usb' && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
@@ -277,19 +277,26 @@ function controllerList(model: DomainModel): ListedController[] {
       }
     }
   }
-  const scsi = new Set<number>();
-  for (const d of model.disks) {
-    const at = d.bus?.value === 'scsi' ? driveOf(d) : undefined;
-    if (at) {
-      scsi.add(at.controller);
+  const highest = (bus: string): number => {
+    let max = -1;
+    for (const d of model.disks) {
+      const at = d.bus?.value === bus ? driveOf(d) : undefined;
+      if (at) {
+        max = Math.max(max, at.controller);
+      }
     }
-  }
-  for (const i of [...scsi].sort((a, b) => a - b)) {
-    add('scsi', i, 'lsilogic');
-  }
-  for (const ic of model.implicitControllers) {
-    if (ic.type === 'ide') {
-      add(ic.type, ic.index, ic.model);
+    return Math.min(max, MAX_IMPLICIT_DISK_CONTROLLERS);
+  };
+  for (const [bus, m] of [
+    ['scsi', 'lsilogic'],
+    ['ide', 'piix3'],
+    ['sata', 'ich9-ahci'],
+  ] as const) {
+    if (bus === 'ide' && model.machine.family !== 'i440fx') {
+      continue;
+    }
+    for (let i = 0; i <= highest(bus); i++) {
+      add(bus, i, m);
     }
   }
   const virtioChannel = model.devices.some(
@@ -301,7 +308,48 @@ function controllerList(model: DomainModel): ListedController[] {
   return list;
 }
 
+/** Disk controllers libvirt adds for one bus at most (a drive address controller='99999' is its own finding). */
+const MAX_IMPLICIT_DISK_CONTROLLERS = 8;
+
 const wants = (d: Device | undefined): boolean => !d || !d.address;
+
+/**
+ * The devices of a kind in the order of libvirt's own list of them. Disks: virDomainDiskInsert
+ * keeps the disks of one bus sorted by their target's index (vda, xvdb, vdaa), whatever the
+ * document order. Host devices: an <interface type='hostdev'> is put into the host device list
+ * when the interfaces are parsed, before any <hostdev>; it is addressed there, not with the NICs.
+ */
+function listOf(model: DomainModel, kind: string): Device[] {
+  switch (kind) {
+    case 'interface':
+      return model.interfaces.filter((i) => i.type !== 'hostdev');
+    case 'hostdev':
+      return [...model.interfaces.filter((i) => i.type === 'hostdev'), ...model.devices.filter((d) => d.kind === 'hostdev')];
+    case 'disk': {
+      const out: Device[] = [];
+      for (const d of model.disks) {
+        const bus = d.bus?.value;
+        const idx = targetIndex(d.targetDev?.value) ?? -1;
+        let at = -1;
+        for (let k = out.length - 1; k >= 0; k--) {
+          const o = out[k] as (typeof model.disks)[number];
+          if (o.bus?.value !== bus) {
+            continue;
+          }
+          if ((targetIndex(o.targetDev?.value) ?? -1) > idx) {
+            at = k;
+          } else if (at === -1) {
+            at = k + 1;
+          }
+        }
+        out.splice(at === -1 ? out.length : at, 0, d);
+      }
+      return out;
+    }
+    default:
+      return model.devices.filter((d) => d.kind === kind);
+  }
+}
 
 function predictPci(model: DomainModel, out: Prediction): void {
   const q35 = model.machine.family === 'q35';
@@ -392,9 +440,8 @@ function predictPci(model: DomainModel, out: Prediction): void {
       }
       continue;
     }
-    for (const d of model.devices) {
-      const listed = d.kind === kind || (kind === 'hostdev' && d.kind === 'interface' && d.type === 'hostdev');
-      if (!listed || (kind === 'video' && d === primaryVideo)) {
+    for (const d of listOf(model, kind)) {
+      if (kind === 'video' && d === primaryVideo) {
         continue;
       }
       const conn = d.kind === 'interface' && d.type === 'hostdev' ? 'pcie' : connectOf(model, d);

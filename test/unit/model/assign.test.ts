@@ -100,6 +100,65 @@ const ROWS: { name: string; machine: string; devices: string; want: Record<strin
     },
   },
   {
+    name: "an <interface type='hostdev'> is addressed first among the host devices, once, whatever the document order",
+    machine: 'q35',
+    devices:
+      `<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/></source></hostdev>` +
+      `<interface type='hostdev' managed='yes'><source><address type='pci' domain='0x0000' bus='0x06' slot='0x10' function='0x2'/></source></interface>` +
+      `<memballoon model='none'/>`,
+    want: {
+      '0:hostdev': 'pci 0000:03:00.0',
+      '1:interface': 'pci 0000:02:00.0',
+      '2:memballoon': '-',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:01:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.2',
+      "<controller type='pci' index='4' model='pcie-root-port'>": 'pci 0000:00:01.3',
+    },
+  },
+  {
+    name: "pc: an <interface type='hostdev'> comes after the NICs (with the host devices)",
+    machine: 'pc',
+    devices:
+      `<interface type='hostdev' managed='yes'><source><address type='pci' domain='0x0000' bus='0x06' slot='0x10' function='0x2'/></source></interface>` +
+      nic('e1000'),
+    want: {
+      '0:interface': 'pci 0000:00:03.0',
+      '1:interface': 'pci 0000:00:02.0',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+      "<memballoon model='virtio'>": 'pci 0000:00:04.0',
+    },
+  },
+  {
+    name: 'pc: virtio disks in target order (vdb before vdaa), after the SATA controller a sata disk makes libvirt add',
+    machine: 'pc',
+    devices: disk('vdaa', 'virtio') + disk('sda', 'sata') + disk('vdb', 'virtio') + `<memballoon model='none'/>`,
+    want: {
+      '0:disk': 'pci 0000:00:04.0',
+      '1:disk': 'drive 0:0:0:0',
+      '2:disk': 'pci 0000:00:03.0',
+      '3:memballoon': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:02.0',
+    },
+  },
+  {
+    name: 'q35: the USB controller libvirt adds comes after a written one with a higher index',
+    machine: 'q35',
+    devices: `<controller type='usb' index='2' model='nec-xhci'/><memballoon model='none'/>`,
+    want: {
+      '0:controller': 'pci 0000:01:00.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:02:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
     name: 'USB2 companion controllers are not predicted',
     machine: 'pc',
     devices: `<controller type='usb' index='0' model='ich9-ehci1'/><controller type='usb' index='0' model='ich9-uhci1'/><memballoon model='none'/>`,
