@@ -40,7 +40,8 @@ interface Prediction {
   implicit: ImplicitDevice[];
 }
 
-type Conn = 'pci' | 'pcie' | 'none' | 'unknown';
+/** How a device plugs in: conventional PCI, PCIe, integrated (a slot of pcie-root only), not at all, or not known here. */
+type Conn = 'pci' | 'pcie' | 'integrated' | 'none' | 'unknown';
 
 /** A PCI-addressed thing in libvirt's lists: a written device, or one libvirt adds. */
 interface Item {
@@ -105,10 +106,15 @@ function connectOf(model: DomainModel, d: Device): Conn {
     case 'serial':
       return childAttr(d, 'target', 'type') === 'pci-serial' ? 'pci' : 'none';
     case 'iommu':
+      // virtio-iommu is an integrated device: only a slot of pcie-root takes it.
+      return attrOf(d, 'model') === 'virtio' ? (model.machine.family === 'q35' ? 'integrated' : 'unknown') : 'none';
     case 'vsock':
-    case 'memory':
-      // virtio-iommu is integrated (pcie-root), vsock and virtio memory are rare: not predicted.
-      return attrOf(d, 'model') === 'virtio' || d.kind === 'vsock' || attrOf(d, 'model')?.startsWith('virtio-') ? 'unknown' : 'none';
+      // No model: the QEMU driver makes it virtio (qemuDomainVsockDefPostParse).
+      return virtioConn(attrOf(d, 'model'));
+    case 'memory': {
+      const m = attrOf(d, 'model');
+      return m === 'virtio-mem' || m === 'virtio-pmem' ? 'pcie' : 'none';
+    }
     default:
       return 'none';
   }
@@ -185,6 +191,7 @@ function accepts(bus: string, what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridg
     case 'pcie':
       return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
     case 'pcie-root-port':
+    case 'integrated':
       return bus === 'pcie-root';
     case 'pcie-to-pci-bridge':
       return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
@@ -529,6 +536,10 @@ function predictPci(model: DomainModel, out: Prediction): void {
     for (const it of rest) {
       if (place(it.conn)) {
         continue;
+      }
+      if (it.conn === 'integrated') {
+        giveUp(items); // libvirt adds no bus for an integrated device: pcie-root is full
+        return;
       }
       added = true;
       if (it.conn === 'pcie') {

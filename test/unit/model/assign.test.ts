@@ -10,8 +10,8 @@ import { buildModel } from '../../../server/src/model/build';
 import { parseXml } from '../../../server/src/syntax/parse';
 import { addressLabel } from '../../../server/src/features/inlay';
 
-function predict(machine: string, devices: string): Record<string, string> {
-  const text = `<domain type='qemu'><name>t</name><memory>1</memory><os><type arch='x86_64' machine='${machine}'>hvm</type></os><devices>${devices}</devices></domain>`;
+function predict(machine: string, devices: string, head = ''): Record<string, string> {
+  const text = `<domain type='qemu'><name>t</name><memory>1</memory>${head}<os><type arch='x86_64' machine='${machine}'>hvm</type></os><devices>${devices}</devices></domain>`;
   const model = buildModel(parseXml(text))!;
   const p = predictAddresses(model);
   const out: Record<string, string> = {};
@@ -29,7 +29,8 @@ const disk = (dev: string, bus: string): string =>
   `<disk type='file' device='disk'><source file='/x/${dev}'/><target dev='${dev}' bus='${bus}'/></disk>`;
 const nic = (model: string): string => `<interface type='network'><source network='default'/><model type='${model}'/></interface>`;
 
-const ROWS: { name: string; machine: string; devices: string; want: Record<string, string> }[] = [
+/** `head`: elements of <domain> before <os> that libvirt needs to accept the devices (ACPI, NUMA). */
+const ROWS: { name: string; machine: string; head?: string; devices: string; want: Record<string, string> }[] = [
   {
     name: 'pc: nets before virtio disks, video fixed at 00:02.0, the balloon last',
     machine: 'pc',
@@ -159,6 +160,52 @@ const ROWS: { name: string; machine: string; devices: string; want: Record<strin
     },
   },
   {
+    name: 'q35: virtio-iommu on a slot of pcie-root after the root ports, vsock (virtio without a model) on a root port',
+    machine: 'q35',
+    head: '<features><acpi/></features>',
+    devices: nic('virtio') + `<iommu model='virtio'/><vsock><cid auto='yes'/></vsock>`,
+    want: {
+      '0:interface': 'pci 0000:01:00.0',
+      '1:iommu': 'pci 0000:00:02.0',
+      '2:vsock': 'pci 0000:04:00.0',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:02:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<memballoon model='virtio'>": 'pci 0000:03:00.0',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.2',
+      "<controller type='pci' index='4' model='pcie-root-port'>": 'pci 0000:00:01.3',
+      "<controller type='pci' index='5' model='pcie-root-port'>": 'pci 0000:00:01.4',
+    },
+  },
+  {
+    name: 'pc: a transitional vsock is a conventional PCI device',
+    machine: 'pc',
+    devices: `<vsock model='virtio-transitional'><cid auto='yes'/></vsock><memballoon model='none'/>`,
+    want: {
+      '0:vsock': 'pci 0000:00:02.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
+    name: 'q35: virtio-mem is a PCIe device',
+    machine: 'q35',
+    head: "<maxMemory slots='4' unit='KiB'>4194304</maxMemory><cpu><numa><cell id='0' cpus='0' memory='131072' unit='KiB'/></numa></cpu>",
+    devices:
+      "<memory model='virtio-mem'><target><size unit='KiB'>131072</size><node>0</node><block unit='KiB'>2048</block><requested unit='KiB'>0</requested></target></memory>" +
+      `<memballoon model='none'/>`,
+    want: {
+      '0:memory': 'pci 0000:02:00.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:01:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
     name: 'USB2 companion controllers are not predicted',
     machine: 'pc',
     devices: `<controller type='usb' index='0' model='ich9-ehci1'/><controller type='usb' index='0' model='ich9-uhci1'/><memballoon model='none'/>`,
@@ -169,7 +216,7 @@ const ROWS: { name: string; machine: string; devices: string; want: Record<strin
 describe('address prediction (libvirt 9.0 verdicts)', () => {
   for (const r of ROWS) {
     test(r.name, () => {
-      assert.deepEqual(predict(r.machine, r.devices), r.want);
+      assert.deepEqual(predict(r.machine, r.devices, r.head), r.want);
     });
   }
 });
