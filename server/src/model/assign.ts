@@ -90,7 +90,10 @@ function connectOf(model: DomainModel, d: Device): Conn {
       return d.bus?.value === 'virtio' ? virtioConn(attrOf(d, 'model')) : 'none';
     case 'hostdev': {
       const t = d.type;
-      return t === 'pci' || t === 'scsi_host' ? 'pcie' : t === 'mdev' ? 'unknown' : 'none';
+      // An mdev is a PCI device only with model='vfio-pci' (vfio-ccw and vfio-ap are not); libvirt
+      // takes it as PCIe without asking the host.
+      const mdevPci = t === 'mdev' && attrOf(d, 'model') === 'vfio-pci';
+      return t === 'pci' || t === 'scsi_host' || mdevPci ? 'pcie' : 'none';
     }
     case 'memballoon':
     case 'rng': {

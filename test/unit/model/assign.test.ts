@@ -291,6 +291,30 @@ const ROWS: { name: string; machine: string; head?: string; devices: string; wan
       '3:memballoon': '-',
     },
   },
+  {
+    name: 'q35: an mdev (vfio-pci) host device is a PCIe device',
+    machine: 'q35',
+    devices: `<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev><memballoon model='none'/>`,
+    want: {
+      '0:hostdev': 'pci 0000:02:00.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='qemu-xhci'>": 'pci 0000:01:00.0',
+      "<controller type='sata' index='0' model='ich9-ahci'>": 'pci 0000:00:1f.2',
+      "<controller type='pci' index='1' model='pcie-root-port'>": 'pci 0000:00:01.0',
+      "<controller type='pci' index='2' model='pcie-root-port'>": 'pci 0000:00:01.1',
+      "<controller type='pci' index='3' model='pcie-root-port'>": 'pci 0000:00:01.2',
+    },
+  },
+  {
+    name: 'pc: an mdev (vfio-pci) host device',
+    machine: 'pc',
+    devices: `<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev><memballoon model='none'/>`,
+    want: {
+      '0:hostdev': 'pci 0000:00:02.0',
+      '1:memballoon': '-',
+      "<controller type='usb' index='0' model='piix3-uhci'>": 'pci 0000:00:01.2',
+    },
+  },
 ];
 
 describe('address prediction (libvirt 9.0 verdicts)', () => {
