@@ -122,20 +122,41 @@ export async function dumpAll(cases: CorpusCase[], jobs = 3): Promise<(string | 
 /** How a device is found again in dumpxml: disks by target, controllers by type and index, the rest by position among their kind. */
 function deviceKeys(devices: readonly XmlElement[]): string[] {
   const seen = new Map<string, number>();
-  // A controller without an index gets the lowest unused one of its type, in document order (as libvirt does).
+  // A controller without an index gets the lowest unused one of its type, in document order, as
+  // libvirt does; a USB2 controller (ich9-ehci1, ich9-uhci1..3) right after another USB2 controller
+  // joins that one's index unless the index already has its model (virDomainAssignControllerIndexes).
   const used = new Set(
-    devices.filter((el) => el.name === 'controller').map((el) => `${attr(el, 'type')?.value}:${attr(el, 'index')?.value}`)
+    devices
+      .filter((el) => el.name === 'controller')
+      .flatMap((el) => {
+        const k = `${attr(el, 'type')?.value}:${attr(el, 'index')?.value}`;
+        return [k, `${k}:${attr(el, 'model')?.value}`];
+      })
   );
+  const usb2 = (el: XmlElement | undefined): boolean => /^ich9-(ehci1|uhci[123])$/.test((el && attr(el, 'model')?.value) ?? '');
+  const settled = new Map<XmlElement, string>();
   const indexOf = (el: XmlElement): string => {
     const written = attr(el, 'index')?.value;
     if (written !== undefined) {
       return written;
     }
+    const type = attr(el, 'type')?.value;
+    const model = attr(el, 'model')?.value;
+    const before = devices.slice(0, devices.indexOf(el)).filter((o) => o.name === 'controller' && attr(o, 'type')?.value === 'usb');
+    const prev = before[before.length - 1];
+    const prevIndex = prev && (attr(prev, 'index')?.value ?? settled.get(prev));
+    if (type === 'usb' && usb2(el) && usb2(prev) && prevIndex !== undefined && !used.has(`usb:${prevIndex}:${model}`)) {
+      used.add(`usb:${prevIndex}:${model}`);
+      settled.set(el, prevIndex);
+      return prevIndex;
+    }
     let i = 0;
-    while (used.has(`${attr(el, 'type')?.value}:${i}`)) {
+    while (used.has(`${type}:${i}`)) {
       i++;
     }
-    used.add(`${attr(el, 'type')?.value}:${i}`);
+    used.add(`${type}:${i}`);
+    used.add(`${type}:${i}:${model}`);
+    settled.set(el, String(i));
     return String(i);
   };
   return devices.map((el) => {

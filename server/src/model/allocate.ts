@@ -570,16 +570,18 @@ export class Allocation {
    * held; with `aggregate` (a pcie-root-port), also the next free function of a slot that
    * aggregating devices hold. Reserves and returns it; undefined when every bus is full. Unlike
    * freePciSlots it knows no guest range: libvirt fills slots 1, 2 and 0x1f too when they are free.
+   * `fn`: the function to take in the free slot (a USB2 controller takes its own: EHCI 7, UHCI 0-2).
    */
   takeLibvirtPciAddress(
     buses: readonly { bus: number; minSlot: number; maxSlot: number }[],
-    aggregate = false
+    aggregate = false,
+    fn = 0
   ): { bus: number; slot: number; function: number } | undefined {
     for (const b of buses) {
       for (let slot = b.minSlot; slot <= b.maxSlot; slot++) {
         if (!this.pciSlotInUse(b.bus, slot)) {
-          this.claimPciAddress({ bus: b.bus, slot, function: 0 }, aggregate);
-          return { bus: b.bus, slot, function: 0 };
+          this.claimPciAddress({ bus: b.bus, slot, function: fn }, aggregate);
+          return { bus: b.bus, slot, function: fn };
         }
         if (aggregate && this.pciSlotAggregates(b.bus, slot)) {
           for (let fn = 0; fn <= 7; fn++) {

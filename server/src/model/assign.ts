@@ -13,6 +13,9 @@
  */
 import { allocation, driveOf } from './allocate';
 import { controllerModel } from './build';
+import { targetIndex } from './drive';
+import { resolvePci } from './pci';
+import { usbPortCount } from './usb';
 import type { Controller, Device, DomainModel } from './types';
 
 export type AssignedAddress =
@@ -39,13 +42,16 @@ interface Prediction {
   implicit: ImplicitDevice[];
 }
 
-type Conn = 'pci' | 'pcie' | 'none' | 'unknown';
+/** How a device plugs in: conventional PCI, PCIe, integrated (a slot of pcie-root only), not at all, or not known here. */
+type Conn = 'pci' | 'pcie' | 'integrated' | 'none' | 'unknown';
 
 /** A PCI-addressed thing in libvirt's lists: a written device, or one libvirt adds. */
 interface Item {
   device: Device | undefined;
   implicit: ImplicitDevice | undefined;
   conn: Conn;
+  /** A USB2 controller: its index (the slot it shares) and its function there. */
+  usb2?: { index: number; fn: number };
 }
 
 const attrOf = (d: Device, name: string): string | undefined => d.el.attributes.find((a) => a.name === name)?.value;
@@ -84,7 +90,10 @@ function connectOf(model: DomainModel, d: Device): Conn {
       return d.bus?.value === 'virtio' ? virtioConn(attrOf(d, 'model')) : 'none';
     case 'hostdev': {
       const t = d.type;
-      return t === 'pci' || t === 'scsi_host' ? 'pcie' : t === 'mdev' ? 'unknown' : 'none';
+      // An mdev is a PCI device only with model='vfio-pci' (vfio-ccw and vfio-ap are not); libvirt
+      // takes it as PCIe without asking the host.
+      const mdevPci = t === 'mdev' && attrOf(d, 'model') === 'vfio-pci';
+      return t === 'pci' || t === 'scsi_host' || mdevPci ? 'pcie' : 'none';
     }
     case 'memballoon':
     case 'rng': {
@@ -104,10 +113,15 @@ function connectOf(model: DomainModel, d: Device): Conn {
     case 'serial':
       return childAttr(d, 'target', 'type') === 'pci-serial' ? 'pci' : 'none';
     case 'iommu':
+      // virtio-iommu is an integrated device: only a slot of pcie-root takes it.
+      return attrOf(d, 'model') === 'virtio' ? (model.machine.family === 'q35' ? 'integrated' : 'unknown') : 'none';
     case 'vsock':
-    case 'memory':
-      // virtio-iommu is integrated (pcie-root), vsock and virtio memory are rare: not predicted.
-      return attrOf(d, 'model') === 'virtio' || d.kind === 'vsock' || attrOf(d, 'model')?.startsWith('virtio-') ? 'unknown' : 'none';
+      // No model: the QEMU driver makes it virtio (qemuDomainVsockDefPostParse).
+      return virtioConn(attrOf(d, 'model'));
+    case 'memory': {
+      const m = attrOf(d, 'model');
+      return m === 'virtio-mem' || m === 'virtio-pmem' ? 'pcie' : 'none';
+    }
     default:
       return 'none';
   }
@@ -125,7 +139,7 @@ function controllerConn(type: string | undefined, m: string | undefined): Conn {
       if (m === 'qemu-xhci' || m === 'nec-xhci') {
         return 'pcie';
       }
-      return m?.startsWith('ich9-') ? 'unknown' : 'pci';
+      return 'pci';
     case 'scsi':
       return m === 'ncr53c90' ? 'none' : virtioConnScsi(m ?? 'lsilogic');
     case 'virtio-serial':
@@ -184,6 +198,7 @@ function accepts(bus: string, what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridg
     case 'pcie':
       return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
     case 'pcie-root-port':
+    case 'integrated':
       return bus === 'pcie-root';
     case 'pcie-to-pci-bridge':
       return bus === 'pcie-root-port' || bus === 'pcie-switch-downstream-port';
@@ -209,8 +224,21 @@ function predict(model: DomainModel): Prediction {
   if (model.kind !== 'domain' || (model.machine.family !== 'i440fx' && model.machine.family !== 'q35')) {
     return out;
   }
-  predictPci(model, out);
-  predictUsb(model, out);
+  // The controllers in libvirt's list, and a note for each one libvirt adds itself.
+  const ctrls = controllerList(model);
+  const implicitCtrl = new Map<ListedController, ImplicitDevice>();
+  for (const e of ctrls) {
+    if (!e.c) {
+      const im: ImplicitDevice = {
+        what: `<controller type='${e.type}' index='${e.index}'${e.model ? ` model='${e.model}'` : ''}>`,
+        address: undefined,
+      };
+      implicitCtrl.set(e, im);
+      out.implicit.push(im);
+    }
+  }
+  predictPci(model, out, ctrls, implicitCtrl);
+  predictUsb(model, out, ctrls, implicitCtrl);
   predictDrives(model, out);
   return out;
 }
@@ -219,6 +247,11 @@ function predict(model: DomainModel): Prediction {
 // PCI
 
 type ListedController = { c: Controller | undefined; type: string; index: number; model: string | undefined };
+
+/** The USB2 controllers of ICH9: an EHCI master and its UHCI companions share one slot per index. */
+const USB2_FUNCTION: Readonly<Record<string, number>> = { 'ich9-ehci1': 7, 'ich9-uhci1': 0, 'ich9-uhci2': 1, 'ich9-uhci3': 2 };
+const isUsb2 = (m: string | undefined): boolean => m !== undefined && m in USB2_FUNCTION;
+const hasMaster = (c: Controller | undefined): boolean => !!c?.el.children.some((x) => x.name === 'master');
 
 /**
  * The controllers in libvirt's list order (virDomainControllerInsertPreAlloced: a controller goes
@@ -241,34 +274,52 @@ function controllerList(model: DomainModel): ListedController[] {
         at = i + 1;
         break;
       }
-      if (cur.index > e.index) {
+      // A USB2 master goes before the companions (<master>) of its index.
+      if (cur.index > e.index || (cur.index === e.index && hasMaster(cur.c) && !hasMaster(c))) {
         at = i;
       }
     }
     list.splice(at, 0, e);
   }
-  for (const e of list) {
-    if (e.unset) {
-      let i = 0;
-      while (list.some((o) => o.type === e.type && o.index === i)) {
-        i++;
-      }
-      e.index = i;
+  // Indexes for controllers written without one, in list order (virDomainAssignControllerIndexes):
+  // the lowest unused one of the type; a USB2 controller right after another USB2 controller joins
+  // its index, unless that index already has a controller of this model.
+  list.forEach((e, k) => {
+    if (!e.unset) {
+      return;
     }
-  }
+    const prev = list
+      .slice(0, k)
+      .reverse()
+      .find((o) => o.type === 'usb');
+    if (
+      k > 0 &&
+      isUsb2(e.model) &&
+      prev &&
+      isUsb2(prev.model) &&
+      !list.some((o) => o.type === 'usb' && o.index === prev.index && o.model === e.model)
+    ) {
+      e.index = prev.index;
+      return;
+    }
+    let i = 0;
+    while (list.some((o) => o.type === e.type && o.index === i)) {
+      i++;
+    }
+    e.index = i;
+  });
   const has = (type: string, index?: number): boolean => list.some((e) => e.type === type && (index === undefined || e.index === index));
+  // What libvirt adds is appended to its list (virDomainDefAddController), after every written
+  // controller, even one of the same type with a higher index.
   const add = (type: string, index: number, m: string): void => {
     if (!has(type, index)) {
-      let at = list.length;
-      for (let i = list.length - 1; i >= 0; i--) {
-        if (list[i]!.type === type && list[i]!.index > index) {
-          at = i;
-        }
-      }
-      list.splice(at, 0, { c: undefined, type, index, model: m, unset: false });
+      list.push({ c: undefined, type, index, model: m, unset: false });
     }
   };
-  // The QEMU driver's defaults (USB 0, q35's SATA 0), then the controllers the devices need.
+  // The QEMU driver's defaults first (USB 0, q35's SATA 0: qemuDomainDefAddDefaultDevices runs in
+  // the driver's post-parse), then the disk controllers (virDomainDefAddImplicitControllers: SCSI,
+  // floppy, IDE, SATA, each 0 up to the highest controller a disk of that bus reaches), then
+  // virtio-serial for a virtio channel.
   for (const ic of model.implicitControllers) {
     if (ic.type === 'usb' || ic.type === 'sata') {
       const usbOff = ic.type === 'usb' && model.controllers.some((c) => c.type === 'usb' && c.model?.value === 'none');
@@ -277,19 +328,26 @@ function controllerList(model: DomainModel): ListedController[] {
       }
     }
   }
-  const scsi = new Set<number>();
-  for (const d of model.disks) {
-    const at = d.bus?.value === 'scsi' ? driveOf(d) : undefined;
-    if (at) {
-      scsi.add(at.controller);
+  const highest = (bus: string): number => {
+    let max = -1;
+    for (const d of model.disks) {
+      const at = d.bus?.value === bus ? driveOf(d) : undefined;
+      if (at) {
+        max = Math.max(max, at.controller);
+      }
     }
-  }
-  for (const i of [...scsi].sort((a, b) => a - b)) {
-    add('scsi', i, 'lsilogic');
-  }
-  for (const ic of model.implicitControllers) {
-    if (ic.type === 'ide') {
-      add(ic.type, ic.index, ic.model);
+    return Math.min(max, MAX_IMPLICIT_DISK_CONTROLLERS);
+  };
+  for (const [bus, m] of [
+    ['scsi', 'lsilogic'],
+    ['ide', 'piix3'],
+    ['sata', 'ich9-ahci'],
+  ] as const) {
+    if (bus === 'ide' && model.machine.family !== 'i440fx') {
+      continue;
+    }
+    for (let i = 0; i <= highest(bus); i++) {
+      add(bus, i, m);
     }
   }
   const virtioChannel = model.devices.some(
@@ -298,12 +356,69 @@ function controllerList(model: DomainModel): ListedController[] {
   if (virtioChannel && !has('virtio-serial')) {
     add('virtio-serial', 0, 'virtio-serial');
   }
+  // A smartcard sits on a CCID controller (a USB device): the one of its <address type='ccid'>, else 0.
+  for (const d of model.devices) {
+    if (d.kind === 'smartcard') {
+      const a = d.el.children.find((x) => x.name === 'address');
+      const ccid = a && a.attributes.find((x) => x.name === 'type')?.value === 'ccid';
+      const i = ccid ? Number(a.attributes.find((x) => x.name === 'controller')?.value ?? 0) : 0;
+      if (Number.isSafeInteger(i)) {
+        add('ccid', i, '');
+      }
+    }
+  }
   return list;
 }
 
+/** Disk controllers libvirt adds for one bus at most (a drive address controller='99999' is its own finding). */
+const MAX_IMPLICIT_DISK_CONTROLLERS = 8;
+
 const wants = (d: Device | undefined): boolean => !d || !d.address;
 
-function predictPci(model: DomainModel, out: Prediction): void {
+/**
+ * The devices of a kind in the order of libvirt's own list of them. Disks: virDomainDiskInsert
+ * keeps the disks of one bus sorted by their target's index (vda, xvdb, vdaa), whatever the
+ * document order. Host devices: an <interface type='hostdev'> is put into the host device list
+ * when the interfaces are parsed, before any <hostdev>; it is addressed there, not with the NICs.
+ */
+function listOf(model: DomainModel, kind: string): Device[] {
+  switch (kind) {
+    case 'interface':
+      return model.interfaces.filter((i) => i.type !== 'hostdev');
+    case 'hostdev':
+      return [...model.interfaces.filter((i) => i.type === 'hostdev'), ...model.devices.filter((d) => d.kind === 'hostdev')];
+    case 'disk': {
+      const out: Device[] = [];
+      for (const d of model.disks) {
+        const bus = d.bus?.value;
+        const idx = targetIndex(d.targetDev?.value) ?? -1;
+        let at = -1;
+        for (let k = out.length - 1; k >= 0; k--) {
+          const o = out[k] as (typeof model.disks)[number];
+          if (o.bus?.value !== bus) {
+            continue;
+          }
+          if ((targetIndex(o.targetDev?.value) ?? -1) > idx) {
+            at = k;
+          } else if (at === -1) {
+            at = k + 1;
+          }
+        }
+        out.splice(at === -1 ? out.length : at, 0, d);
+      }
+      return out;
+    }
+    default:
+      return model.devices.filter((d) => d.kind === kind);
+  }
+}
+
+function predictPci(
+  model: DomainModel,
+  out: Prediction,
+  ctrls: readonly ListedController[],
+  implicitCtrl: ReadonlyMap<ListedController, ImplicitDevice>
+): void {
   const q35 = model.machine.family === 'q35';
   const alloc = allocation(model);
   const fix = (d: Device | undefined, implicit: ImplicitDevice | undefined, at: { bus: number; slot: number; function: number }): void => {
@@ -323,7 +438,6 @@ function predictPci(model: DomainModel, out: Prediction): void {
   };
 
   // The buses the document declares: only a plain topology is replayed (no expander buses, no gaps).
-  const ctrls = controllerList(model);
   const pciList = ctrls.filter((e) => e.type === 'pci' && e.c).sort((a, b) => a.index - b.index);
   const buses: Bus[] = [{ index: 0, model: q35 ? 'pcie-root' : 'pci-root', minSlot: 1, maxSlot: 31 }];
   let plain = true;
@@ -349,17 +463,6 @@ function predictPci(model: DomainModel, out: Prediction): void {
   const implicitVideo: ImplicitDevice | undefined =
     !hasVideo && model.graphics.length > 0 ? { what: '<video> (primary)', address: undefined } : undefined;
 
-  const implicitCtrl = new Map<(typeof ctrls)[number], ImplicitDevice>();
-  for (const e of ctrls) {
-    if (!e.c) {
-      const im: ImplicitDevice = {
-        what: `<controller type='${e.type}' index='${e.index}'${e.model ? ` model='${e.model}'` : ''}>`,
-        address: undefined,
-      };
-      implicitCtrl.set(e, im);
-      out.implicit.push(im);
-    }
-  }
   if (implicitBalloon) {
     out.implicit.push(implicitBalloon);
   }
@@ -387,14 +490,14 @@ function predictPci(model: DomainModel, out: Prediction): void {
         }
         const conn = controllerConn(e.type, e.model);
         if (conn !== 'none') {
-          items.push({ device: e.c, implicit: implicitCtrl.get(e), conn });
+          const usb2 = e.type === 'usb' && isUsb2(e.model) ? { index: e.index, fn: USB2_FUNCTION[e.model!]! } : undefined;
+          items.push({ device: e.c, implicit: implicitCtrl.get(e), conn, usb2 });
         }
       }
       continue;
     }
-    for (const d of model.devices) {
-      const listed = d.kind === kind || (kind === 'hostdev' && d.kind === 'interface' && d.type === 'hostdev');
-      if (!listed || (kind === 'video' && d === primaryVideo)) {
+    for (const d of listOf(model, kind)) {
+      if (kind === 'video' && d === primaryVideo) {
         continue;
       }
       const conn = d.kind === 'interface' && d.type === 'hostdev' ? 'pcie' : connectOf(model, d);
@@ -414,6 +517,17 @@ function predictPci(model: DomainModel, out: Prediction): void {
   }
   const wanting = items.filter((it) => wants(it.device));
 
+  // The slot each USB2 index shares: where one of its controllers is written, or (q35) where libvirt
+  // puts a UHCI1 (00:1d, else 00:1a, as on real ICH9 hardware), or where the first one of the index lands.
+  const usb2At = new Map<number, { bus: number; slot: number }>();
+  for (const e of ctrls) {
+    const a = e.c?.address?.type === 'pci' ? resolvePci(e.c.address) : undefined;
+    if (e.type === 'usb' && isUsb2(e.model) && a && !usb2At.has(e.index)) {
+      usb2At.set(e.index, { bus: a.bus, slot: a.slot });
+    }
+  }
+  const validated: { bus: number; slot: number; function: number }[] = [];
+
   // Fixed places first (qemuDomainValidateDevicePCISlotsChipsets).
   for (const e of ctrls) {
     const im = implicitCtrl.get(e);
@@ -423,6 +537,15 @@ function predictPci(model: DomainModel, out: Prediction): void {
       fix(e.c, im, { bus: 0, slot: 1, function: 2 });
     } else if (q35 && e.type === 'sata' && e.index === 0 && wants(e.c)) {
       fix(e.c, im, { bus: 0, slot: 0x1f, function: 2 });
+    } else if (q35 && e.type === 'usb' && e.model === 'ich9-uhci1' && wants(e.c)) {
+      const slot = [0x1d, 0x1a].find((s) => !alloc.pciSlotInUse(0, s));
+      if (slot !== undefined) {
+        const at = { bus: 0, slot, function: 0 };
+        alloc.claimPciAddress(at);
+        validated.push(at);
+        fix(e.c, im, at);
+        usb2At.set(e.index, { bus: 0, slot });
+      }
     }
   }
   if (!plain || wanting.some((it) => it.conn === 'unknown')) {
@@ -465,6 +588,9 @@ function predictPci(model: DomainModel, out: Prediction): void {
         aggregate
       );
     dry.claimPciAddress({ bus: 0, slot: primarySlot, function: 0 });
+    for (const at of validated) {
+      dry.claimPciAddress(at);
+    }
     for (const e of written) {
       const m = e.model!;
       if (m === 'pcie-root-port' || m === 'pcie-to-pci-bridge' || m === 'pci-bridge') {
@@ -480,8 +606,14 @@ function predictPci(model: DomainModel, out: Prediction): void {
     };
     let added = false;
     for (const it of rest) {
-      if (place(it.conn)) {
+      // A USB2 controller whose index has its slot joins it; the others each take a slot in the dry
+      // run (libvirt records no address there, so the next companion does not find the slot).
+      if ((it.usb2 && usb2At.has(it.usb2.index)) || place(it.conn)) {
         continue;
+      }
+      if (it.conn === 'integrated') {
+        giveUp(items); // libvirt adds no bus for an integrated device: pcie-root is full
+        return;
       }
       added = true;
       if (it.conn === 'pcie') {
@@ -518,17 +650,19 @@ function predictPci(model: DomainModel, out: Prediction): void {
   } else {
     // i440fx: libvirt keeps one slot spare for a future bridge; a bus 0 too full for that adds one.
     const capacity = buses.length === 1 ? countFree(alloc, 0) : -1;
-    if (capacity < 0 || rest.length + 1 > capacity) {
+    const slotsWanted = rest.filter((it) => !(it.usb2 && usb2At.has(it.usb2.index))).length;
+    if (capacity < 0 || slotsWanted + 1 > capacity) {
       giveUp(items);
       return;
     }
   }
 
   // The real pass: PCI controllers (written without an address, then those libvirt adds), then the devices.
-  const placeReal = (what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridge' | 'pci-bridge', aggregate = false) =>
+  const placeReal = (what: Conn | 'pcie-root-port' | 'pcie-to-pci-bridge' | 'pci-bridge', aggregate = false, fn = 0) =>
     alloc.takeLibvirtPciAddress(
       buses.filter((b) => accepts(b.model, what)).map((b) => ({ bus: b.index, minSlot: b.minSlot, maxSlot: b.maxSlot })),
-      aggregate
+      aggregate,
+      fn
     );
   const ctrlQueue: { device: Controller | undefined; im: ImplicitDevice | undefined; model: string }[] = [
     ...pciList.filter((e) => !e.c!.address && e.index > 0).map((e) => ({ device: e.c, im: undefined, model: e.model! })),
@@ -543,7 +677,17 @@ function predictPci(model: DomainModel, out: Prediction): void {
     fix(q.device, q.im, at);
   }
   for (const it of rest) {
-    const at = placeReal(it.conn);
+    let at: { bus: number; slot: number; function: number } | undefined;
+    const shared = it.usb2 ? usb2At.get(it.usb2.index) : undefined;
+    if (it.usb2 && shared) {
+      const want = { ...shared, function: it.usb2.fn };
+      at = alloc.claimPciAddress(want) ? want : undefined;
+    } else {
+      at = placeReal(it.conn, false, it.usb2?.fn);
+      if (at && it.usb2) {
+        usb2At.set(it.usb2.index, at);
+      }
+    }
     if (!at) {
       giveUp(items.slice(items.indexOf(it)));
       return;
@@ -565,8 +709,12 @@ function countFree(alloc: ReturnType<typeof allocation>, bus: number): number {
 // ---------------------------------------------------------------------------------------------
 // USB
 
-/** Devices that take a USB port, in libvirt's order (hubs first, then virDomainUSBDeviceDefForeach). */
-function usbDevices(model: DomainModel): Device[] {
+/** What takes a USB port, in libvirt's order: hubs first, then virDomainUSBDeviceDefForeach's order. */
+function usbDevices(
+  model: DomainModel,
+  ctrls: readonly ListedController[],
+  implicitCtrl: ReadonlyMap<ListedController, ImplicitDevice>
+): { device: Device | undefined; implicit: ImplicitDevice | undefined }[] {
   const is = (d: Device): boolean => {
     switch (d.kind) {
       case 'hub':
@@ -587,21 +735,57 @@ function usbDevices(model: DomainModel): Device[] {
         return false;
     }
   };
-  const order = ['hub', 'hostdev', 'disk', 'input', 'serial', 'sound', 'redirdev'];
-  return order.flatMap((k) => model.devices.filter((d) => d.kind === k && is(d)));
+  const of = (kind: string) =>
+    listOf(model, kind)
+      .filter(is)
+      .map((device) => ({ device, implicit: undefined }));
+  // CCID controllers (smartcard readers: written ones, then those libvirt adds) come after the disks.
+  const ccid = ctrls.filter((e) => e.type === 'ccid').map((e) => ({ device: e.c, implicit: implicitCtrl.get(e) }));
+  return [...of('hub'), ...of('hostdev'), ...of('disk'), ...ccid, ...of('input'), ...of('serial'), ...of('sound'), ...of('redirdev')];
 }
 
-function predictUsb(model: DomainModel, out: Prediction): void {
+function predictUsb(
+  model: DomainModel,
+  out: Prediction,
+  ctrls: readonly ListedController[],
+  implicitCtrl: ReadonlyMap<ListedController, ImplicitDevice>
+): void {
   const alloc = allocation(model);
-  const todo = usbDevices(model).filter((d) => !d.address);
-  const companions = model.controllers.some((c) => c.type === 'usb' && /^ich9-uhci/.test(controllerModel(model, c) ?? ''));
-  for (const d of todo) {
-    const at = companions || d.kind === 'hub' ? undefined : alloc.takeUsbPort();
-    if (!at) {
-      out.unpredicted.add(d);
+  // The allocator reads USB buses by written index; a controller whose index libvirt settles
+  // differently (written without one) would put its ports elsewhere: then no USB prediction.
+  const settled = ctrls.every((e) => e.type !== 'usb' || !e.c || (e.c.index?.value ?? 0) === e.index);
+  // More USB devices than ports (every controller's and every hub's, addressed or not): libvirt
+  // adds hubs first (qemuDomainUSBAddressAddHubs), which moves everything. Not replayed.
+  const all = usbDevices(model, ctrls, implicitCtrl);
+  let ports = 0;
+  for (const e of ctrls) {
+    if (e.type === 'usb') {
+      ports += e.model === undefined ? NaN : usbPortCount(e.model, e.c?.ports?.value);
+    }
+  }
+  ports += usbPortCount('hub', undefined) * model.devices.filter((d) => d.kind === 'hub' && attrOf(d, 'type') === 'usb').length;
+  let stop = !settled || !(all.length <= ports);
+  for (const { device: d, implicit } of all) {
+    if (d?.address) {
       continue;
     }
-    out.devices.set(d, { address: { type: 'usb', bus: at.bus, port: at.port } });
+    // A hub adds ports that libvirt searches in its own order: from the first hub without an
+    // address on, nothing is predicted.
+    stop ||= d?.kind === 'hub';
+    const at = stop ? undefined : alloc.takeUsbPort();
+    if (!at) {
+      stop = true;
+      if (d) {
+        out.unpredicted.add(d);
+      }
+      continue;
+    }
+    const address: AssignedAddress = { type: 'usb', bus: at.bus, port: at.port };
+    if (d) {
+      out.devices.set(d, { address });
+    } else if (implicit) {
+      implicit.address = address;
+    }
   }
 }
 
