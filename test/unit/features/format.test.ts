@@ -37,7 +37,12 @@ const CASES: { name: string; input: string; output: string; opts?: Partial<Forma
   {
     name: 'mixed content and xml:space=preserve are kept exactly',
     input: `<domain><metadata><p>a <b>bold</b>  c</p><q xml:space="preserve">\n <r/>\n</q></metadata></domain>`,
-    output: `<domain>\n  <metadata>\n    <p>a <b>bold</b>  c</p>\n    <q xml:space='preserve'>\n <r/>\n</q>\n  </metadata>\n</domain>\n`,
+    output: `<domain>\n  <metadata>\n    <p>a <b>bold</b>  c</p>\n    <q xml:space="preserve">\n <r/>\n</q>\n  </metadata>\n</domain>\n`,
+  },
+  {
+    name: "inside <metadata> quotes stay as written (libvirt writes other applications' XML back that way)",
+    input: `<domain type="kvm"><metadata><a:x xmlns:a="urn:a"><a:y b="c"/></a:x></metadata></domain>`,
+    output: `<domain type='kvm'>\n  <metadata>\n    <a:x xmlns:a="urn:a">\n      <a:y b="c"/>\n    </a:x>\n  </metadata>\n</domain>\n`,
   },
   {
     name: 'comments keep their text; a trailing comment stays on its line; one blank line at most',
