@@ -8,6 +8,8 @@ import { analyze, type SeveritySetting } from '../analysis';
 import { isFlavorSetting, resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { decodeBytes } from '../common/read-text';
 import { CODES, isCode } from '../rules/codes';
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../features/format';
+import { runFmt } from './fmt';
 import { formatJson, formatSarif, formatText, type FileResult } from './format';
 import pkg from '../../../package.json';
 
@@ -24,11 +26,18 @@ Options:
   --severity CODE=LEVEL      change a code's severity: error, warning, information, hint or off
                              (may be repeated)
   --no-color                 plain text output
+  --fmt                      format the files in place (the layout of virsh dumpxml) instead
+                             of checking them; files with syntax errors are left alone
+  --fmt-check                list the files --fmt would change; exit status 1 when there are any
+  --indent N|tab             indentation for --fmt (default: 2)
+  --quotes single|double|preserve
+                             quotes around attribute values for --fmt (default: single)
   --list-codes               print every finding code with its default severity and exit
   -h, --help                 show this help
   -v, --version              show the version
 
 Exit status: 0 no errors, 1 errors found, 2 usage or I/O problems.
+With --fmt-check: 0 formatted, 1 some file would change, 2 syntax errors or I/O problems.
 `;
 
 interface Options {
@@ -38,6 +47,9 @@ interface Options {
   severity: Record<string, SeveritySetting>;
   color: boolean;
   paths: string[];
+  /** --fmt / --fmt-check: format instead of lint. */
+  fmt: 'write' | 'check' | undefined;
+  formatOptions: FormatOptions;
 }
 
 class UsageError extends Error {}
@@ -45,7 +57,16 @@ class UsageError extends Error {}
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
-  const o: Options = { format: 'text', flavor: 'auto', machine: undefined, severity: {}, color: !!process.stdout.isTTY, paths: [] };
+  const o: Options = {
+    format: 'text',
+    flavor: 'auto',
+    machine: undefined,
+    severity: {},
+    color: !!process.stdout.isTTY,
+    paths: [],
+    fmt: undefined,
+    formatOptions: { ...DEFAULT_FORMAT_OPTIONS },
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] =
@@ -99,6 +120,27 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
       case '--no-color':
         o.color = false;
         break;
+      case '--fmt':
+      case '--fmt-check':
+        o.fmt = flag === '--fmt' ? 'write' : 'check';
+        break;
+      case '--indent': {
+        const v = value();
+        const n = Number(v);
+        if (v !== 'tab' && !(Number.isInteger(n) && n >= 1 && n <= 16)) {
+          throw new UsageError(`--indent takes a number of spaces (1 to 16) or 'tab', not '${v}'`);
+        }
+        o.formatOptions.indent = v === 'tab' ? '\t' : ' '.repeat(n);
+        break;
+      }
+      case '--quotes': {
+        const v = value();
+        if (v !== 'single' && v !== 'double' && v !== 'preserve') {
+          throw new UsageError(`--quotes must be single, double or preserve, not '${v}'`);
+        }
+        o.formatOptions.quotes = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') {
           throw new UsageError(`unknown option ${arg}`);
@@ -177,6 +219,7 @@ function main(argv: string[]): number {
   const files = opts.paths.flatMap((p) => collect(p, problems));
   const flavor = resolveFlavor(opts.flavor);
   const results: FileResult[] = [];
+  const toFormat: { file: string; text: string; plain: boolean }[] = [];
   for (const file of files) {
     let bytes: Uint8Array;
     try {
@@ -203,10 +246,25 @@ function main(argv: string[]): number {
       }
       continue;
     }
+    if (opts.fmt) {
+      toFormat.push({ file, text: decoded.text, plain: !decoded.note && bytes[0] !== 0xef && bytes[0] !== 0xfe && bytes[0] !== 0xff });
+      continue;
+    }
     for (const ie of analysis.internalErrors) {
       process.stderr.write(`libvirt-lint: internal error in rule family ${ie.family} on ${file}: ${String(ie.error)}\n`);
     }
     results.push({ file, text: decoded.text, findings: analysis.findings });
+  }
+  if (opts.fmt) {
+    const status = runFmt(
+      { mode: opts.fmt, options: opts.formatOptions, files: toFormat },
+      (line) => process.stdout.write(line + '\n'),
+      (line) => process.stderr.write(`libvirt-lint: ${line}\n`)
+    );
+    for (const p of problems) {
+      process.stderr.write(`libvirt-lint: ${p}\n`);
+    }
+    return problems.length > 0 ? 2 : status;
   }
   const output =
     opts.format === 'json'

@@ -24,7 +24,7 @@ export interface FormatOptions {
 
 export const DEFAULT_FORMAT_OPTIONS: FormatOptions = { indent: '  ', quotes: 'single' };
 
-export interface FormatEdit {
+interface FormatEdit {
   span: Span;
   newText: string;
 }
@@ -216,7 +216,10 @@ function eolOf(text: string): string {
 }
 
 /** The whole document formatted; an error instead when it has syntax errors. */
-export function formatText(doc: XmlDocument, opts: FormatOptions = DEFAULT_FORMAT_OPTIONS): { text: string } | { error: string; span: Span } {
+export function formatText(
+  doc: XmlDocument,
+  opts: FormatOptions = DEFAULT_FORMAT_OPTIONS
+): { text: string } | { error: string; span: Span } {
   const refusal = syntaxRefusal(doc);
   if (refusal) {
     return refusal as { error: string; span: Span };
