@@ -1,5 +1,5 @@
 /**
- * Definition, references, rename and document symbols: the engine's navigation
+ * Definition, references, rename (of a tag, or of a controller index) and document symbols: the engine's navigation
  * (features/navigation.ts, features/symbols.ts) in LSP terms. Spans become ranges here; a rename
  * the engine refuses becomes a ResponseError with its reason, which editors show as is.
  */
@@ -19,6 +19,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../features/navigation';
+import { prepareTagRename, renameTag } from '../features/tags';
 import { outline, type OutlineKind, type OutlineSymbol } from '../features/symbols';
 import { toRange } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
@@ -74,7 +75,10 @@ function prepareRename(ctx: ServerContext, params: PrepareRenameParams): { range
   if (!doc) {
     return null;
   }
-  const r = prepareRenameAt(ctx.analysisOf(doc).model, doc.offsetAt(params.position));
+  const analysis = ctx.analysisOf(doc);
+  const offset = doc.offsetAt(params.position);
+  // on a tag name: the element's start and end tag; elsewhere: a controller index
+  const r = prepareTagRename(analysis.doc, offset) ?? prepareRenameAt(analysis.model, offset);
   if (!r) {
     return null;
   }
@@ -89,7 +93,9 @@ function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit | null 
   if (!doc) {
     return null;
   }
-  const r = renameAt(ctx.analysisOf(doc).model, doc.offsetAt(params.position), params.newName);
+  const analysis = ctx.analysisOf(doc);
+  const offset = doc.offsetAt(params.position);
+  const r = renameTag(analysis.doc, offset, params.newName) ?? renameAt(analysis.model, offset, params.newName);
   if (!r) {
     return null;
   }

@@ -4,6 +4,7 @@
  */
 import type { SeveritySetting } from '../analysis';
 import { isFlavorSetting, type FlavorSetting } from '../common/flavor';
+import type { QuoteStyle } from '../features/format';
 
 type LintMode = 'onType' | 'onSave' | 'off';
 
@@ -12,9 +13,11 @@ export interface Settings {
   flavor: FlavorSetting;
   machine: string;
   severity: Record<string, SeveritySetting>;
+  /** Quotes around attribute values when formatting (libvirt.format.quotes). */
+  formatQuotes: QuoteStyle;
 }
 
-export const DEFAULT_SETTINGS: Settings = { lintMode: 'onType', flavor: 'auto', machine: 'pc', severity: {} };
+export const DEFAULT_SETTINGS: Settings = { lintMode: 'onType', flavor: 'auto', machine: 'pc', severity: {}, formatQuotes: 'single' };
 
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -28,6 +31,8 @@ export function readSettings(raw: unknown): Settings {
   const lint = isRecord(s.lint) ? s.lint : {};
   const diagnostics = isRecord(s.diagnostics) ? s.diagnostics : {};
   const mode = lint.mode;
+  const format = isRecord(s.format) ? s.format : {};
+  const quotes = format.quotes;
   const severity: Record<string, SeveritySetting> = {};
   if (isRecord(diagnostics.severity)) {
     for (const [code, level] of Object.entries(diagnostics.severity)) {
@@ -41,5 +46,6 @@ export function readSettings(raw: unknown): Settings {
     flavor: typeof s.flavor === 'string' && isFlavorSetting(s.flavor) ? s.flavor : DEFAULT_SETTINGS.flavor,
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
     severity,
+    formatQuotes: quotes === 'single' || quotes === 'double' || quotes === 'preserve' ? quotes : DEFAULT_SETTINGS.formatQuotes,
   };
 }
