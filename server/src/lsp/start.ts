@@ -13,11 +13,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../analysis';
+import { analyze, type Analysis, type ReportedFinding } from '../analysis';
 import { resolveFlavor } from '../common/flavor';
 import { fixAllEdits } from '../fixes';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
+import { withoutTouched } from './stale';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 const FIX_ALL_KIND = 'source.fixAll.libvirt';
@@ -77,12 +78,36 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     return analysis;
   };
 
+  /** What was last published per document, with the text its spans point into (onSave mode keeps it up to date between saves). */
+  const shown = new Map<string, { text: string; findings: ReportedFinding[] }>();
+
+  const send = (doc: TextDocument, findings: ReportedFinding[]): void => {
+    shown.set(doc.uri, { text: doc.getText(), findings });
+    const diagnostics = findings.map((f) => toDiagnostic(doc, f, doc.uri));
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
+  };
+
   const publish = (doc: TextDocument): void => {
     if (documents.get(doc.uri) !== doc) {
       return; // closed or replaced meanwhile
     }
-    const diagnostics = settings.lintMode === 'off' ? [] : analysisOf(doc).findings.map((f) => toDiagnostic(doc, f, doc.uri));
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
+    send(doc, settings.lintMode === 'off' ? [] : analysisOf(doc).findings);
+  };
+
+  /**
+   * onSave mode between saves: the findings shown stay, moved with the text, except those the
+   * change touched (a quick fix applied, the value retyped): those are gone at once, not at the
+   * next save. Nothing is analysed here.
+   */
+  const dropTouched = (doc: TextDocument): void => {
+    const prev = shown.get(doc.uri);
+    if (!prev || prev.findings.length === 0) {
+      return;
+    }
+    const next = withoutTouched(prev.text, doc.getText(), prev.findings);
+    if (next) {
+      send(doc, next);
+    }
   };
 
   /**
@@ -184,6 +209,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   documents.onDidChangeContent((e) => {
     if (settings.lintMode === 'onType') {
       schedule(e.document);
+    } else if (settings.lintMode === 'onSave') {
+      guard('diagnostics', () => dropTouched(e.document));
     }
   });
   documents.onDidSave((e) => {
@@ -195,6 +222,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
     savedVersion.delete(e.document.uri);
+    shown.delete(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) {
       clearTimeout(t);
