@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import {
   DocumentHighlightKind,
   FoldingRangeKind,
+  MessageType,
+  ShowMessageNotification,
   type DocumentHighlight,
   type DocumentLink,
   type FoldingRange,
@@ -32,7 +34,11 @@ function indentOf(o: FormattingOptions): string {
 function toEdits(ctx: ServerContext, doc: TextDocument, r: FormatResult): TextEdit[] {
   if ('error' in r) {
     const line = doc.positionAt(r.span.start).line + 1;
-    void ctx.connection.window.showWarningMessage(`${r.error.replace(/\.$/, '')} (line ${line}).`);
+    // a notification, not a request: nothing waits for the user to dismiss it
+    void ctx.connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `${r.error.replace(/\.$/, '')} (line ${line}).`,
+    });
     return [];
   }
   return r.edits.map((e) => ({ range: toRange(doc, e.span), newText: e.newText }));
