@@ -40,6 +40,11 @@ interface Item {
   el?: XmlElement;
 }
 
+/** XML white space: space, tab, CR, LF. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
 /** Splits markup-free source (between elements) into whitespace, comments, CDATA, PIs, declarations and text. */
 function scanGap(text: string, from: number, to: number): Item[] {
   const out: Item[] = [];
@@ -71,15 +76,15 @@ function scanGap(text: string, from: number, to: number): Item[] {
       } else {
         push('text', i + 1);
       }
-    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+    } else if (isSpace(text.charCodeAt(i))) {
       let k = i + 1;
-      while (k < to && /[ \t\r\n]/.test(text[k]!)) {
+      while (k < to && isSpace(text.charCodeAt(k))) {
         k++;
       }
       push('ws', k);
     } else {
       let k = i + 1;
-      while (k < to && !/[<\s]/.test(text[k]!)) {
+      while (k < to && text.charCodeAt(k) !== 60 /* < */ && !isSpace(text.charCodeAt(k))) {
         k++;
       }
       push('text', k);

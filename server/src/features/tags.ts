@@ -19,19 +19,8 @@ function within(span: Span | undefined, offset: number): span is Span {
 
 /** The element whose start or end tag name is under the cursor. */
 function tagAt(doc: XmlDocument, offset: number): XmlElement | undefined {
-  let el = elementAt(doc.root, offset);
-  // the cursor right after a child's close tag name may sit in the child's span only
-  while (el) {
-    if (within(el.nameSpan, offset) || within(el.closeNameSpan, offset)) {
-      return el;
-    }
-    const child = el.children.find((c) => within(c.nameSpan, offset) || within(c.closeNameSpan, offset));
-    if (child) {
-      return child;
-    }
-    el = undefined;
-  }
-  return undefined;
+  const el = elementAt(doc.root, offset);
+  return el && (within(el.nameSpan, offset) || within(el.closeNameSpan, offset)) ? el : undefined;
 }
 
 /** The names of an element's start and end tag when the cursor is on either and both exist with the same name. */
