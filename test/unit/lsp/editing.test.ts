@@ -317,3 +317,21 @@ describe('onSave mode through the stdio server', () => {
     assert.deepEqual(second.diagnostics[0]!.range, mac.range);
   });
 });
+
+describe('libvirt.format.quotes through the stdio server', () => {
+  let s: StdioServer;
+  before(async () => {
+    s = await startStdioServer({ format: { quotes: 'double' } });
+  });
+  after(() => s.stop());
+
+  test('double quotes when the settings say so', async () => {
+    await s.open('file:///quotes.xml', TIDY);
+    await s.diagnostics('file:///quotes.xml', 1);
+    const edits = await s.conn.sendRequest<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri: 'file:///quotes.xml' },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.equal(apply(TIDY, edits), TIDY.replace(/'/g, '"'));
+  });
+});
