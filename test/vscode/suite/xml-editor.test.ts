@@ -69,7 +69,7 @@ suite('xml editor', () => {
     const unit = editor.options.insertSpaces === false ? '\t' : ' '.repeat(Number(editor.options.tabSize));
     assert.equal(
       editor.document.getText(),
-      TIDY.replace(/^((?:  )+)/gm, (m) => unit.repeat(m.length / 2))
+      TIDY.replace(/^((?: {2})+)/gm, (m) => unit.repeat(m.length / 2))
     );
     // with two spaces, libvirt's layout exactly
     const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', editor.document.uri, {
