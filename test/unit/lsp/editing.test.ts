@@ -23,6 +23,7 @@ import type {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { positionAt } from '../../support/cursor';
+import { FIXTURES } from '../../support/paths';
 import { startStdioServer, type StdioServer } from '../../support/stdio-server';
 
 const MESSY = `<domain type="kvm"><name>t</name>
@@ -333,5 +334,50 @@ describe('libvirt.format.quotes through the stdio server', () => {
       options: { tabSize: 2, insertSpaces: true },
     });
     assert.equal(apply(TIDY, edits), TIDY.replace(/'/g, '"'));
+  });
+});
+
+describe('real-world files through the stdio server', () => {
+  let s: StdioServer;
+  before(async () => {
+    s = await startStdioServer();
+  });
+  after(() => s.stop());
+
+  const dir = path.join(FIXTURES, 'real-world');
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.xml'))
+    .sort();
+  test('there are real-world files', () => assert.ok(files.length >= 40));
+  test('Format Document keeps the diagnostics; what virsh dumpxml wrote needs no change; folding and tag highlight answer', async () => {
+    for (const [i, f] of files.entries()) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      const uri = `file:///real-world/${i}/${f}`;
+      await s.open(uri, text);
+      const before = (await s.diagnostics(uri, 1)).diagnostics.map((d) => d.code).sort();
+      const edits = await s.conn.sendRequest<TextEdit[]>('textDocument/formatting', {
+        textDocument: { uri },
+        options: { tabSize: 2, insertSpaces: true },
+      });
+      if (f.startsWith('libvirt-dumpxml-')) {
+        assert.deepEqual(edits, [], f);
+      }
+      const formatted = apply(text, edits);
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: formatted }] });
+      const after = (await s.diagnostics(uri, 2)).diagnostics.map((d) => d.code).sort();
+      assert.deepEqual(after, before, f);
+      const folds = await s.conn.sendRequest<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+      assert.ok(folds.length >= 5, f);
+      const hs = await s.conn.sendRequest<DocumentHighlight[]>('textDocument/documentHighlight', {
+        textDocument: { uri },
+        position: pos(formatted, '<devices>', 2),
+      });
+      assert.deepEqual(
+        hs.map((h) => textOf(formatted, h.range)),
+        ['devices', 'devices'],
+        f
+      );
+    }
   });
 });

@@ -6,9 +6,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
-import { api, closeAll, codeOf, current, diagnostics, open, Settings, sleep, waitFor, wsPath } from './helpers';
+import { api, closeAll, codeOf, current, diagnostics, EXTENSION_ID, open, Settings, sleep, waitFor, wsPath } from './helpers';
 
 const TIDY = `<domain type='kvm'>
   <name>vscode-it-messy</name>
@@ -252,5 +253,50 @@ suite('xml editor', () => {
       5000
     );
     assert.ok(editor.document.isDirty, 'not saved');
+  });
+
+  test('real-world files from the repository (virt-install output, libvirt dumps): format, fold, highlight, rename a tag', async () => {
+    const repo = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    for (const name of ['virt-install-q35-virtio.xml', 'libvirt-dumpxml-win11-uefi-tpm.xml', 'virt-install-pc-legacy-devices.xml']) {
+      const editor = await open(path.join(repo, 'test', 'fixtures', 'real-world', name));
+      const doc = editor.document;
+      await sleep(500);
+      const before = diagnostics(doc.uri).map(codeOf).sort();
+      const edits = await vscode.commands.executeCommand<vscode.TextEdit[]>('vscode.executeFormatDocumentProvider', doc.uri, {
+        tabSize: 2,
+        insertSpaces: true,
+      });
+      if (name.startsWith('libvirt-dumpxml-')) {
+        assert.deepEqual(edits ?? [], [], `${name}: what virsh wrote is formatted`);
+      } else {
+        assert.ok(edits && edits.length > 0, `${name}: double quotes become single`);
+        const we = new vscode.WorkspaceEdit();
+        we.set(doc.uri, edits);
+        assert.ok(await vscode.workspace.applyEdit(we));
+        assert.ok(!/="/.test(doc.getText().replace(/<metadata>[\s\S]*<\/metadata>/, '')), `${name}: single quotes outside <metadata>`);
+        await sleep(1000);
+        assert.deepEqual(diagnostics(doc.uri).map(codeOf).sort(), before, `${name}: the same findings`);
+      }
+      const folds = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+      assert.ok(folds.length >= 5, name);
+      const hs = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>(
+        'vscode.executeDocumentHighlights',
+        doc.uri,
+        at(doc, '<devices>', 3)
+      );
+      assert.deepEqual(
+        hs.map((h) => doc.getText(h.range)),
+        ['devices', 'devices'],
+        name
+      );
+      const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>(
+        'vscode.executeDocumentRenameProvider',
+        doc.uri,
+        at(doc, '<features>', 3),
+        'features2'
+      );
+      assert.equal(edit.get(doc.uri).length, 2, name);
+      await closeAll();
+    }
   });
 });
