@@ -26,6 +26,8 @@ import { folds, highlightsAt, linkedTagNames, selectionChain, TAG_NAME_PATTERN }
 import { toRange, toSpan } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
 
+const LIBVIRT_LANGUAGE = 'libvirt-xml';
+
 function indentOf(o: FormattingOptions): string {
   return o.insertSpaces === false ? '\t' : ' '.repeat(Math.max(1, Math.min(16, o.tabSize || 2)));
 }
@@ -95,7 +97,8 @@ export const installEditing: FeatureInstaller = (ctx) => {
   const withDoc = <P extends { textDocument: { uri: string } }, R>(what: string, fn: (doc: TextDocument, p: P) => R) => {
     return (p: P): R | null => {
       const doc = documents.get(p.textDocument.uri);
-      if (!doc) {
+      // other XML (served when libvirt.languageDetection is keepXml) is left to XML extensions
+      if (!doc || (doc.languageId !== LIBVIRT_LANGUAGE && !ctx.analysisOf(doc).model)) {
         return null;
       }
       try {

@@ -18,6 +18,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../analysis';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../features/navigation';
 import { prepareTagRename, renameTag } from '../features/tags';
 import { outline, type OutlineKind, type OutlineSymbol } from '../features/symbols';
@@ -44,6 +45,11 @@ function toSymbol(doc: TextDocument, s: OutlineSymbol): DocumentSymbol {
     selectionRange: toRange(doc, s.selection),
     children: s.children.map((c) => toSymbol(doc, c)),
   };
+}
+
+/** Tags are renamed in libvirt documents only: other XML served alongside (keepXml) is left to XML extensions. */
+function servesTags(doc: TextDocument, analysis: Analysis): boolean {
+  return doc.languageId === 'libvirt-xml' || analysis.model !== undefined;
 }
 
 /** The controller(s) an address plugs into, each located at its index (what an editor selects on arrival). */
@@ -78,7 +84,7 @@ function prepareRename(ctx: ServerContext, params: PrepareRenameParams): { range
   const analysis = ctx.analysisOf(doc);
   const offset = doc.offsetAt(params.position);
   // on a tag name: the element's start and end tag; elsewhere: a controller index
-  const r = prepareTagRename(analysis.doc, offset) ?? prepareRenameAt(analysis.model, offset);
+  const r = (servesTags(doc, analysis) ? prepareTagRename(analysis.doc, offset) : undefined) ?? prepareRenameAt(analysis.model, offset);
   if (!r) {
     return null;
   }
@@ -95,7 +101,9 @@ function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit | null 
   }
   const analysis = ctx.analysisOf(doc);
   const offset = doc.offsetAt(params.position);
-  const r = renameTag(analysis.doc, offset, params.newName) ?? renameAt(analysis.model, offset, params.newName);
+  const r =
+    (servesTags(doc, analysis) ? renameTag(analysis.doc, offset, params.newName) : undefined) ??
+    renameAt(analysis.model, offset, params.newName);
   if (!r) {
     return null;
   }

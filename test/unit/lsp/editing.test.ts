@@ -381,3 +381,36 @@ describe('real-world files through the stdio server', () => {
     }
   });
 });
+
+describe('other XML served alongside (keepXml)', () => {
+  let s: StdioServer;
+  before(async () => {
+    s = await startStdioServer();
+  });
+  after(() => s.stop());
+
+  test('a Maven pom opened as xml gets no formatting, folding or highlight from us', async () => {
+    const uri = 'file:///pom.xml';
+    const text = '<project>\n<modelVersion>4.0.0</modelVersion>\n</project>\n';
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'xml', version: 1, text } });
+    await s.diagnostics(uri, 1);
+    const options = { tabSize: 2, insertSpaces: true };
+    assert.equal(await s.conn.sendRequest('textDocument/formatting', { textDocument: { uri }, options }), null);
+    assert.equal(await s.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } }), null);
+    assert.equal(
+      await s.conn.sendRequest('textDocument/documentHighlight', { textDocument: { uri }, position: { line: 0, character: 2 } }),
+      null
+    );
+  });
+
+  test('a libvirt domain opened as xml is formatted', async () => {
+    const uri = 'file:///keep.xml';
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'xml', version: 1, text: MESSY } });
+    await s.diagnostics(uri, 1);
+    const edits = await s.conn.sendRequest<TextEdit[]>('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
+    assert.equal(apply(MESSY, edits), TIDY);
+  });
+});
