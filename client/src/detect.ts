@@ -107,6 +107,21 @@ function rootElement(text: string): RootElement | undefined {
   }
 }
 
+/**
+ * Whether the document has no complete root start tag yet: empty, only a prolog, or the root's
+ * start tag still being typed. Such a new file gets the starting points and the closing root tag
+ * before detection can tell what it is.
+ */
+export function rootless(text: string): boolean {
+  const root = rootElement(text);
+  if (root) {
+    return !root.tag.endsWith('>');
+  }
+  // nothing but whitespace, comments, a declaration, or a '<' just typed
+  const s = text.length > DETECT_PREFIX ? text.slice(0, DETECT_PREFIX) : text;
+  return !/<[A-Za-z_][^>]*>/.test(s.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<![^>]*>/g, ''));
+}
+
 /** 'domain' for a root <domain>, 'fragment' for a root virsh attach-device accepts, else undefined. */
 export function libvirtKind(text: string): LibvirtKind | undefined {
   const root = rootElement(text);

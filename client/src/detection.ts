@@ -13,7 +13,7 @@
  */
 import * as vscode from 'vscode';
 import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
-import { DETECT_PREFIX, libvirtKind, rootElementName, type LibvirtKind } from './detect';
+import { DETECT_PREFIX, libvirtKind, rootElementName, rootless, type LibvirtKind } from './detect';
 
 const OPTED_OUT_KEY = 'libvirt.plainXmlDocuments';
 
@@ -110,6 +110,14 @@ export class Detection implements vscode.Disposable {
       }
       this.contextTimer = setTimeout(() => this.updateContext(), 300);
     }
+  }
+
+  /**
+   * An XML document that may become libvirt XML once its root is typed: a new file, while
+   * detection switches languages and the user has not chosen plain XML for it.
+   */
+  isNewFile(doc: vscode.TextDocument): boolean {
+    return doc.languageId === 'xml' && this.mode() === 'switchLanguage' && !this.optedOut.has(doc.uri.toString()) && rootless(head(doc));
   }
 
   /** Switches an XML document to libvirt-xml when it is a domain or a device fragment. */

@@ -14,6 +14,7 @@ import { Commands } from './commands';
 import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
 import { Detection } from './detection';
 import { autoCloseTags } from './editing';
+import { newFileCompletion } from './newfile';
 import { windowPrompter, type Prompter } from './prompts';
 
 /** What activate() returns: used by the integration tests and open to other extensions. */
@@ -40,7 +41,14 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
   context.subscriptions.push(output);
   const detection = new Detection(context.workspaceState, (line) => output.appendLine(line));
   const commands = new Commands(output, detection);
-  context.subscriptions.push(detection, commands, ...commands.register(), autoCloseTags());
+  const isNewFile = (d: vscode.TextDocument): boolean => detection.isNewFile(d);
+  context.subscriptions.push(
+    detection,
+    commands,
+    ...commands.register(),
+    autoCloseTags(isNewFile),
+    newFileCompletion(isNewFile, () => client)
+  );
 
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {

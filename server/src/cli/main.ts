@@ -11,9 +11,12 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { analyze, withAcross, type SeveritySetting } from '../analysis';
 import { ConfigFinder, isIgnored, readConfig, type LintConfig } from '../common/config';
 import { isFlavorSetting, resolveFlavor, type FlavorSetting } from '../common/flavor';
+import { decodeBytes } from '../common/read-text';
 import { CODES, isCode } from '../rules/codes';
 import { checkClaims } from '../rules/fleet';
 import type { Flavor } from '../rules/types';
+import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../features/format';
+import { runFmt } from './fmt';
 import { formatJson, formatSarif, formatText, type FileResult, type Peer } from './format';
 import { lintHosts } from './hosts';
 import { lintFile, plain, type FileJob, type FileOutcome, type LintedDoc, type LintedFinding } from './lint-file';
@@ -44,11 +47,18 @@ Options:
   --timeout SECONDS          stop virsh after this many seconds (default: 60)
   --jobs N                   threads for big sets of files (default: one per core; 1: no worker threads)
   --no-color                 plain text output
+  --fmt                      format the files in place (the layout of virsh dumpxml) instead
+                             of checking them; files with syntax errors are left alone
+  --fmt-check                list the files --fmt would change; exit status 1 when there are any
+  --indent N|tab             indentation for --fmt (default: 2)
+  --quotes single|double|preserve
+                             quotes around attribute values for --fmt (default: single)
   --list-codes               print every finding code with its default severity and exit
   -h, --help                 show this help
   -v, --version              show the version
 
 Exit status: 0 no errors, 1 errors found, 2 usage, configuration or I/O problems.
+With --fmt-check: 0 formatted, 1 some file would change, 2 syntax errors or I/O problems.
 `;
 
 interface Options {
@@ -65,6 +75,9 @@ interface Options {
   timeoutSeconds: number;
   jobs: number;
   paths: string[];
+  /** --fmt / --fmt-check: format instead of lint. */
+  fmt: 'write' | 'check' | undefined;
+  formatOptions: FormatOptions;
 }
 
 class UsageError extends Error {}
@@ -86,6 +99,8 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     timeoutSeconds: 60,
     jobs: Math.min(8, os.availableParallelism()),
     paths: [],
+    fmt: undefined,
+    formatOptions: { ...DEFAULT_FORMAT_OPTIONS },
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -174,6 +189,27 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
       case '--no-color':
         o.color = false;
         break;
+      case '--fmt':
+      case '--fmt-check':
+        o.fmt = flag === '--fmt' ? 'write' : 'check';
+        break;
+      case '--indent': {
+        const v = value();
+        const n = Number(v);
+        if (v !== 'tab' && !(Number.isInteger(n) && n >= 1 && n <= 16)) {
+          throw new UsageError(`--indent takes a number of spaces (1 to 16) or 'tab', not '${v}'`);
+        }
+        o.formatOptions.indent = v === 'tab' ? '\t' : ' '.repeat(n);
+        break;
+      }
+      case '--quotes': {
+        const v = value();
+        if (v !== 'single' && v !== 'double' && v !== 'preserve') {
+          throw new UsageError(`--quotes must be single, double or preserve, not '${v}'`);
+        }
+        o.formatOptions.quotes = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') {
           throw new UsageError(`unknown option ${arg}`);
@@ -228,6 +264,51 @@ function collect(p: string, problems: string[], ignored: (file: string) => boole
   };
   walk(p, 0);
   return out;
+}
+
+/** --fmt / --fmt-check: the files in `virsh dumpxml`'s layout; files that are not libvirt XML are left alone. */
+function formatFiles(
+  mode: 'write' | 'check',
+  options: FormatOptions,
+  files: readonly string[],
+  named: ReadonlySet<string>,
+  problems: string[]
+): number {
+  const toFormat: { file: string; text: string; plain: boolean }[] = [];
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      problems.push(`${file}: cannot read (${err.code === 'EACCES' ? 'permission denied' : err.message})`);
+      continue;
+    }
+    const decoded = decodeBytes(bytes);
+    if ('skip' in decoded) {
+      if (named.has(file)) {
+        process.stderr.write(`libvirt-lint: ${file}: skipped, ${decoded.skip}\n`);
+      }
+      continue;
+    }
+    if (!analyze(decoded.text).model) {
+      if (named.has(file)) {
+        process.stderr.write(`libvirt-lint: ${file}: skipped, not libvirt domain XML (root is not <domain> or a device)\n`);
+      }
+      continue;
+    }
+    // Only plain UTF-8 without a byte-order mark is written back: anything else would change the bytes.
+    toFormat.push({ file, text: decoded.text, plain: !decoded.note && bytes[0] !== 0xef && bytes[0] !== 0xfe && bytes[0] !== 0xff });
+  }
+  const status = runFmt(
+    { mode, options, files: toFormat },
+    (line) => process.stdout.write(line + '\n'),
+    (line) => process.stderr.write(`libvirt-lint: ${line}\n`)
+  );
+  for (const p of problems) {
+    process.stderr.write(`libvirt-lint: ${p}\n`);
+  }
+  return problems.length > 0 ? 2 : status;
 }
 
 /** One document linted: a file, or a domain on a host (`URI#name`). */
@@ -294,6 +375,9 @@ export async function main(argv: string[]): Promise<number> {
   const files = o.paths.flatMap((p) => collect(p, problems, ignored));
   const linted: Linted[] = [];
   const jobs: FileJob[] = [];
+  if (o.fmt) {
+    return formatFiles(o.fmt, o.formatOptions, files, named, problems);
+  }
   for (const file of files) {
     if (named.has(file) && ignored(file)) {
       process.stderr.write(`libvirt-lint: ${file}: skipped, ignored by ${configOf(file)!.file}\n`);

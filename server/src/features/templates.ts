@@ -135,7 +135,7 @@ interface TemplateEnv {
   topLevel: boolean;
 }
 
-interface DeviceTemplate {
+export interface DeviceTemplate {
   id: string;
   /** Short name shown in the completion list. */
   label: string;

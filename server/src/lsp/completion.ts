@@ -13,9 +13,12 @@ import {
   type CompletionParams,
   type Range,
 } from 'vscode-languageserver';
+import { analyze } from '../analysis';
 import { complete, warmUpCompletion, type CompletionCandidate, type CompletionKind } from '../features/completion';
 import { hasTabStops, snippetText, type Snippet } from '../features/templates';
 import type { Flavor } from '../rules/types';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../analysis';
 import { toRange } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
 
@@ -89,7 +92,10 @@ function completionItems(ctx: ServerContext, params: CompletionParams, flavor: F
   if (!doc) {
     return { isIncomplete: false, items: [] };
   }
-  const analysis = ctx.analysisOf(doc);
+  return itemsFor(doc, ctx.analysisOf(doc), params, flavor);
+}
+
+function itemsFor(doc: TextDocument, analysis: Analysis, params: CompletionParams, flavor: Flavor | undefined): CompletionList {
   const candidates = complete(analysis, doc.offsetAt(params.position), { flavor, triggerCharacter: params.context?.triggerCharacter });
   const ranges = new Map<string, Range>();
   const items = candidates.map((c) => {
@@ -104,7 +110,27 @@ function completionItems(ctx: ServerContext, params: CompletionParams, flavor: F
   return { isIncomplete: false, items };
 }
 
+/**
+ * libvirt/completeNewFile: completion in a document the client does not sync to this server (a
+ * new XML file not recognised yet: its root is still to be typed). The client sends the text;
+ * it is small, and analysed once per request.
+ */
+const NEW_FILE_COMPLETION = 'libvirt/completeNewFile';
+
+interface NewFileCompletionParams extends CompletionParams {
+  text: string;
+}
+
 export const installCompletion: FeatureInstaller = (ctx) => {
+  ctx.connection.onRequest(NEW_FILE_COMPLETION, (params: NewFileCompletionParams): CompletionList => {
+    try {
+      const doc = TextDocument.create(params.textDocument.uri, 'xml', 0, typeof params.text === 'string' ? params.text : '');
+      return itemsFor(doc, analyze(doc.getText(), { flavor: ctx.flavor(), machine: ctx.settings().machine }), params, ctx.flavor());
+    } catch (e) {
+      ctx.connection.console.error(`new-file completion failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return { isIncomplete: false, items: [] };
+    }
+  });
   ctx.connection.onCompletion((params) => {
     try {
       return completionItems(ctx, params, ctx.flavor());

@@ -1,5 +1,5 @@
 /**
- * Definition, references, rename and document symbols: the engine's navigation
+ * Definition, references, rename (of a tag, or of a controller index) and document symbols: the engine's navigation
  * (features/navigation.ts, features/symbols.ts) in LSP terms. Spans become ranges here; a rename
  * the engine refuses becomes a ResponseError with its reason, which editors show as is.
  */
@@ -18,7 +18,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../analysis';
 import { definitionAt, prepareRenameAt, referencesAt, renameAt } from '../features/navigation';
+import { prepareTagRename, renameTag } from '../features/tags';
 import { outline, type OutlineKind, type OutlineSymbol } from '../features/symbols';
 import { toRange } from './convert';
 import type { FeatureInstaller, ServerContext } from './start';
@@ -43,6 +45,11 @@ function toSymbol(doc: TextDocument, s: OutlineSymbol): DocumentSymbol {
     selectionRange: toRange(doc, s.selection),
     children: s.children.map((c) => toSymbol(doc, c)),
   };
+}
+
+/** Tags are renamed in libvirt documents only: other XML served alongside (keepXml) is left to XML extensions. */
+function servesTags(doc: TextDocument, analysis: Analysis): boolean {
+  return doc.languageId === 'libvirt-xml' || analysis.model !== undefined;
 }
 
 /** The controller(s) an address plugs into, each located at its index (what an editor selects on arrival). */
@@ -74,7 +81,10 @@ function prepareRename(ctx: ServerContext, params: PrepareRenameParams): { range
   if (!doc) {
     return null;
   }
-  const r = prepareRenameAt(ctx.analysisOf(doc).model, doc.offsetAt(params.position));
+  const analysis = ctx.analysisOf(doc);
+  const offset = doc.offsetAt(params.position);
+  // on a tag name: the element's start and end tag; elsewhere: a controller index
+  const r = (servesTags(doc, analysis) ? prepareTagRename(analysis.doc, offset) : undefined) ?? prepareRenameAt(analysis.model, offset);
   if (!r) {
     return null;
   }
@@ -89,7 +99,11 @@ function rename(ctx: ServerContext, params: RenameParams): WorkspaceEdit | null 
   if (!doc) {
     return null;
   }
-  const r = renameAt(ctx.analysisOf(doc).model, doc.offsetAt(params.position), params.newName);
+  const analysis = ctx.analysisOf(doc);
+  const offset = doc.offsetAt(params.position);
+  const r =
+    (servesTags(doc, analysis) ? renameTag(analysis.doc, offset, params.newName) : undefined) ??
+    renameAt(analysis.model, offset, params.newName);
   if (!r) {
     return null;
   }

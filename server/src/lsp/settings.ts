@@ -4,6 +4,7 @@
  */
 import type { SeveritySetting } from '../analysis';
 import { isFlavorSetting, type FlavorSetting } from '../common/flavor';
+import type { QuoteStyle } from '../features/format';
 
 type LintMode = 'onType' | 'onSave' | 'off';
 
@@ -16,6 +17,8 @@ export interface Settings {
   severity: Record<string, SeveritySetting>;
   /** Inlay hints: the addresses libvirt will assign (`inlayHints.enabled`). */
   inlayHintsEnabled: boolean;
+  /** Quotes around attribute values when formatting (libvirt.format.quotes). */
+  formatQuotes: QuoteStyle;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,6 +28,7 @@ export const DEFAULT_SETTINGS: Settings = {
   machine: 'pc',
   severity: {},
   inlayHintsEnabled: true,
+  formatQuotes: 'single',
 };
 
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -40,6 +44,8 @@ export function readSettings(raw: unknown): Settings {
   const diagnostics = isRecord(s.diagnostics) ? s.diagnostics : {};
   const mode = lint.mode;
   const inlay = isRecord(s.inlayHints) ? s.inlayHints : {};
+  const format = isRecord(s.format) ? s.format : {};
+  const quotes = format.quotes;
   const severity: Record<string, SeveritySetting> = {};
   if (isRecord(diagnostics.severity)) {
     for (const [code, level] of Object.entries(diagnostics.severity)) {
@@ -55,5 +61,6 @@ export function readSettings(raw: unknown): Settings {
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
     severity,
     inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : DEFAULT_SETTINGS.inlayHintsEnabled,
+    formatQuotes: quotes === 'single' || quotes === 'double' || quotes === 'preserve' ? quotes : DEFAULT_SETTINGS.formatQuotes,
   };
 }

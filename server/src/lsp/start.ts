@@ -23,6 +23,7 @@ import { checkFleet } from '../rules/fleet';
 import { suppressEdit } from '../rules/suppress';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
+import { withoutTouched } from './stale';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 
 const FIX_ALL_KIND = 'source.fixAll.libvirt';
@@ -166,26 +167,51 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
         .map((f) => [f.code, f.span.start, f.related?.map((r) => (r.member === undefined ? '' : peers[r.member]?.uri))])
     );
 
+  /** What was last published per document, with the text its spans point into and the documents its related places name (onSave mode keeps it up to date between saves). */
+  const shown = new Map<string, { text: string; findings: ReportedFinding[]; peers: TextDocument[] }>();
+
+  const send = (doc: TextDocument, findings: ReportedFinding[], peers: TextDocument[]): void => {
+    shown.set(doc.uri, { text: doc.getText(), findings, peers });
+    const diagnostics = findings.map((f) => toDiagnostic(doc, f, doc.uri, (m) => peers[m]));
+    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
+  };
+
   const publish = (doc: TextDocument): void => {
     if (documents.get(doc.uri) !== doc) {
       return; // closed or replaced meanwhile
     }
-    let diagnostics: ReturnType<typeof toDiagnostic>[] = [];
-    if (settings.lintMode !== 'off') {
-      const { findings, peers } = findingsOf(doc);
-      diagnostics = findings.map((f) => toDiagnostic(doc, f, doc.uri, (m) => peers[m]));
-      acrossShown.set(doc.uri, acrossKey(findings, peers));
-      // Conflicts are symmetric: the other open documents may have gained or lost one.
-      for (const other of documents.all()) {
-        if (other !== doc && acrossShown.has(other.uri)) {
-          const now = findingsOf(other);
-          if (acrossKey(now.findings, now.peers) !== acrossShown.get(other.uri)) {
-            schedule(other);
-          }
+    if (settings.lintMode === 'off') {
+      send(doc, [], []);
+      return;
+    }
+    const { findings, peers } = findingsOf(doc);
+    send(doc, findings, peers);
+    acrossShown.set(doc.uri, acrossKey(findings, peers));
+    // Conflicts are symmetric: the other open documents may have gained or lost one.
+    for (const other of documents.all()) {
+      if (other !== doc && acrossShown.has(other.uri)) {
+        const now = findingsOf(other);
+        if (acrossKey(now.findings, now.peers) !== acrossShown.get(other.uri)) {
+          schedule(other);
         }
       }
     }
-    connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics }).catch(() => undefined); // closed meanwhile
+  };
+
+  /**
+   * onSave mode between saves: the findings shown stay, moved with the text, except those the
+   * change touched (a quick fix applied, the value retyped): those are gone at once, not at the
+   * next save. Nothing is analysed here.
+   */
+  const dropTouched = (doc: TextDocument): void => {
+    const prev = shown.get(doc.uri);
+    if (!prev || prev.findings.length === 0) {
+      return;
+    }
+    const next = withoutTouched(prev.text, doc.getText(), prev.findings);
+    if (next) {
+      send(doc, next, prev.peers);
+    }
   };
 
   /**
@@ -298,6 +324,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   documents.onDidChangeContent((e) => {
     if (settings.lintMode === 'onType') {
       schedule(e.document);
+    } else if (settings.lintMode === 'onSave') {
+      guard('diagnostics', () => dropTouched(e.document));
     }
   });
   documents.onDidSave((e) => {
@@ -316,6 +344,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       }
     }
     savedVersion.delete(e.document.uri);
+    shown.delete(e.document.uri);
     const t = timers.get(e.document.uri);
     if (t) {
       clearTimeout(t);

@@ -385,8 +385,9 @@ describe('navigation through the language server', () => {
       }),
       []
     );
+    // in the text of <name>: nothing to rename (on the tag name itself, the tag is renamed: test/unit/lsp/editing.test.ts)
     assert.equal(
-      await c.conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 1, character: 4 } }),
+      await c.conn.sendRequest('textDocument/prepareRename', { textDocument: { uri }, position: { line: 1, character: 8 } }),
       null
     );
   });

@@ -122,10 +122,16 @@ describe('device templates inserted into the seed domains', () => {
 });
 
 describe('templates at the top of an empty file', () => {
-  test('one-device templates only, each a valid fragment', () => {
+  test('whole domains and one-device templates only, each a valid domain or fragment', () => {
     const items = complete(analyze(''), 0, { random: rnd() }).filter((c) => c.kind === 'template');
     assert.deepEqual(items.map((t) => t.templateId).sort(), [
       'disk-virtio-scsi',
+      'domain-aarch64-virt',
+      'domain-pc',
+      'domain-q35',
+      'fragment-disk',
+      'fragment-nic',
+      'fragment-usb-controller',
       'hostdev-pci',
       'hostdev-usb',
       'interface-sriov',
@@ -135,7 +141,7 @@ describe('templates at the top of an empty file', () => {
     for (const t of items) {
       const text = snippetText(t.insert) + '\n';
       const a = analyze(text);
-      assert.equal(a.model?.kind, 'fragment', t.templateId);
+      assert.equal(a.model?.kind, t.templateId!.startsWith('domain-') ? 'domain' : 'fragment', t.templateId);
       assert.deepEqual(
         a.findings.filter((f) => f.severity === 'error' || f.severity === 'warning'),
         [],

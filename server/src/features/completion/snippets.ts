@@ -2,7 +2,8 @@
  * Snippets and templates glue: tab stops for a new element, re-indenting to the cursor's line,
  * and the device templates of templates.ts as completion candidates.
  */
-import { deviceTemplates, reindent, snippetText, type Placeholder, type Snippet } from '../templates';
+import { starterTemplates } from '../starters';
+import { deviceTemplates, reindent, snippetText, type DeviceTemplate, type Placeholder, type Snippet } from '../templates';
 import type { Span } from '../../syntax/tree';
 import type { CompletionCandidate, Env } from './types';
 
@@ -20,7 +21,13 @@ export function indentInsert(env: Env, s: Snippet): Snippet {
 }
 
 export function templateCandidates(env: Env, span: Span, topLevel: boolean): CompletionCandidate[] {
-  return deviceTemplates({ model: env.model, flavor: env.flavor, random: env.random, topLevel }).map((t, i) => ({
+  const devices = asCandidates(env, span, deviceTemplates({ model: env.model, flavor: env.flavor, random: env.random, topLevel }), '2');
+  // a file without a root element yet: whole domains and attach-device fragments first
+  return topLevel ? [...asCandidates(env, span, starterTemplates(env.random), '0'), ...devices] : devices;
+}
+
+function asCandidates(env: Env, span: Span, templates: DeviceTemplate[], sortGroup: string): CompletionCandidate[] {
+  return templates.map((t, i) => ({
     label: t.label,
     kind: 'template',
     templateId: t.id,
@@ -29,6 +36,6 @@ export function templateCandidates(env: Env, span: Span, topLevel: boolean): Com
     insert: indentInsert(env, t.snippet),
     span,
     filterText: '<' + t.keywords,
-    sortText: `2${String(i).padStart(3, '0')}`,
+    sortText: `${sortGroup}${String(i).padStart(3, '0')}`,
   }));
 }
