@@ -7,7 +7,8 @@
  *
  * Environment: AGREEMENT_SEED (default DEFAULT_SEED), AGREEMENT_JOBS (parallel virsh, default 4),
  * AGREEMENT_DOC (where the table goes; default docs/agreement.md, '-' for nowhere), AGREEMENT_DRIVER
- * (qemu or test: skip the detection, e.g. to see what the test:///default fallback checks).
+ * (qemu or test: skip the detection, e.g. to see what the test:///default fallback checks),
+ * LX_DOMAIN_PREFIX (how the defined domains' names start; default lvx-agree).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -390,7 +391,7 @@ function renderDoc(cases: Case[], results: Map<string, Result>, driver: Driver, 
 describe('agreement with libvirt', () => {
   let driver: Driver | undefined;
   let oracle: Oracle | undefined;
-  const prefix = `lvx-agree-${process.pid}`;
+  const prefix = `${process.env.LX_DOMAIN_PREFIX || 'lvx-agree'}-${process.pid}`;
   const cases = allCases(prefix);
   const results = new Map<string, Result>();
 

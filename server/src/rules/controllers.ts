@@ -13,7 +13,7 @@
 import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
 import type { Controller, DomainModel } from '../model/types';
-import { child } from '../syntax/tree';
+import { attr, child } from '../syntax/tree';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
@@ -94,6 +94,22 @@ function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/**
+ * A pSeries PHB: a pci-root of a ppc64/ppc64le 'pseries' guest whose <model name> is
+ * spapr-pci-host-bridge (libvirt's default there). pSeries guests have several, so libvirt 9.0
+ * lets them have any index: qemuDomainDeviceDefValidateController checks the index only off
+ * pSeries, and qemuValidateDomainDeviceDefControllerPCI skips PHBs. Elsewhere the QEMU driver
+ * refuses ("pci-root and pcie-root controllers should have index 0"); the test driver checks nothing.
+ */
+function isPhb(model: DomainModel, c: Controller, m: string): boolean {
+  const { arch, name } = model.machine;
+  if (m !== 'pci-root' || (arch !== 'ppc64' && arch !== 'ppc64le') || !(name === 'pseries' || name.startsWith('pseries-'))) {
+    return false;
+  }
+  const modelName = child(c.el, 'model') && attr(child(c.el, 'model')!, 'name')?.value;
+  return modelName === undefined || modelName === 'spapr-pci-host-bridge';
+}
+
 function checkPci(model: DomainModel, findings: Finding[]): void {
   const family = model.machine.family;
   // A fragment is attached to a domain whose machine type is known only when configured.
@@ -108,7 +124,7 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
     const m = controllerModel(model, c);
     const idx = c.index?.value;
     const idxSpan = c.index?.attr.valueSpan ?? c.el.nameSpan;
-    if (m && PCI_ROOTS.has(m) && idx !== undefined && idx !== 0) {
+    if (m && PCI_ROOTS.has(m) && idx !== undefined && idx !== 0 && !isPhb(model, c, m)) {
       findings.push({
         code: 'controller-pci-root-index',
         message: `A ${m} controller must have index 0.`,
