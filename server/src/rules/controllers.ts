@@ -87,7 +87,7 @@ function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
     if (!master) {
       findings.push({
         code: 'controller-usb-master-at-start',
-        message: `${name} is a companion controller, but no ich9-ehci1 controller has index ${idx} to be its master: libvirt accepts this, QEMU will refuse to start the guest.`,
+        message: `${name} is a companion controller, but no ich9-ehci1 controller has index ${idx} to be its master: virsh define accepts this, but QEMU refuses to start the guest.`,
         span,
       });
     }
@@ -201,7 +201,7 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
                   preferred: true,
                 };
               }),
-          message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}; QEMU will refuse to start the guest.`,
+          message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}: virsh define accepts this, but QEMU refuses to start the guest.`,
           span,
           related: [
             {
