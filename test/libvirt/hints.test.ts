@@ -1,6 +1,6 @@
 /**
  * Inlay hints against libvirt: every corpus document libvirt accepts is defined on qemu:///system
- * (name prefix lxtest-hints-, always undefined again), read back with dumpxml --inactive, and each
+ * (name prefix lxtest-hints-, or LX_DOMAIN_PREFIX, always undefined again), read back with dumpxml --inactive, and each
  * device without an <address> compared with the address model/assign.ts predicts. At least 95% of
  * the predicted addresses must equal libvirt's. Writes the summary to docs/inlay-hints.md
  * (HINTS_DOC: another path, '-' for nowhere).
@@ -48,7 +48,7 @@ describe('inlay hints: predicted addresses vs. libvirt', () => {
       t.skip('needs qemu:///system');
       return;
     }
-    const cases = corpusCases(`lxtest-hints-${process.pid}`);
+    const cases = corpusCases(`${process.env.LX_DOMAIN_PREFIX || 'lxtest-hints'}-${process.pid}`);
     const dumps = await dumpAll(cases);
     const rows: DeviceComparison[] = [];
     let docs = 0;
