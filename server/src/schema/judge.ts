@@ -362,8 +362,8 @@ function withVerdict(o: SchemaObjection, key: string, value: string): ValueJudge
  * that the element's content is one libvirt accepts beyond its schema (see beyondSchema) is the
  * caller's to know, or use judgeAttributeIn, which resolves a document's element itself.
  */
-export function judgeAttributeValue(el: ResolvedElement, info: AttributeInfo, value: string): ValueJudgement {
-  const o = attributeObjection(el, info, value);
+export function judgeAttributeValue(el: ResolvedElement, info: AttributeInfo, value: string, docEl?: XmlElement): ValueJudgement {
+  const o = attributeObjection(el, info, value) ?? (docEl ? secretTypeObjection(docEl, info, value) : null);
   if (!o) {
     return OK;
   }
@@ -384,6 +384,33 @@ export function judgeAttributeValue(el: ResolvedElement, info: AttributeInfo, va
     };
   }
   return withVerdict(o, `${cachedSignature(el)}@${info.name}=`, v);
+}
+
+/**
+ * <secret type> under <auth> must fit the source's protocol (libvirt 9.0, both drivers): an iSCSI
+ * source takes only 'iscsi' and an RBD source only 'ceph' ("invalid secret type 'ceph'"), an
+ * iSCSI <hostdev> only 'iscsi' ("hostdev invalid secret type"). The schema allows either anywhere.
+ */
+function secretTypeObjection(el: XmlElement, info: AttributeInfo, value: string): SchemaObjection | null {
+  const auth = el.parent;
+  if (el.name !== 'secret' || info.name !== 'type' || auth?.name !== 'auth' || !auth.parent) {
+    return null;
+  }
+  const source = auth.parent.name === 'source' ? auth.parent : auth.parent.children.find((c) => c.name === 'source');
+  const protocol = source?.attributes.find((a) => a.name === 'protocol')?.value?.trim();
+  const needed = protocol === 'iscsi' ? 'iscsi' : protocol === 'rbd' ? 'ceph' : undefined;
+  const v = value.trim();
+  if (!needed || v === needed || (v !== 'iscsi' && v !== 'ceph')) {
+    return null;
+  }
+  return {
+    kind: 'bad-value',
+    message: `'${value}' is not a valid secret type for an ${protocol === 'iscsi' ? 'iSCSI' : 'RBD'} source: libvirt accepts only '${needed}' here.`,
+    problem: 'not the secret type of this protocol',
+    allowed: `'${needed}'`,
+    values: [needed],
+    suggestions: [needed],
+  };
 }
 
 /** The verdict on the text content of the schema element `el` (ok when it takes none). */
@@ -450,7 +477,7 @@ export function judgeAttributeIn(el: XmlElement, attribute: XmlAttribute): Value
     return OK;
   }
   const info = r?.attributes.get(attribute.name);
-  return r && info ? judgeAttributeValue(r, info, attribute.value) : undefined;
+  return r && info ? judgeAttributeValue(r, info, attribute.value, el) : undefined;
 }
 
 /** The verdict on a document's element's text, in its place in the document; undefined when the schema does not know the element. */
