@@ -1,6 +1,6 @@
 /**
  * Inlay hints against libvirt: every corpus document libvirt accepts is defined on qemu:///system
- * (name prefix lxtest-hints-, always undefined again), read back with dumpxml --inactive, and each
+ * (name prefix lxtest-hints-, or LX_DOMAIN_PREFIX, always undefined again), read back with dumpxml --inactive, and each
  * device without an <address> compared with the address model/assign.ts predicts. At least 95% of
  * all the devices libvirt addressed must get a hint equal to libvirt's address (a device without a
  * hint counts against it, as a wrong hint does). Writes the summary to docs/inlay-hints.md
@@ -49,7 +49,7 @@ describe('inlay hints: predicted addresses vs. libvirt', () => {
       t.skip('needs qemu:///system');
       return;
     }
-    const cases = corpusCases(`lxtest-hints-${process.pid}`);
+    const cases = corpusCases(`${process.env.LX_DOMAIN_PREFIX || 'lxtest-hints'}-${process.pid}`);
     const dumps = await dumpAll(cases);
     const rows: DeviceComparison[] = [];
     let docs = 0;

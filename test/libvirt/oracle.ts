@@ -1,6 +1,6 @@
 /**
  * libvirt as the oracle: `virsh define` (then `undefine`) for each document, in parallel with a
- * bound. Prefers the QEMU driver (qemu:///system: libvirt's full define-time verdict including
+ * bound; `virsh start` for the documents whose fate is decided at start. Prefers the QEMU driver (qemu:///system: libvirt's full define-time verdict including
  * PCI/USB address assignment); test:///default only where no daemon answers.
  */
 import { execFile } from 'node:child_process';
@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REPO } from '../support/paths';
 
 export type Driver = 'qemu' | 'test';
 
@@ -103,6 +104,17 @@ export function cleanMessage(stderr: string): string {
     .trim();
 }
 
+async function daemonAnswers(): Promise<boolean> {
+  return (await run('virsh', ['-q', '-c', URIS.qemu, 'version'], 30000)).code === 0;
+}
+
+/** QEMU's reason among virsh's lines: its last line that is not a warning, without the -device JSON. */
+function qemuReason(stderr: string): string {
+  const said = [...stderr.matchAll(/qemu-system-\w+: (?!warning)(.*?)(?= \d{4}-\d\d-\d\dT|$)/gm)].map((m) => m[1]!);
+  const last = said.length ? said[said.length - 1]! : cleanMessage(stderr).replace(/^Failed to start domain \S+ /, '');
+  return last.replace(/^-device \{"driver":"([^"]+)".*?\}: /, '$1: ');
+}
+
 export class Oracle {
   private dir: string;
   private n = 0;
@@ -133,6 +145,41 @@ export class Oracle {
       return { accepted: true, message: '' };
     }
     return { accepted: false, message: cleanMessage(r.stderr) || `virsh exited with ${r.code}` };
+  }
+
+  /**
+   * The start-time verdict on a document `virsh define` accepted (QEMU driver only): define it,
+   * `virsh start` it, destroy and undefine it. A refusal's message starts with "QEMU refuses at
+   * start: ". libvirt 9.0 can crash in an error path after QEMU refuses to start a guest: a broken
+   * connection is never a verdict; the daemon is restarted (scripts/setup/libvirt-daemon.sh) and
+   * the start tried again once, and if it breaks again the result is undefined (not checked).
+   */
+  async startVerdict(xml: string, uuid: string, retried = false): Promise<Verdict | undefined> {
+    const uri = URIS.qemu;
+    const file = path.join(this.dir, `start-${++this.n}.xml`);
+    fs.writeFileSync(file, xml);
+    const d = await run('virsh', ['-q', '-c', uri, 'define', file], 60000);
+    fs.rmSync(file, { force: true });
+    if (d.code !== 0) {
+      return undefined;
+    }
+    const s = await run('virsh', ['-q', '-c', uri, 'start', uuid], 120000);
+    const broken = s.code !== 0 && !(await daemonAnswers());
+    if (broken) {
+      await run('bash', [path.join(REPO, 'scripts/setup/libvirt-daemon.sh'), 'start'], 120000);
+    }
+    await run('virsh', ['-q', '-c', uri, 'destroy', uuid], 60000);
+    const u = await run('virsh', ['-q', '-c', uri, 'undefine', '--nvram', uuid], 60000);
+    if (u.code !== 0) {
+      await run('virsh', ['-q', '-c', uri, 'undefine', uuid], 60000);
+    }
+    if (broken) {
+      return retried ? undefined : this.startVerdict(xml, uuid, true);
+    }
+    if (s.code === 0) {
+      return { accepted: true, message: '' };
+    }
+    return { accepted: false, message: `QEMU refuses at start: ${qemuReason(s.stderr)}` };
   }
 
   /** Verdicts for many documents, at most `concurrency` virsh processes at a time. */

@@ -188,6 +188,29 @@ function listensOf(el: XmlElement): XmlAttribute[] {
   return out;
 }
 
+/**
+ * In an HVM guest with a <serial>, the first <console> whose target type is 'serial' (or none) is
+ * no device of its own: libvirt 9.0 keeps it as an alias of the first serial port
+ * (virDomainDefAddConsoleCompat), and `virsh dumpxml` writes the serial's <address> into it. So
+ * its address claims nothing (libvirt 9.0, qemu and test drivers, accept the console and the
+ * serial at the same PCI or USB address).
+ */
+function dropSerialAliasAddress(model: DomainModel, os: XmlElement | undefined): void {
+  const typeEl = os && child(os, 'type');
+  if (!typeEl || typeEl.text.trim() !== 'hvm' || !model.devices.some((d) => d.kind === 'serial')) {
+    return;
+  }
+  const i = model.devices.findIndex((d) => d.kind === 'console');
+  const first = i < 0 ? undefined : model.devices[i]!;
+  if (!first?.address) {
+    return;
+  }
+  const targetType = child(first.el, 'target') && attr(child(first.el, 'target')!, 'type')?.value;
+  if (targetType === undefined || targetType === 'serial') {
+    model.devices[i] = { ...first, address: undefined };
+  }
+}
+
 export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainModel | undefined {
   const root = doc.root;
   if (!root || (root.name !== 'domain' && !FRAGMENT_ROOTS.has(root.name))) {
@@ -295,6 +318,7 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
     }
   }
   if (isDomain) {
+    dropSerialAliasAddress(model, os);
     model.implicitControllers = implicitControllers(model);
   }
   return model;

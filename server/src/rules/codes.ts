@@ -35,9 +35,9 @@ export const CODES = {
     absence: true,
   },
   'controller-usb-master-at-start': {
-    severity: 'warning',
+    severity: 'error',
     summary:
-      'A USB companion controller (ich9-uhci1/2/3) has no ich9-ehci1 at its own index to be its master: libvirt accepts it, but QEMU refuses to start the guest.',
+      'A USB companion controller (ich9-uhci1/2/3) has no ich9-ehci1 at its own index to be its master: virsh define accepts it, but QEMU refuses to start the guest.',
     absence: true,
   },
   'controller-pci-root-index': {
@@ -51,8 +51,9 @@ export const CODES = {
     summary: 'A pci-bridge must have a larger index than the bus it is plugged into.',
   },
   'controller-chassis-duplicate': {
-    severity: 'warning',
-    summary: 'Two PCIe root ports or downstream ports use the same chassis number: libvirt accepts it but QEMU refuses to start the guest.',
+    severity: 'error',
+    summary:
+      'Two PCIe root ports or downstream ports use the same chassis number: virsh define accepts it, but QEMU refuses to start the guest.',
   },
   'controller-usb-ports-range': { severity: 'error', summary: 'nec-xhci and qemu-xhci controllers support at most 15 ports.' },
 
@@ -68,8 +69,8 @@ export const CODES = {
       'The address belongs to the chipset: on i440fx 00:01.0 and 00:01.3 (PIIX3), 00:01.1 (IDE) and 00:01.2 (PIIX3 USB); on q35 00:1f.0, 00:1f.2 (SATA) and 00:1f.3 (ICH9).',
   },
   'pci-address-reserved-at-start': {
-    severity: 'warning',
-    summary: 'On i440fx, 00:01.1 is the built-in IDE controller: libvirt accepts the address but QEMU fails to start the guest.',
+    severity: 'error',
+    summary: 'On i440fx, 00:01.1 is the built-in IDE controller: virsh define accepts the address, but QEMU refuses to start the guest.',
   },
   'pci-chipset-address': {
     severity: 'error',

@@ -13,7 +13,7 @@
 import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
 import type { Controller, DomainModel } from '../model/types';
-import { child } from '../syntax/tree';
+import { attr, child } from '../syntax/tree';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
@@ -87,11 +87,27 @@ function checkUsbMasters(model: DomainModel, findings: Finding[]): void {
     if (!master) {
       findings.push({
         code: 'controller-usb-master-at-start',
-        message: `${name} is a companion controller, but no ich9-ehci1 controller has index ${idx} to be its master: libvirt accepts this, QEMU will refuse to start the guest.`,
+        message: `${name} is a companion controller, but no ich9-ehci1 controller has index ${idx} to be its master: virsh define accepts this, but QEMU refuses to start the guest.`,
         span,
       });
     }
   }
+}
+
+/**
+ * A pSeries PHB: a pci-root of a ppc64/ppc64le 'pseries' guest whose <model name> is
+ * spapr-pci-host-bridge (libvirt's default there). pSeries guests have several, so libvirt 9.0
+ * lets them have any index: qemuDomainDeviceDefValidateController checks the index only off
+ * pSeries, and qemuValidateDomainDeviceDefControllerPCI skips PHBs. Elsewhere the QEMU driver
+ * refuses ("pci-root and pcie-root controllers should have index 0"); the test driver checks nothing.
+ */
+function isPhb(model: DomainModel, c: Controller, m: string): boolean {
+  const { arch, name } = model.machine;
+  if (m !== 'pci-root' || (arch !== 'ppc64' && arch !== 'ppc64le') || !(name === 'pseries' || name.startsWith('pseries-'))) {
+    return false;
+  }
+  const modelName = child(c.el, 'model') && attr(child(c.el, 'model')!, 'name')?.value;
+  return modelName === undefined || modelName === 'spapr-pci-host-bridge';
 }
 
 function checkPci(model: DomainModel, findings: Finding[]): void {
@@ -108,7 +124,7 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
     const m = controllerModel(model, c);
     const idx = c.index?.value;
     const idxSpan = c.index?.attr.valueSpan ?? c.el.nameSpan;
-    if (m && PCI_ROOTS.has(m) && idx !== undefined && idx !== 0) {
+    if (m && PCI_ROOTS.has(m) && idx !== undefined && idx !== 0 && !isPhb(model, c, m)) {
       findings.push({
         code: 'controller-pci-root-index',
         message: `A ${m} controller must have index 0.`,
@@ -185,7 +201,7 @@ function checkPci(model: DomainModel, findings: Finding[]): void {
                   preferred: true,
                 };
               }),
-          message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}; QEMU will refuse to start the guest.`,
+          message: `Chassis ${chassis} is already used by the ${controllerModel(model, prev)} with index ${prev.index?.value}: virsh define accepts this, but QEMU refuses to start the guest.`,
           span,
           related: [
             {

@@ -1,6 +1,7 @@
 /**
  * Rule family: domain — whole-domain settings.
  * - cpu-topology-mismatch: "CPU topology doesn't match maximum vcpu count" (QEMU driver).
+ * - schema-unknown-attribute on <topology clusters>: libvirt 9.0 drops it (10.x knows it).
  * - domain-name-invalid: missing name, '/' or a newline in it.
  * - domain-name-style: openEuler's naming advice (letters, digits, _ - :; not all digits; <= 64 chars).
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
@@ -33,13 +34,25 @@ function checkTopology(model: DomainModel, findings: Finding[]): void {
     }
     product *= v;
   }
+  // libvirt 9.0 does not know clusters= (libvirt 10.x added it and multiplies it in): it drops the
+  // attribute, so the topology is checked and given to the guest without it.
+  const clusters = attr(t, 'clusters');
+  const clustersValue = clusters && parseInteger(clusters.value, 10);
+  if (clusters && clustersValue !== 1) {
+    findings.push({
+      code: 'schema-unknown-attribute',
+      message: `libvirt 9.0 does not know clusters= on <topology> (later libvirt does) and silently drops it: the guest gets no clusters, and libvirt checks the topology without them.`,
+      span: clusters.nameSpan,
+      fixes: [],
+    });
+  }
   if (product !== vcpus) {
     findings.push({
       code: 'cpu-topology-mismatch',
       message: `The CPU topology gives ${parts
         .filter((p) => p.a)
         .map((p) => `${p.a!.value} ${p.n}`)
-        .join(' x ')} = ${product} vCPUs, but <vcpu> is ${vcpus}.`,
+        .join(' x ')} = ${product} vCPUs, but <vcpu> is ${vcpus}.${clusters ? ' (libvirt 9.0 ignores clusters=.)' : ''}`,
       span: t.nameSpan,
       related: model.vcpu?.textSpan ? [{ message: `<vcpu> is ${vcpus}`, span: model.vcpu.textSpan }] : [],
       fixes: model.vcpu?.textSpan

@@ -128,7 +128,7 @@ function checkReserved(model: DomainModel, placed: readonly PlacedDevice[], find
     findings.push({
       code: res.atStartOnly ? 'pci-address-reserved-at-start' : 'pci-address-reserved',
       message: res.atStartOnly
-        ? `${formatPci(p.at)} is where QEMU puts ${res.what} on ${machine} machines: libvirt accepts this address, but the guest will fail to start.`
+        ? `${formatPci(p.at)} is where QEMU puts ${res.what} on ${machine} machines: virsh define accepts this address, but QEMU refuses to start the guest.`
         : `${formatPci(p.at)} is taken by ${res.what} on ${machine} machines; libvirt rejects a second device there.`,
       span: valueSpan(p.address.slot, p.address.el.nameSpan),
       fixes: moveToFreeSlot(model, p.device, p.address, 0),

@@ -235,7 +235,7 @@ function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out
     if (a.value === undefined) {
       continue; // a syntax error already
     }
-    const v = judgeAttributeValue(r, info, a.value);
+    const v = judgeAttributeValue(r, info, a.value, el);
     if (v.status !== 'ok') {
       const span = a.valueSpan ?? a.span;
       const q = text[span.start] === '"' ? '"' : "'";

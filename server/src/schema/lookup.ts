@@ -613,6 +613,14 @@ function collect(c: ContentDesc, attrs: Readonly<Record<string, string>>, acc: A
       }
       cases = sw.cases;
     }
+    // The discriminator may also be in the content merged from an alternative without the switch
+    // (<mirror>: the old form's type='file' beside the switch over every disk source type): a
+    // value a matching case takes is then valid too.
+    const before = v !== undefined && !acc.unresolved.includes(sw.attr) ? acc.attrs.get(sw.attr) : undefined;
+    if (before) {
+      const caseTypes = cases.map((k) => k.attrs?.[sw.attr]?.type).filter((t): t is TypeRef => t !== undefined);
+      before.type = unionOf([before.type, ...caseTypes]);
+    }
     if (cases.length === 1) {
       collect(cases[0] as ContentDesc, attrs, acc);
     } else {

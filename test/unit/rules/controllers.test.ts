@@ -96,6 +96,28 @@ const CASES: RuleCase[] = [
     xml: domainXml({ machine: 'q35' }, `    <controller type='usb' index='0' model='none'/>`),
   },
   {
+    name: 'pSeries PHBs: pci-root controllers with index > 0 (libvirt 9.0 allows them on pseries)',
+    xml: domainXml(
+      { machine: 'pseries' },
+      `    <controller type='pci' index='0' model='pci-root'/>
+    <controller type='pci' index='1' model='pci-root'>
+      <model name='spapr-pci-host-bridge'/>
+      <target index='1'/>
+    </controller>
+    <controller type='pci' index='2' model='pci-root'/>`
+    ).replace("arch='x86_64'", "arch='ppc64le'"),
+  },
+  {
+    name: 'a PHB model name off pSeries does not lift the index rule (QEMU driver: should have index 0)',
+    xml: domainXml(
+      {},
+      `    <controller type='pci' index='1' model='pci-root'>
+    <!--                         ^^^ controller-pci-root-index -->
+      <model name='spapr-pci-host-bridge'/>
+    </controller>`
+    ),
+  },
+  {
     name: 'pci-root with index 2',
     xml: domainXml(
       {},
