@@ -47,8 +47,8 @@ const MAX_SYNTAX_FINDINGS = 100;
 /** Past this many syntax errors the whole document counts as damaged. */
 const MAX_LOCAL_ERRORS = 200;
 
-/** Regions where a syntax error makes the tree unreliable. */
-function damagedSpans(doc: XmlDocument): Span[] {
+/** Regions where a syntax error makes the tree unreliable (findings there are held back). */
+export function damagedSpans(doc: XmlDocument): Span[] {
   if (doc.errors.length > MAX_LOCAL_ERRORS) {
     return [{ start: 0, end: doc.text.length }];
   }

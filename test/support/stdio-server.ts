@@ -47,8 +47,8 @@ export interface StdioServer {
   stop(): void;
 }
 
-/** `configuration` answers workspace/configuration (section libvirt). */
-export async function startStdioServer(configuration: unknown = {}): Promise<StdioServer> {
+/** `configuration` answers workspace/configuration (section libvirt); `initializationOptions` goes with initialize. */
+export async function startStdioServer(configuration: unknown = {}, initializationOptions?: unknown): Promise<StdioServer> {
   ensureBuilt();
   const child: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -76,6 +76,7 @@ export async function startStdioServer(configuration: unknown = {}): Promise<Std
       workspace: { configuration: true },
       textDocument: { completion: { completionItem: { snippetSupport: true } } },
     },
+    initializationOptions,
   });
   await conn.sendNotification('initialized', {});
   return {

@@ -5,14 +5,10 @@
  * it is missing or older than the sources.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
   type CompletionItem,
   type CompletionList,
   type ProtocolConnection,
@@ -21,73 +17,24 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { positionAt } from '../../support/cursor';
-import { FIXTURES, REPO } from '../../support/paths';
+import { FIXTURES } from '../../support/paths';
+import { startStdioServer, type StdioServer } from '../../support/stdio-server';
 import { expandSnippet } from '../../support/snippets';
 
-const SERVER = path.join(REPO, 'dist', 'server.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const stale =
-    !fs.existsSync(SERVER) ||
-    fs.statSync(SERVER).mtimeMs < Math.max(newestSource(path.join(REPO, 'server', 'src')), newestSource(path.join(REPO, 'schemas')));
-  if (stale) {
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
-  }
-}
-
 describe('completion through the stdio server', () => {
-  let child: ChildProcess;
+  let server: StdioServer;
   let conn: ProtocolConnection;
-  const published: PublishDiagnosticsParams[] = [];
-  const waiting: { uri: string; version: number; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
 
   before(async () => {
-    ensureBuilt();
-    child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-      const i = waiting.findIndex((w) => w.uri === p.uri && w.version === p.version);
-      if (i >= 0) {
-        waiting.splice(i, 1)[0]!.resolve(p);
-      } else {
-        published.push(p);
-      }
-    });
-    conn.onNotification('window/logMessage', () => undefined);
-    conn.listen();
-    await conn.sendRequest('initialize', {
-      processId: null,
-      rootUri: null,
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
-      initializationOptions: { settings: { flavor: 'openeuler' } },
-    });
-    await conn.sendNotification('initialized', {});
+    server = await startStdioServer({ flavor: 'openeuler' }, { settings: { flavor: 'openeuler' } });
+    conn = server.conn;
   });
 
   after(() => {
-    conn.dispose();
-    child.kill();
+    server.stop();
   });
 
-  function diagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams> {
-    const i = published.findIndex((p) => p.uri === uri && p.version === version);
-    if (i >= 0) {
-      return Promise.resolve(published.splice(i, 1)[0]!);
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version}`)), 10_000);
-      waiting.push({ uri, version, resolve: (p) => (clearTimeout(timer), resolve(p)) });
-    });
-  }
+  const diagnostics = (uri: string, version: number): Promise<PublishDiagnosticsParams> => server.diagnostics(uri, version);
 
   async function completion(uri: string, text: string, offset: number, triggerCharacter?: string): Promise<CompletionItem[]> {
     const r = await conn.sendRequest<CompletionList | CompletionItem[] | null>('textDocument/completion', {

@@ -7,10 +7,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { analyze, type Analysis } from '../../../server/src/analysis';
+import { analyze, damagedSpans, type Analysis } from '../../../server/src/analysis';
 import { hoverAt } from '../../../server/src/features/hover';
 import { judgeAttributeIn, judgeTextIn, type ValueStatus } from '../../../server/src/schema/judge';
-import { contains, elementAt, forEachElement, type Span, type XmlDocument } from '../../../server/src/syntax/tree';
+import { contains, forEachElement, type Span } from '../../../server/src/syntax/tree';
 import { parseExpectations } from '../../support/markers';
 import { FIXTURES } from '../../support/paths';
 
@@ -21,26 +21,6 @@ function allFixtures(): string[] {
     .filter((e) => e.isFile() && e.name.endsWith('.xml'))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
-}
-
-/** Where analyze() drops findings because a syntax error makes the tree unreliable (as analysis.ts decides). */
-function damaged(doc: XmlDocument): Span[] {
-  if (doc.errors.length === 0) {
-    return [];
-  }
-  const spans: Span[] = [];
-  forEachElement(doc.root, (el) => {
-    if (!el.wellFormed) {
-      spans.push(el.span);
-    }
-  });
-  for (const e of doc.errors) {
-    const el = elementAt(doc.root, e.span.start);
-    if (el) {
-      spans.push(el.span);
-    }
-  }
-  return spans;
 }
 
 const VALUE_CODES: Readonly<Record<string, ValueStatus>> = {
@@ -80,7 +60,7 @@ function disagreements(text: string, tally: Tally): string[] {
   if (!analysis.model) {
     return [];
   }
-  const broken = damaged(analysis.doc);
+  const broken = analysis.doc.errors.length > 0 ? damagedSpans(analysis.doc) : [];
   const out: string[] = [];
   const compare = (what: string, span: Span, judged: ValueStatus): void => {
     if (broken.some((d) => contains(d, span))) {
