@@ -6,9 +6,9 @@
  * Plain data (offsets); lsp/inlay.ts speaks LSP.
  */
 import type { Analysis } from '../analysis';
-import { predictAddresses, type AssignedAddress } from '../model/assign';
+import { predictAddresses, type AssignedAddress, type ImplicitDevice } from '../model/assign';
 import type { Device } from '../model/types';
-import { child, type Span } from '../syntax/tree';
+import { child, type Span, type XmlElement } from '../syntax/tree';
 import type { TextEdit } from '../rules/types';
 
 interface InlayHintData {
@@ -16,8 +16,10 @@ interface InlayHintData {
   offset: number;
   label: string;
   tooltip: string;
-  /** For a device: the edit writing the address into it. */
+  /** For a device: the edit writing the address into it; at <devices>: the edit writing what libvirt adds. */
   pin: TextEdit[] | undefined;
+  /** What the pin writes, for its title. */
+  pinTitle?: string;
 }
 
 const h = (n: number, w = 2): string => '0x' + n.toString(16).padStart(w, '0');
@@ -78,6 +80,41 @@ function pinEdit(text: string, d: Device, a: AssignedAddress): TextEdit[] | unde
   return [{ span: { start: el.startTagEnd, end: el.startTagEnd }, newText: `\n${inner}${address}\n${own}` }];
 }
 
+/**
+ * Writes the controllers and devices libvirt adds (those named by a start tag, with their address
+ * when it is predicted) before </devices>, indented like the other devices.
+ */
+function pinImplicit(text: string, devices: XmlElement, implicit: readonly ImplicitDevice[]): TextEdit[] | undefined {
+  if (!devices.wellFormed || !devices.closeNameSpan) {
+    return undefined;
+  }
+  const own = indentAt(text, devices.span.start);
+  const last = devices.children[devices.children.length - 1];
+  const inner = last ? indentAt(text, last.span.start) : own + '  ';
+  const step = inner.length > own.length ? inner.slice(own.length) : '  ';
+  const lines: string[] = [];
+  for (const im of implicit) {
+    const m = /^<([\w-]+)((?:\s+[\w-]+='[^']*')*)>$/.exec(im.what);
+    if (!m) {
+      continue; // described in words only (the primary video): nothing to write as is
+    }
+    if (im.address) {
+      lines.push(`${inner}<${m[1]}${m[2]}>`, `${inner}${step}${addressElement(im.address)}`, `${inner}</${m[1]}>`);
+    } else {
+      lines.push(`${inner}<${m[1]}${m[2]}/>`);
+    }
+  }
+  if (lines.length === 0) {
+    return undefined;
+  }
+  const closeStart = devices.closeNameSpan.start - 2;
+  const lineStart = text.lastIndexOf('\n', closeStart - 1) + 1;
+  if (/^[ \t]*$/.test(text.slice(lineStart, closeStart))) {
+    return [{ span: { start: lineStart, end: lineStart }, newText: lines.join('\n') + '\n' }];
+  }
+  return [{ span: { start: closeStart, end: closeStart }, newText: '\n' + lines.join('\n') + '\n' + own }];
+}
+
 /** The hints of a document; none when it is not a domain or the machine is neither pc nor q35. */
 export function inlayHints(analysis: Analysis, range?: Span): InlayHintData[] {
   const model = analysis.model;
@@ -103,9 +140,34 @@ export function inlayHints(analysis: Analysis, range?: Span): InlayHintData[] {
       offset: devices.startTagEnd,
       label: `+${p.implicit.length} added by libvirt`,
       tooltip: `libvirt adds at define:\n${parts.map((s) => `- ${s}`).join('\n')}`,
-      pin: undefined,
+      pin: pinImplicit(text, devices, p.implicit),
+      pinTitle: 'what libvirt adds',
     });
   }
   out.sort((a, b) => a.offset - b.offset);
   return range ? out.filter((x) => x.offset >= range.start && x.offset <= range.end) : out;
+}
+
+/**
+ * "Pin" actions at a place: on a device without an <address>, its predicted address; on the
+ * <devices> start tag, what libvirt adds.
+ */
+export function pinsAt(analysis: Analysis, at: Span): { title: string; edits: TextEdit[] }[] {
+  const model = analysis.model;
+  if (!model || model.kind !== 'domain') {
+    return [];
+  }
+  const devices = child(model.root, 'devices');
+  const device = model.devices.find((d) => d.el.span.start <= at.start && at.end <= d.el.span.end);
+  const offset = device
+    ? device.el.startTagEnd
+    : devices && devices.span.start <= at.start && at.end <= devices.startTagEnd
+      ? devices.startTagEnd
+      : undefined;
+  if (offset === undefined) {
+    return [];
+  }
+  return inlayHints(analysis, { start: offset, end: offset }).flatMap((h) =>
+    h.pin ? [{ title: h.pinTitle ? `Pin ${h.pinTitle} (${h.label})` : `Pin this address (${h.label})`, edits: h.pin }] : []
+  );
 }

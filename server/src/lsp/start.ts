@@ -17,7 +17,7 @@ import { URI } from 'vscode-uri';
 import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
-import { inlayHints } from '../features/inlay';
+import { pinsAt } from '../features/inlay';
 import { fixAllEdits } from '../fixes';
 import { checkFleet } from '../rules/fleet';
 import { suppressEdit } from '../rules/suppress';
@@ -395,15 +395,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       actions.push(...suppressions); // after the real fixes
     }
     if (wants(PIN_KIND)) {
-      const want = toSpan(doc, params.range);
-      const el =
-        analysis.model && analysis.doc.root
-          ? analysis.model.devices.find((d) => d.el.span.start <= want.start && want.end <= d.el.span.end)
-          : undefined;
-      for (const h of el ? inlayHints(analysis, { start: el.el.startTagEnd, end: el.el.startTagEnd }) : []) {
-        if (h.pin) {
-          actions.push({ title: `Pin this address (${h.label})`, kind: PIN_KIND, edit: { changes: { [doc.uri]: h.pin.map(toEdit) } } });
-        }
+      for (const pin of pinsAt(analysis, toSpan(doc, params.range))) {
+        actions.push({ title: pin.title, kind: PIN_KIND, edit: { changes: { [doc.uri]: pin.edits.map(toEdit) } } });
       }
     }
     if (wants(FIX_ALL_KIND)) {

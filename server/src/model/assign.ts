@@ -28,7 +28,7 @@ export interface PredictedAddress {
 }
 
 /** A controller or device libvirt adds itself, with the address it will get (when it gets one we know). */
-interface ImplicitDevice {
+export interface ImplicitDevice {
   /** In a few words, as dumpxml would show it: `<controller type='usb' index='0' model='qemu-xhci'>`. */
   what: string;
   address: AssignedAddress | undefined;

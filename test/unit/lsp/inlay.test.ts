@@ -124,6 +124,30 @@ describe('inlay hints through the stdio server', () => {
     );
   });
 
+  test('"Pin what libvirt adds" on <devices> writes those controllers and devices with their addresses', async () => {
+    const line = PC.split('\n').findIndex((l) => l.trim() === '<devices>');
+    const actions = await on.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line, character: 4 }, end: { line, character: 4 } },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+    const pin = actions.find((a) => a.title.startsWith('Pin what libvirt adds'));
+    assert.ok(pin, `got ${actions.map((a) => a.title).join(', ')}`);
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'x', 1, PC), pin.edit!.changes![uri]!);
+    assert.ok(
+      fixed.includes(
+        "    <controller type='usb' index='0' model='piix3-uhci'>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x2'/>\n    </controller>\n"
+      ),
+      fixed
+    );
+    assert.ok(
+      fixed.includes(
+        "    <memballoon model='virtio'>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>\n    </memballoon>\n  </devices>"
+      ),
+      fixed
+    );
+  });
+
   test('libvirt.inlayHints.enabled = false turns them off', async () => {
     const hints = await off.conn.sendRequest<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: whole });
     assert.deepEqual(hints, []);
