@@ -38,6 +38,14 @@ const RETRY = `<disk type='file' device='disk'>
 `;
 
 describe('libvirt-lint', () => {
+  test('the quick start: linted together, the bundled examples have findings in mistakes.xml only', () => {
+    const r = lint('--format', 'json', '--flavor', 'upstream', path.join(REPO, 'examples'));
+    const results = JSON.parse(r.stdout) as { file: string; diagnostics: { code: string; severity: string }[] }[];
+    const withFindings = results.filter((x) => x.diagnostics.length > 0).map((x) => path.basename(x.file));
+    assert.deepEqual(withFindings, ['mistakes.xml']);
+    assert.equal(r.code, 1);
+  });
+
   let dir: string;
   before(() => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
