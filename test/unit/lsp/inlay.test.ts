@@ -4,22 +4,10 @@
  * at <devices>; "Pin this address" writes the address in dumpxml's form; the setting turns hints off.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  createProtocolConnection,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type CodeAction,
-  type InlayHint,
-  type ProtocolConnection,
-} from 'vscode-languageserver/node';
+import type { CodeAction, InlayHint } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { REPO } from '../../support/paths';
-
-const SERVER = path.join(REPO, 'dist', 'server.js');
+import { startStdioServer, type StdioServer } from '../../support/stdio-server';
 
 const PC = `<domain type='kvm'>
   <name>hints</name>
@@ -40,29 +28,8 @@ const PC = `<domain type='kvm'>
 </domain>
 `;
 
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    Math.max(
-      0,
-      ...fs
-        .readdirSync(dir, { withFileTypes: true })
-        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs))
-    );
-  if (!fs.existsSync(SERVER) || fs.statSync(SERVER).mtimeMs < newest(path.join(REPO, 'server', 'src'))) {
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'build.mjs')], { cwd: REPO, stdio: 'inherit' });
-  }
-}
-
-async function startServer(settings: unknown): Promise<{ child: ChildProcess; conn: ProtocolConnection }> {
-  const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  conn.onNotification('textDocument/publishDiagnostics', () => undefined);
-  conn.onNotification('window/logMessage', () => undefined);
-  conn.listen();
-  await conn.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {}, initializationOptions: { settings } });
-  await conn.sendNotification('initialized', {});
-  return { child, conn };
-}
+/** The real stdio server with these libvirt settings (in initialize and in workspace/configuration). */
+const startServer = (settings: unknown): Promise<StdioServer> => startStdioServer(settings, { settings });
 
 /** A label or tooltip as text (the server sends plain strings). */
 const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -70,12 +37,11 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(
 const whole = { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } };
 
 describe('inlay hints through the stdio server', () => {
-  let on: { child: ChildProcess; conn: ProtocolConnection };
-  let off: { child: ChildProcess; conn: ProtocolConnection };
+  let on: StdioServer;
+  let off: StdioServer;
   const uri = 'file:///hints.xml';
 
   before(async () => {
-    ensureBuilt();
     on = await startServer({});
     off = await startServer({ inlayHints: { enabled: false } });
     for (const s of [on, off]) {
@@ -84,8 +50,7 @@ describe('inlay hints through the stdio server', () => {
   });
   after(() => {
     for (const s of [on, off]) {
-      s.conn.dispose();
-      s.child.kill();
+      s.stop();
     }
   });
 
