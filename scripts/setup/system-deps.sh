@@ -6,7 +6,7 @@
 # Usage:
 #   scripts/setup/system-deps.sh [--check] [--list] [GROUP...]
 #
-#   GROUP    one or more of: libvirt corpus neovim vscode   (none = all groups)
+#   GROUP    one or more of: libvirt corpus neovim precommit vscode   (none = all groups)
 #   --check  install nothing; exit 1 (listing them) if any package of the groups is missing
 #   --list   print the packages of the groups, one per line, and exit
 #
@@ -38,6 +38,10 @@ group_packages() {
     neovim)
       echo neovim
       ;;
+    precommit)
+      # pre-commit runs our .pre-commit-hooks.yaml for real (it clones the repo with git).
+      echo pre-commit git
+      ;;
     vscode)
       # code-server's native modules (kerberos needs krb5 headers + pkg-config; node-gyp needs a
       # compiler, make and python3), ripgrep stands in for @vscode/ripgrep's GitHub download,
@@ -52,7 +56,7 @@ group_packages() {
   esac
 }
 
-ALL_GROUPS=(libvirt corpus neovim vscode)
+ALL_GROUPS=(libvirt corpus neovim precommit vscode)
 mode=install
 groups=()
 for arg in "$@"; do
