@@ -60,7 +60,14 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector(mode),
       // The server reads .libvirt-lint.json itself; it is told when one changes.
-      synchronize: { configurationSection: 'libvirt', fileEvents: vscode.workspace.createFileSystemWatcher('**/.libvirt-lint.json') },
+      synchronize: {
+        configurationSection: 'libvirt',
+        // .libvirt-lint.json for the config; *.xml for conflicts with the workspace's files that are not open.
+        fileEvents: [
+          vscode.workspace.createFileSystemWatcher('**/.libvirt-lint.json'),
+          vscode.workspace.createFileSystemWatcher('**/*.xml'),
+        ],
+      },
       diagnosticCollectionName: 'libvirt',
     };
     client = new LanguageClient('libvirt-xml', 'libvirt XML Language Server', serverOptions, clientOptions);

@@ -2,6 +2,7 @@
  * A real LSP client talking to an in-process server over two streams: the same JSON-RPC
  * framing as stdio, without a child process.
  */
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
   createConnection,
@@ -12,6 +13,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { URI } from 'vscode-uri';
 import { LSP_FEATURES } from '../../server/src/lsp/features';
 import { startServer } from '../../server/src/lsp/start';
 
@@ -24,7 +26,8 @@ export interface TestClient {
   close(): void;
 }
 
-export async function startTestClient(settings?: unknown, configuration?: unknown): Promise<TestClient> {
+/** `workspaceFolders`: folder paths sent in initialize (the server reads their XML files for conflicts). */
+export async function startTestClient(settings?: unknown, configuration?: unknown, workspaceFolders?: string[]): Promise<TestClient> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -47,6 +50,7 @@ export async function startTestClient(settings?: unknown, configuration?: unknow
   const init = await conn.sendRequest<InitializeResult>('initialize', {
     processId: null, // a process id makes the server poll that process and keep the test alive
     rootUri: null,
+    workspaceFolders: workspaceFolders?.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })) ?? null,
     capabilities: { workspace: { configuration: configuration !== undefined } },
     initializationOptions: settings !== undefined ? { settings } : undefined,
   });

@@ -57,7 +57,11 @@ export interface DomainCapabilities {
   arch: string;
   vcpuMax?: number;
   iothreads?: boolean;
-  os: { supported: boolean; enums: Record<string, string[]>; loader?: { supported: boolean; values: string[]; enums: Record<string, string[]> } };
+  os: {
+    supported: boolean;
+    enums: Record<string, string[]>;
+    loader?: { supported: boolean; values: string[]; enums: Record<string, string[]> };
+  };
   cpu: { modes: Record<string, boolean>; models: { name: string; usable: string; vendor?: string }[] };
   /** By element name under `<devices>`: disk, graphics, video, hostdev, rng, filesystem, tpm, redirdev, channel, crypto... */
   devices: Record<string, { supported: boolean; enums: Record<string, string[]> }>;

@@ -10,8 +10,11 @@ type LintMode = 'onType' | 'onSave' | 'off';
 
 export interface Settings {
   lintMode: LintMode;
-  /** 'openFiles': the open documents are checked against each other (rules/fleet.ts). */
-  conflicts: 'openFiles' | 'off';
+  /**
+   * 'openFiles': the open documents are checked against each other (rules/fleet.ts);
+   * 'workspace': and against the workspace's libvirt XML files that are not open.
+   */
+  conflicts: 'workspace' | 'openFiles' | 'off';
   flavor: FlavorSetting;
   machine: string;
   severity: Record<string, SeveritySetting>;
@@ -56,7 +59,10 @@ export function readSettings(raw: unknown): Settings {
   }
   return {
     lintMode: mode === 'onType' || mode === 'onSave' || mode === 'off' ? mode : DEFAULT_SETTINGS.lintMode,
-    conflicts: lint.conflicts === 'openFiles' || lint.conflicts === 'off' ? lint.conflicts : DEFAULT_SETTINGS.conflicts,
+    conflicts:
+      lint.conflicts === 'workspace' || lint.conflicts === 'openFiles' || lint.conflicts === 'off'
+        ? lint.conflicts
+        : DEFAULT_SETTINGS.conflicts,
     flavor: typeof s.flavor === 'string' && isFlavorSetting(s.flavor) ? s.flavor : DEFAULT_SETTINGS.flavor,
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
     severity,

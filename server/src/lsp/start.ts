@@ -4,6 +4,7 @@
  */
 import {
   CodeActionKind,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
@@ -18,6 +19,7 @@ import { analyze, withAcross, type Analysis, type ReportedFinding } from '../ana
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { pinsAt } from '../features/inlay';
+import type { DomainModel } from '../model/types';
 import { fixAllEdits } from '../fixes';
 import { checkFleet } from '../rules/fleet';
 import { suppressEdit } from '../rules/suppress';
@@ -25,6 +27,7 @@ import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
 import { withoutTouched } from './stale';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { WorkspaceDomains } from './workspace-domains';
 
 const FIX_ALL_KIND = 'source.fixAll.libvirt';
 /** "Pin this address": writes a predicted address (an inlay hint) into the device. */
@@ -67,6 +70,23 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     return flavors.get(setting);
   };
 
+  // libvirt.lint.conflicts 'workspace': the workspace's libvirt XML files that are not open.
+  const workspace: WorkspaceDomains<DomainModel> = new WorkspaceDomains<DomainModel>({
+    modelOf: (text, file) => {
+      const found = configOf(URI.file(file).toString());
+      if (found && isIgnored(found.cfg, found.file)) {
+        return undefined;
+      }
+      return analyze(text, { flavor, machine: found?.cfg.machine ?? settings.machine }).model;
+    },
+    onChange: () => {
+      if (settings.conflicts === 'workspace') {
+        relintAll();
+      }
+    },
+    log: (m) => connection.console.log(m),
+  });
+
   const applySettings = (s: Settings): void => {
     const changedEngine =
       s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
@@ -75,6 +95,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     flavor = flavorOf(s.flavor);
     if (changedEngine) {
       cache.clear();
+      workspace.reset();
     }
   };
   applySettings(DEFAULT_SETTINGS);
@@ -147,14 +168,22 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     if (!analysis.model || cache.get(doc.uri)?.ignored) {
       return { findings: analysis.model ? [] : analysis.findings, peers: [] };
     }
-    const peers =
-      settings.conflicts === 'openFiles'
+    const open =
+      settings.conflicts !== 'off'
         ? documents.all().filter((d) => d === doc || (analysisOf(d).model && !cache.get(d.uri)?.ignored))
         : [doc];
+    const models = open.map((d) => analysisOf(d).model!);
+    const peers = [...open];
+    if (settings.conflicts === 'workspace') {
+      for (const w of workspace.others(new Set(open.map((d) => d.uri)))) {
+        peers.push(w.doc);
+        models.push(w.model);
+      }
+    }
     if (peers.length < 2) {
       return { findings: withAcross(analysis, []), peers };
     }
-    const across = checkFleet(peers.map((d) => ({ model: analysisOf(d).model! })));
+    const across = checkFleet(models.map((model) => ({ model })));
     return { findings: withAcross(analysis, across[peers.indexOf(doc)]!), peers };
   };
 
@@ -266,6 +295,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
+    workspace.setRoots(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
     const init = params.initializationOptions as { settings?: unknown } | undefined;
     if (init && typeof init === 'object' && 'settings' in init) {
       applySettings(readSettings(init.settings));
@@ -298,9 +328,18 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
   };
 
-  // A .libvirt-lint.json was created, changed or deleted (the client watches them).
-  connection.onDidChangeWatchedFiles(() => {
+  // A .libvirt-lint.json was created, changed or deleted (the client watches them), or an XML file
+  // of the workspace (for conflicts with the files that are not open).
+  connection.onDidChangeWatchedFiles((params) => {
+    const xml = params.changes.filter((c) => /\.xml$/i.test(c.uri));
+    for (const c of xml) {
+      void workspace.fileChanged(c.uri, c.type === FileChangeType.Deleted);
+    }
+    if (xml.length === params.changes.length) {
+      return;
+    }
     configs.clear();
+    workspace.reset();
     cache.clear();
     for (const uri of [...publishedConfigs.keys()]) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);

@@ -17,7 +17,7 @@ describe('published package', () => {
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test('npm pack holds the bundles, and npx libvirt-lint runs from them alone', () => {
-    // --ignore-scripts: prepack would rebuild dist/ under the other tests' feet; the bundles are built before the unit tests.
+    // --ignore-scripts: no script may rebuild dist/ under the other tests' feet; the bundles are built before the unit tests.
     const pack = spawnSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: REPO, encoding: 'utf8' });
     assert.equal(pack.status, 0, pack.stderr);
     const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string }[] }[];

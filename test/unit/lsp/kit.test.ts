@@ -100,3 +100,51 @@ describe('language server: config file, suppressions, conflicts between open fil
     assert.ok(!codes(await cleared).includes('fleet-mac-duplicate'));
   });
 });
+
+describe('language server: conflicts with the workspace files that are not open (libvirt.lint.conflicts: workspace)', () => {
+  let dir: string;
+  let c: TestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libvirt-lsp-ws-'));
+    fs.mkdirSync(path.join(dir, 'vms'));
+    fs.mkdirSync(path.join(dir, 'gen'));
+    fs.writeFileSync(path.join(dir, '.libvirt-lint.json'), '{ "ignore": ["gen/**"] }');
+    fs.writeFileSync(path.join(dir, 'vms', 'web.xml'), dom('web', '52:54:00:12:34:56'));
+    fs.writeFileSync(path.join(dir, 'gen', 'copy.xml'), dom('copy', '52:54:00:12:34:56'));
+    fs.writeFileSync(path.join(dir, 'vms', 'pom.xml'), '<project/>');
+    c = await startTestClient({ lint: { conflicts: 'workspace' } }, undefined, [dir]);
+  });
+  after(() => {
+    c.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The diagnostics published for uri, waiting until `ok` holds for them. */
+  const until = async (uri: string, ok: (codes: string[]) => boolean): Promise<PublishDiagnosticsParams> => {
+    for (let i = 0; i < 20; i++) {
+      const p = await c.diagnostics(uri);
+      if (ok(codes(p))) {
+        return p;
+      }
+    }
+    throw new Error(`no matching diagnostics for ${uri}`);
+  };
+
+  test('an open domain with the MAC of a closed workspace file is told so, pointing at that file; ignored files do not count', async () => {
+    const mine = URI.file(path.join(dir, 'db.xml')).toString();
+    await c.open(mine, dom('db', '52:54:00:12:34:56'));
+    const p = await until(mine, (cs) => cs.includes('fleet-mac-duplicate'));
+    const mac = p.diagnostics.filter((d) => d.code === 'fleet-mac-duplicate');
+    assert.equal(mac.length, 1, JSON.stringify(mac));
+    const related = mac[0]!.relatedInformation?.map((r) => r.location.uri);
+    assert.deepEqual(related, [URI.file(path.join(dir, 'vms', 'web.xml')).toString()]);
+  });
+
+  test('the closed file changes on disk (the watcher says so): the conflict goes', async () => {
+    const mine = URI.file(path.join(dir, 'db.xml')).toString();
+    const web = path.join(dir, 'vms', 'web.xml');
+    fs.writeFileSync(web, dom('web', '52:54:00:12:34:57'));
+    await c.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(web).toString(), type: 2 }] });
+    await until(mine, (cs) => !cs.includes('fleet-mac-duplicate'));
+  });
+});
