@@ -8,6 +8,8 @@
  *     DIR/version.txt                  `virsh version`                               (optional)
  *     DIR/capabilities.xml             `virsh capabilities`
  *     DIR/domcapabilities/*.xml        `virsh domcapabilities [--virttype T] [--arch A] [--machine M]`
+ *                                      named VIRTTYPE-ARCH-MACHINE.xml; VIRTTYPE-ARCH.xml is the one
+ *                                      read without --machine (the arch's default machine)
  *     DIR/nodedev/*.xml                `virsh nodedev-dumpxml NAME`, one file per device
  *     DIR/domains/*.xml                `virsh dumpxml --inactive NAME`, one file per domain
  *     DIR/domains.json                 [{"name", "uuid", "state"}]                   (optional)
@@ -54,6 +56,8 @@ export interface DomainCapabilities {
   path?: string;
   domainType: string;
   machine?: string;
+  /** Read without --machine: what libvirt gives a domain of this arch and virt type that names no machine. */
+  isDefault?: boolean;
   arch: string;
   vcpuMax?: number;
   iothreads?: boolean;
@@ -132,4 +136,18 @@ export interface HostProfile {
   net: HostNetDevice[];
   /** undefined when the domains were not read (not the same as none defined). */
   domains?: HostDomain[];
+  /**
+   * virsh's own text the records above were read from, kept so a snapshot folder holds what virsh
+   * printed (readable, diffable, and re-read by a better parser without reaching the host again).
+   */
+  raw?: HostRaw;
+}
+
+export interface HostRaw {
+  version?: string;
+  capabilities?: string;
+  /** By snapshot file name (kvm-x86_64-pc-q35-7.2.xml). */
+  domcaps: Record<string, string>;
+  /** By node device name, every device virsh listed (storage, system... too). */
+  nodedev: Record<string, string>;
 }

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 
-interface VirshOptions {
+export interface VirshOptions {
   /** The virsh executable (default: `virsh` on PATH). */
   virsh?: string;
   /** virsh is stopped after this (default 60 s). */
@@ -15,7 +15,7 @@ interface VirshOptions {
 export class VirshError extends Error {}
 
 /** Runs `virsh -c URI ARGS...` and returns its standard output; throws a VirshError with a readable reason. */
-function runVirsh(uri: string, args: readonly string[], opts: VirshOptions = {}): Promise<string> {
+export function runVirsh(uri: string, args: readonly string[], opts: VirshOptions = {}): Promise<string> {
   const exe = opts.virsh ?? 'virsh';
   const timeout = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
@@ -109,6 +109,31 @@ export async function inactiveXmls(
     }
   }
   return out;
+}
+
+/**
+ * Several virsh commands (each an argument array) in ONE virsh process and one connection; the
+ * standard output of each, in order, or undefined for a command that failed (virsh goes on with
+ * the next one and prints the error on its standard error). The process as a whole keeps the
+ * timeout: a host that does not answer rejects with a VirshError, it never hangs.
+ */
+export async function runVirshBatch(
+  uri: string,
+  commands: readonly (readonly string[])[],
+  opts?: VirshOptions
+): Promise<(string | undefined)[]> {
+  if (commands.length === 0) {
+    return [];
+  }
+  const mark = (k: number): string => `@@libvirt-lint-${process.pid}-${k}@@`;
+  const script = commands.map((c, k) => `echo ${mark(k)}; ${c.map(virshQuote).join(' ')}`).join('; ') + `; echo ${mark(commands.length)}`;
+  const stdout = await runVirsh(uri, [script], opts);
+  return commands.map((_, k) => {
+    const from = stdout.indexOf(mark(k));
+    const to = from >= 0 ? stdout.indexOf(mark(k + 1), from) : -1;
+    const out = from >= 0 && to >= 0 ? stdout.slice(from + mark(k).length, to) : '';
+    return out.trim() ? out.replace(/^\n/, '') : undefined;
+  });
 }
 
 /** Runs `fn` over the items with at most `limit` at a time; results in the items' order. */
