@@ -20,6 +20,8 @@ export interface AnalysisOptions {
   machine?: string;
   /** Per-code severity overrides. Unknown codes are ignored. */
   severity?: Readonly<Record<string, SeveritySetting>>;
+  /** The libvirt release the file is for ("9.0.0"); undefined: the bundled schema's, nothing newer to report. */
+  targetVersion?: string;
   /** Extra rule families (schema checks plug in here). */
   extraFamilies?: readonly RuleFamily[];
 }
@@ -90,7 +92,7 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   for (const family of families) {
     let found: Finding[];
     try {
-      found = family.check(model, { flavor: opts.flavor });
+      found = family.check(model, { flavor: opts.flavor, ...(opts.targetVersion ? { targetVersion: opts.targetVersion } : {}) });
     } catch (error) {
       internalErrors.push({ family: family.id, error });
       continue;

@@ -84,9 +84,14 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
   // Last, so that the specific rows above win (error_policy='retry', MAC, PCI numbers...).
-  { re: /Invalid value for attribute '[^']+' in element '[^']+'/, codes: ['schema-invalid-value'] },
+  { re: /Invalid value for attribute '[^']+' in element '[^']+'/, codes: ['schema-invalid-value', 'target-version-refused'] },
   { re: /Invalid value '[^']*' for element or attribute/, codes: ['schema-invalid-value'] },
-  { re: /unknown (on_poweroff|on_reboot|on_crash|on_lockfailure) action/, codes: ['schema-invalid-value'] },
+  { re: /unknown (on_poweroff|on_reboot|on_crash|on_lockfailure) action/, codes: ['schema-invalid-value', 'target-version-refused'] },
+  // <features> and its hyperv/kvm/xen groups: an unknown name is refused, not ignored (a newer one too)
+  {
+    re: /unexpected feature '[^']*'|unsupported (HyperV Enlightenment|KVM|Xen) feature/,
+    codes: ['schema-unknown-feature', 'target-version-refused'],
+  },
   { re: /Invalid disk read error policy/, codes: ['schema-invalid-value'] },
   { re: /unknown suffix '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /Failed to parse bitmap '[^']*'/, codes: ['schema-invalid-value'] },

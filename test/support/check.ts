@@ -29,7 +29,8 @@ export function checkFixture(text: string, extra: AnalysisOptions = {}): Reporte
 export function analyzeFixture(text: string, extra: AnalysisOptions = {}): Analysis {
   const { options } = parseExpectations(text);
   const flavor = options.flavor === 'unknown' ? undefined : (options.flavor ?? extra.flavor ?? 'upstream');
-  return analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine });
+  const targetVersion = options.targetVersion ?? extra.targetVersion;
+  return analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine, ...(targetVersion ? { targetVersion } : {}) });
 }
 
 /** Fails unless the findings are exactly the ones the fixture's markers expect. */

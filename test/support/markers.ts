@@ -8,7 +8,7 @@
  * The carets mark columns of the nearest line above that is not a marker. After the code, an
  * optional ': text' must occur in the message. Options for the whole file:
  *
- *     <!-- lint: flavor=openeuler machine=q35 -->
+ *     <!-- lint: flavor=openeuler machine=q35 target=9.0.0 -->
  *
  * flavor=unknown runs the rules with no flavor, as when 'auto' finds no libvirt schema.
  */
@@ -24,6 +24,8 @@ interface FixtureOptions {
   /** 'unknown': the flavor setting is 'auto' and no installed libvirt schema tells which one. */
   flavor?: 'upstream' | 'openeuler' | 'unknown';
   machine?: string;
+  /** target=9.0.0: the libvirt release the file is for (rules/target-version.ts). */
+  targetVersion?: string;
 }
 
 const MARKER = /^(\s*<!--\s*)(\^+)\s+([a-z0-9-]+)(?::\s*(.*?))?\s*-->\s*$/;
@@ -66,6 +68,8 @@ export function parseExpectations(text: string): { expectations: Expectation[]; 
         options.flavor = v;
       } else if (k === 'machine' && v) {
         options.machine = v;
+      } else if (k === 'target' && v) {
+        options.targetVersion = v;
       } else if (k) {
         throw new Error(`unknown lint option '${kv}'`);
       }

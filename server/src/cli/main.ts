@@ -11,6 +11,7 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { analyze, withAcross, type SeveritySetting } from '../analysis';
 import { ConfigFinder, isIgnored, readConfig, type LintConfig } from '../common/config';
 import { isFlavorSetting, resolveFlavor, type FlavorSetting } from '../common/flavor';
+import { isTargetVersionSetting, resolveTargetVersion, type TargetVersionSetting } from '../common/target-version';
 import { decodeBytes } from '../common/read-text';
 import { CODES, isCode } from '../rules/codes';
 import { checkClaims } from '../rules/fleet';
@@ -36,6 +37,10 @@ Options:
                              which libvirt to check against (default: auto, read from the
                              installed libvirt schema when there is one)
   --machine pc|q35|NAME      machine type for fragments and domains without <os><type machine>
+  --target-version V|auto|bundled
+                             the libvirt release the files are for (e.g. 9.0.0): what came after
+                             it is reported (default: auto, the libvirt installed here; bundled:
+                             the newest release the bundled schema knows)
   --severity CODE=LEVEL      change a code's severity: error, warning, information, hint or off
                              (may be repeated)
   --config FILE              use this config file instead of the nearest .libvirt-lint.json
@@ -65,6 +70,7 @@ interface Options {
   format: 'text' | 'json' | 'sarif';
   flavor: FlavorSetting | undefined;
   machine: string | undefined;
+  targetVersion: TargetVersionSetting | undefined;
   severity: Record<string, SeveritySetting>;
   color: boolean;
   config: string | undefined;
@@ -89,6 +95,7 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     format: 'text',
     flavor: undefined,
     machine: undefined,
+    targetVersion: undefined,
     severity: {},
     color: !!process.stdout.isTTY,
     config: undefined,
@@ -136,6 +143,14 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
           throw new UsageError(`--flavor must be auto, upstream or openeuler, not '${v}'`);
         }
         o.flavor = v;
+        break;
+      }
+      case '--target-version': {
+        const v = value();
+        if (!isTargetVersionSetting(v)) {
+          throw new UsageError(`--target-version must be a libvirt version such as 9.0.0, auto or bundled, not '${v}'`);
+        }
+        o.targetVersion = v;
         break;
       }
       case '--machine':
@@ -323,6 +338,7 @@ interface Linted {
 interface EngineOptions {
   flavor: Flavor | undefined;
   machine: string | undefined;
+  targetVersion: string | undefined;
   severity: Record<string, SeveritySetting>;
 }
 
@@ -365,7 +381,12 @@ export async function main(argv: string[]): Promise<number> {
     if (!flavors.has(setting)) {
       flavors.set(setting, resolveFlavor(setting));
     }
-    return { flavor: flavors.get(setting), machine: o.machine ?? cfg?.machine, severity: { ...cfg?.severity, ...o.severity } };
+    return {
+      flavor: flavors.get(setting),
+      machine: o.machine ?? cfg?.machine,
+      targetVersion: resolveTargetVersion(o.targetVersion ?? cfg?.targetVersion ?? 'auto'),
+      severity: { ...cfg?.severity, ...o.severity },
+    };
   };
   const named = new Set(o.paths);
   const ignored = (file: string): boolean => {

@@ -7,8 +7,8 @@
  *     { "severity": { "graphics-vnc-open": "off" }, "flavor": "upstream", "machine": "q35",
  *       "ignore": ["generated/**", "*.tmpl.xml"], "targetVersion": "9.0.0", "hostSnapshot": "snap.json" }
  *
- * `targetVersion` and `hostSnapshot` are checked for their form and passed through: nothing uses
- * them yet (they belong to the version-awareness and host-awareness work).
+ * `targetVersion` is the libvirt release the files are for (common/target-version.ts);
+ * `hostSnapshot` is checked for its form and passed through (host awareness).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

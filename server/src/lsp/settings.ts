@@ -4,6 +4,7 @@
  */
 import type { SeveritySetting } from '../analysis';
 import { isFlavorSetting, type FlavorSetting } from '../common/flavor';
+import { isTargetVersionSetting, type TargetVersionSetting } from '../common/target-version';
 import type { QuoteStyle } from '../features/format';
 
 type LintMode = 'onType' | 'onSave' | 'off';
@@ -17,6 +18,8 @@ export interface Settings {
   conflicts: 'workspace' | 'openFiles' | 'off';
   flavor: FlavorSetting;
   machine: string;
+  /** The libvirt release files are for: a version, 'auto' (the installed libvirt) or 'bundled'. */
+  targetVersion: TargetVersionSetting;
   severity: Record<string, SeveritySetting>;
   /** Inlay hints: the addresses libvirt will assign (`inlayHints.enabled`). */
   inlayHintsEnabled: boolean;
@@ -29,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   conflicts: 'off',
   flavor: 'auto',
   machine: 'pc',
+  targetVersion: 'auto',
   severity: {},
   inlayHintsEnabled: true,
   formatQuotes: 'single',
@@ -65,6 +69,10 @@ export function readSettings(raw: unknown): Settings {
         : DEFAULT_SETTINGS.conflicts,
     flavor: typeof s.flavor === 'string' && isFlavorSetting(s.flavor) ? s.flavor : DEFAULT_SETTINGS.flavor,
     machine: typeof s.machine === 'string' && s.machine.trim() !== '' ? s.machine.trim() : DEFAULT_SETTINGS.machine,
+    targetVersion:
+      typeof s.targetVersion === 'string' && isTargetVersionSetting(s.targetVersion.trim())
+        ? s.targetVersion.trim()
+        : DEFAULT_SETTINGS.targetVersion,
     severity,
     inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : DEFAULT_SETTINGS.inlayHintsEnabled,
     formatQuotes: quotes === 'single' || quotes === 'double' || quotes === 'preserve' ? quotes : DEFAULT_SETTINGS.formatQuotes,

@@ -18,6 +18,7 @@ import { URI } from 'vscode-uri';
 import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
+import { resolveTargetVersion } from '../common/target-version';
 import { pinsAt } from '../features/inlay';
 import type { DomainModel } from '../model/types';
 import { fixAllEdits } from '../fixes';
@@ -89,7 +90,10 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
 
   const applySettings = (s: Settings): void => {
     const changedEngine =
-      s.flavor !== settings.flavor || s.machine !== settings.machine || JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
+      s.flavor !== settings.flavor ||
+      s.machine !== settings.machine ||
+      s.targetVersion !== settings.targetVersion ||
+      JSON.stringify(s.severity) !== JSON.stringify(settings.severity);
     settings = s;
     flavors.clear();
     flavor = flavorOf(s.flavor);
@@ -147,6 +151,9 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const analysis = analyze(doc.getText(), {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
+      targetVersion: resolveTargetVersion(
+        settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion)
+      ),
       severity: { ...cfg?.severity, ...settings.severity },
     });
     for (const ie of analysis.internalErrors) {

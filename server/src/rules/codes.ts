@@ -227,6 +227,11 @@ export const CODES = {
     severity: 'warning',
     summary: "An attribute libvirt's schema does not have on this element: libvirt silently ignores it (often a misspelt name).",
   },
+  'schema-unknown-feature': {
+    severity: 'error',
+    summary:
+      'An element <features> (or its <hyperv>, <kvm> or <xen> group) does not have: unlike elsewhere, libvirt refuses the domain over an unknown feature.',
+  },
   'schema-invalid-value': {
     severity: 'error',
     summary: 'A value libvirt cannot read: not one of the allowed values, not a number, or out of range.',
@@ -241,6 +246,21 @@ export const CODES = {
     severity: 'error',
     summary: 'A required child element is missing (a <disk> without <target>...): libvirt refuses the element without it.',
     absence: true,
+  },
+
+  // Target version (libvirt.targetVersion / --target-version): pieces newer than the libvirt the file is for
+  'target-version-refused': {
+    severity: 'error',
+    summary: 'An element, attribute or value that came after the target libvirt release, which refuses it (virsh define fails there).',
+  },
+  'target-version-ignored': {
+    severity: 'warning',
+    summary: 'An element or attribute that came after the target libvirt release, which drops it without a word.',
+  },
+  'target-version-newer': {
+    severity: 'warning',
+    summary:
+      "An element, attribute or value that is not in the target libvirt release's schema (it came later): that release may refuse it or ignore it.",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,7 +1,6 @@
 /**
  * Rule family: domain — whole-domain settings.
  * - cpu-topology-mismatch: "CPU topology doesn't match maximum vcpu count" (QEMU driver).
- * - schema-unknown-attribute on <topology clusters>: libvirt 9.0 drops it (10.x knows it).
  * - domain-name-invalid: missing name, '/' or a newline in it.
  * - domain-name-style: openEuler's naming advice (letters, digits, _ - :; not all digits; <= 64 chars).
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
@@ -10,9 +9,10 @@
 import { parseInteger } from '../../../lib/integer';
 import { attr } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
+import { attributeNewer } from '../schema/since';
 import type { Finding, RuleFamily } from './types';
 
-function checkTopology(model: DomainModel, findings: Finding[]): void {
+function checkTopology(model: DomainModel, findings: Finding[], target: string | undefined): void {
   const t = model.topology;
   // Without <vcpu> libvirt gives the guest one vCPU, and still checks the topology against it.
   const vcpus = model.vcpu ? parseInteger(model.vcpu.text, 10) : 1;
@@ -34,25 +34,27 @@ function checkTopology(model: DomainModel, findings: Finding[]): void {
     }
     product *= v;
   }
-  // libvirt 9.0 does not know clusters= (libvirt 10.x added it and multiplies it in): it drops the
-  // attribute, so the topology is checked and given to the guest without it.
+  // clusters= came after libvirt 9.0: a target that knows it multiplies it in; one that does not
+  // drops it (rules/target-version.ts says so) and checks the topology without it.
   const clusters = attr(t, 'clusters');
-  const clustersValue = clusters && parseInteger(clusters.value, 10);
-  if (clusters && clustersValue !== 1) {
-    findings.push({
-      code: 'schema-unknown-attribute',
-      message: `libvirt 9.0 does not know clusters= on <topology> (later libvirt does) and silently drops it: the guest gets no clusters, and libvirt checks the topology without them.`,
-      span: clusters.nameSpan,
-      fixes: [],
-    });
+  const clustersKnown = !target || attributeNewer('domain>cpu>topology', 'clusters', target) === undefined;
+  const clustersValue = clusters && clustersKnown ? parseInteger(clusters.value, 10) : undefined;
+  if (clustersValue) {
+    product *= clustersValue;
   }
   if (product !== vcpus) {
     findings.push({
       code: 'cpu-topology-mismatch',
-      message: `The CPU topology gives ${parts
+      message: `The CPU topology gives ${[
+        ...parts.slice(0, 2),
+        ...(clustersValue ? [{ n: 'clusters', a: clusters }] : []),
+        ...parts.slice(2),
+      ]
         .filter((p) => p.a)
         .map((p) => `${p.a!.value} ${p.n}`)
-        .join(' x ')} = ${product} vCPUs, but <vcpu> is ${vcpus}.${clusters ? ' (libvirt 9.0 ignores clusters=.)' : ''}`,
+        .join(
+          ' x '
+        )} = ${product} vCPUs, but <vcpu> is ${vcpus}.${clusters && !clustersKnown ? ` (libvirt ${target} ignores clusters=.)` : ''}`,
       span: t.nameSpan,
       related: model.vcpu?.textSpan ? [{ message: `<vcpu> is ${vcpus}`, span: model.vcpu.textSpan }] : [],
       fixes: model.vcpu?.textSpan
@@ -160,10 +162,10 @@ function checkVnc(model: DomainModel, findings: Finding[]): void {
 
 export const domainRules: RuleFamily = {
   id: 'domain',
-  check(model) {
+  check(model, ctx) {
     const findings: Finding[] = [];
     if (model.kind === 'domain') {
-      checkTopology(model, findings);
+      checkTopology(model, findings, ctx.targetVersion);
       checkName(model, findings);
     }
     checkVnc(model, findings);

@@ -9,6 +9,7 @@ import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
+import { targetVersionRules } from './target-version';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
 
@@ -22,4 +23,5 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   hostdevRules,
   interfaceRules,
   schemaRules,
+  targetVersionRules,
 ]);

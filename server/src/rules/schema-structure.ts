@@ -4,6 +4,8 @@
  * libvirt's behaviour wins over its schema, so an error here is something libvirt refuses.
  *
  * - schema-unknown-element / schema-unknown-attribute (warning): libvirt silently ignores it.
+ * - schema-unknown-feature (error): an unknown child of <features> or of its <hyperv>, <kvm> and
+ *   <xen> groups, which libvirt refuses instead of ignoring.
  * - schema-invalid-value (error): libvirt cannot read the value (a word it does not know, a
  *   number that is not one or out of range).
  * - schema-missing-attribute / schema-missing-element (error): libvirt refuses the element.
@@ -331,8 +333,22 @@ function unknownAttribute(el: XmlElement, a: XmlAttribute, candidates: string[],
   };
 }
 
+/**
+ * Where libvirt reads every child element as a name it must know, and refuses the domain over one
+ * it does not ("unexpected feature 'acpii'", "unsupported HyperV Enlightenment feature: relaxedd",
+ * "unsupported KVM feature", "unsupported Xen feature": libvirt 9.0), instead of ignoring it.
+ */
+function strictParent(el: XmlElement): boolean {
+  const p = el.parent;
+  return (
+    (p?.name === 'features' && p.parent?.name === 'domain') ||
+    ((p?.name === 'hyperv' || p?.name === 'kvm' || p?.name === 'xen') && p.parent?.name === 'features')
+  );
+}
+
 function unknownElement(el: XmlElement, parent: ResolvedElement): Problem {
   const near = nearest(el.name, [...parent.children.keys()]);
+  const strict = strictParent(el);
   const fixes: Fix[] = near.slice(0, 3).map((n) => ({
     title: `Change to <${n}>`,
     edits: [{ span: el.nameSpan, newText: n }, ...(el.closeNameSpan ? [{ span: el.closeNameSpan, newText: n }] : [])],
@@ -344,9 +360,11 @@ function unknownElement(el: XmlElement, parent: ResolvedElement): Problem {
     el,
     span: el.nameSpan,
     message:
-      `<${el.name}> is not an element of <${parent.name}> in ${schemaName()}'s schema: libvirt silently ignores it.` +
+      `<${el.name}> is not an element of <${parent.name}> in ${schemaName()}'s schema: ` +
+      (strict ? `libvirt knows no such feature and refuses the domain.` : `libvirt silently ignores it.`) +
       (near.length ? ` Did you mean ${near.map((n) => `<${n}>`).join(' or ')}?` : ''),
     fixes,
+    ...(strict ? { status: 'error' as const } : {}),
   };
 }
 
@@ -358,7 +376,7 @@ function toFinding(p: Problem): Finding {
   let message = p.message;
   switch (p.kind) {
     case 'unknown-element':
-      code = 'schema-unknown-element';
+      code = p.status === 'error' ? 'schema-unknown-feature' : 'schema-unknown-element';
       break;
     case 'unknown-attribute':
       code = 'schema-unknown-attribute';

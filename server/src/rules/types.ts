@@ -46,6 +46,11 @@ export type Flavor = 'upstream' | 'openeuler';
 export interface RuleContext {
   /** undefined when unknown (flavor 'auto' with no installed libvirt schema to look at). */
   flavor: Flavor | undefined;
+  /**
+   * The libvirt release the file is for ("9.0.0"): pieces newer than it are reported
+   * (rules/target-version.ts). undefined: the newest release the bundled schema knows.
+   */
+  targetVersion?: string;
 }
 
 export interface RuleFamily {

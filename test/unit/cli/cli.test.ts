@@ -176,3 +176,25 @@ describe('libvirt-lint', () => {
     assert.match(r.stdout, /^controller-index-duplicate\s+error\s+/m);
   });
 });
+
+describe('--target-version', () => {
+  const file = path.join(REPO, 'test', 'fixtures', 'rules', 'target-version', 'refused.xml');
+
+  test('9.0.0: what libvirt 9.0 refuses is an error at its place', () => {
+    const r = lint('--no-color', '--target-version', '9.0.0', file);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /refused\.xml:12:6: error target-version-refused: libvirt 9\.0\.0 refuses <ps2>/);
+  });
+
+  test('bundled: nothing is newer than the bundled schema', () => {
+    const r = lint('--no-color', '--target-version', 'bundled', '--format', 'json', file);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /target-version-/);
+  });
+
+  test('a bad value is a usage error', () => {
+    const r = lint('--target-version', 'latest', file);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--target-version must be a libvirt version such as 9\.0\.0, auto or bundled, not 'latest'/);
+  });
+});
