@@ -1,6 +1,7 @@
 /**
  * What rules produce. Plain data with offsets: rules know libvirt, not LSP.
  */
+import type { HostProfile } from '../host/profile';
 import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
 import type { Span } from '../syntax/tree';
@@ -46,6 +47,11 @@ export type Flavor = 'upstream' | 'openeuler';
 export interface RuleContext {
   /** undefined when unknown (flavor 'auto' with no installed libvirt schema to look at). */
   flavor: Flavor | undefined;
+  /**
+   * The libvirt host the document is checked against (rules/host.ts). undefined when none is
+   * configured or the workspace is not trusted: host checks are then skipped, never guessed.
+   */
+  host?: HostProfile;
 }
 
 export interface RuleFamily {
