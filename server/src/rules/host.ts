@@ -73,6 +73,11 @@ function virtTypeOf(model: DomainModel): string | undefined {
   return model.kind === 'domain' ? attrValue(model.root, 'type') : undefined;
 }
 
+/**
+ * The domcapabilities that judge the domain's devices: of its own machine or one of the same
+ * family (pc-q35-7.2 for q35), or the default ones when it names no machine. Never those of
+ * another family: q35 has no IDE where i440fx has, and judging one by the other would be a guess.
+ */
 function domcapsFor(model: DomainModel, host: HostProfile): DomainCapabilities | undefined {
   const arch = model.machine.arch;
   const machine = model.machine.origin === 'default' ? undefined : model.machine.name;
@@ -80,9 +85,14 @@ function domcapsFor(model: DomainModel, host: HostProfile): DomainCapabilities |
   const types = vt ? [vt] : ['kvm', 'qemu'];
   for (const virtType of types) {
     const d = findDomcaps(host, { arch, virtType, ...(machine ? { machine } : {}) });
-    if (d) {
-      return d;
+    if (!d) {
+      continue;
     }
+    if (machine === undefined) {
+      return d.isDefault ? d : undefined;
+    }
+    const family = machineFamily(canonicalMachine(host, arch, virtType, machine));
+    return d.machine !== undefined && machineFamily(d.machine) === family ? d : undefined;
   }
   return undefined;
 }
@@ -290,7 +300,8 @@ function describe(d: HostPciDevice): string {
 }
 
 function checkHostDevices(model: DomainModel, host: HostProfile, out: Finding[]): void {
-  const devicesRead = host.pci.length > 0 || host.usb.length > 0 || host.net.length > 0 || Object.keys(host.raw?.nodedev ?? {}).length > 0;
+  // Node devices were read when any is known (every Linux host has at least its loopback interface).
+  const devicesRead = host.pci.length > 0 || host.usb.length > 0 || host.net.length > 0;
   const assigned = model.hostdevs.flatMap((h) => (h.type === 'pci' && h.mode !== 'capabilities' ? (pciOf(h) ?? []) : []));
   for (const h of model.hostdevs) {
     if (h.mode === 'capabilities') {
