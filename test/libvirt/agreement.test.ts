@@ -20,7 +20,7 @@ import { analyze } from '../../server/src/analysis';
 import { parseExpectations } from '../support/markers';
 import { REPO } from '../support/paths';
 import { baseDevices, controller, domainXml, type Machine } from './build-domain';
-import { domcapsKeyOfText } from '../../server/src/cli/host';
+import { domcapsKeyOfText } from '../../server/src/host/match';
 import type { HostProfile } from '../../server/src/host/profile';
 import { HostSource } from '../../server/src/host/source';
 import { environmentOf, familyOf, KNOWN_GAPS, MESSAGE_FAMILIES, START_CODES, type KnownGap } from './families';

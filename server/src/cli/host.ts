@@ -8,21 +8,6 @@ import type { DomcapsKey } from '../host/match';
 import type { HostProfile } from '../host/profile';
 import { HostSource, loadSnapshot, writeSnapshot } from '../host/source';
 
-/**
- * What `virsh domcapabilities` a file needs, read from its start tags without a full parse (a
- * prefetch hint: a wrong guess costs a check, never a false finding, as rules/host.ts judges
- * devices only by domcapabilities of the domain's own machine family).
- */
-export function domcapsKeyOfText(text: string, machine: string | undefined): DomcapsKey {
-  const head = text.slice(0, 16384).replace(/<!--[\s\S]*?-->/g, '');
-  const root = /<domain\b[^>]*?\btype\s*=\s*(['"])([^'"]*)\1/.exec(head);
-  const osType = /<os\b[^>]*>\s*<type\b([^>]*)>/.exec(head);
-  const attrOf = (name: string): string | undefined =>
-    osType ? new RegExp(`\\b${name}\\s*=\\s*(['"])([^'"]*)\\1`).exec(osType[1]!)?.[2] : undefined;
-  const m = attrOf('machine') ?? machine;
-  return { arch: attrOf('arch') ?? 'x86_64', virtType: root?.[2] ?? 'kvm', ...(m ? { machine: m } : {}) };
-}
-
 /** The keys to read for a snapshot: each arch and virt type's default machine, and q35 for x86. */
 function snapshotKeys(profile: HostProfile): DomcapsKey[] {
   const keys: DomcapsKey[] = [];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { domcapsKeyOfText } from '../../../server/src/cli/host';
+import { domcapsKeyOfText } from '../../../server/src/host/match';
 import { loadSnapshot } from '../../../server/src/host/source';
 import { FIXTURES, REPO } from '../../support/paths';
 import { ensureQemuDaemon } from '../virsh/support';
