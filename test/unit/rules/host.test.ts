@@ -80,6 +80,27 @@ describe('rules/host.ts', () => {
     ]);
   });
 
+  test('hosts of other drivers are not judged (the test driver takes any arch and virt type)', () => {
+    const full = fixtureHost('this-host-like');
+    const testDriver: HostProfile = { ...full, hypervisor: { name: 'TEST', version: '0.0.2' } };
+    assert.deepEqual(hostCodes(fixture('arch-unsupported.xml'), testDriver), []);
+    const onlyTest: HostProfile = {
+      ...full,
+      hypervisor: undefined,
+      capabilities: {
+        ...full.capabilities!,
+        guests: full.capabilities!.guests.map((g) => ({ ...g, domains: [{ type: 'test', machines: [] }] })),
+      },
+    };
+    assert.deepEqual(hostCodes(fixture('virt-type-unsupported.xml'), onlyTest), []);
+  });
+
+  test('a domain that writes no arch gets one the host offers: no arch finding', () => {
+    const noArch = fixture('arch-unsupported.xml').replace(/ arch='aarch64' machine='virt'/, '');
+    assert.deepEqual(hostCodes(noArch, fixtureHost('aarch64-kvm')), []);
+    assert.deepEqual(hostCodes(noArch, fixtureHost('this-host-like')), []);
+  });
+
   test('an attach-device fragment is judged by the default machine of the host', () => {
     const frag = "<video>\n  <model type='vbox'/>\n</video>\n";
     assert.deepEqual(hostCodes(frag, fixtureHost('this-host-like')), ['host-device-unsupported']);
