@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 
 TAP_DIR=${TAP_DIR:-$PWD/out/tap}
 mkdir -p "$TAP_DIR"
-if [ ! -f out/test/libvirt/agreement.test.js ] || [ ! -f out/test/libvirt/hints.test.js ]; then
+if [ ! -f out/test/libvirt/agreement.test.js ] || [ ! -f out/test/libvirt/hints.test.js ] || [ ! -f out/test/libvirt/host.test.js ]; then
   echo "test:libvirt: out/test/libvirt/agreement.test.js is missing; run: npm run compile-tests" >&2
   exit 2
 fi
@@ -33,7 +33,7 @@ fi
 
 node --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$TAP_DIR/libvirt.tap" \
-  "$@" out/test/libvirt/agreement.test.js out/test/libvirt/hints.test.js
+  "$@" out/test/libvirt/agreement.test.js out/test/libvirt/hints.test.js out/test/libvirt/host.test.js
 rc=$?
 
 if [ "$started" = 1 ] && [ "${LIBVIRT_XML_KEEP_DAEMON:-}" != 1 ]; then

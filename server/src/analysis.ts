@@ -2,6 +2,7 @@
  * analyze(text) -> syntax tree, domain model and findings with their severities.
  * The unit the language server caches per document version and the CLI runs per file.
  */
+import type { HostProfile } from './host/profile';
 import { buildModel } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
@@ -22,6 +23,8 @@ export interface AnalysisOptions {
   severity?: Readonly<Record<string, SeveritySetting>>;
   /** The libvirt release the file is for ("9.0.0"); undefined: the bundled schema's, nothing newer to report. */
   targetVersion?: string;
+  /** The host to check against (host/source.ts reads it); host checks are skipped without one. */
+  host?: HostProfile;
   /** Extra rule families (schema checks plug in here). */
   extraFamilies?: readonly RuleFamily[];
 }
@@ -92,7 +95,11 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   for (const family of families) {
     let found: Finding[];
     try {
-      found = family.check(model, { flavor: opts.flavor, ...(opts.targetVersion ? { targetVersion: opts.targetVersion } : {}) });
+      found = family.check(model, {
+        flavor: opts.flavor,
+        ...(opts.targetVersion ? { targetVersion: opts.targetVersion } : {}),
+        ...(opts.host ? { host: opts.host } : {}),
+      });
     } catch (error) {
       internalErrors.push({ family: family.id, error });
       continue;

@@ -103,6 +103,12 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
   { re: /an os <type> must be specified/, codes: ['schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
+  // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
+  { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
+  { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },
+  { re: /The QEMU executable .* does not support TPM model/, codes: ['host-device-unsupported'], qemuOnly: true },
+  { re: /domain configuration does not support video model/, codes: ['host-device-unsupported'], qemuOnly: true },
+  { re: /\w+ graphics are not supported with this QEMU/, codes: ['host-device-unsupported'], qemuOnly: true },
   // What QEMU says when it refuses to start a guest that `virsh define` accepted (the suite starts
   // the cases where we report one of START_CODES); libvirt itself never raises these at define.
   { re: /QEMU refuses at start: .*Can't add chassis slot/, codes: ['controller-chassis-duplicate'], qemuOnly: true },

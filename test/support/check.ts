@@ -3,9 +3,27 @@
  * so a missing and an unexpected finding both fail, with a readable listing of each.
  */
 import * as assert from 'node:assert/strict';
-import { analyze, type Analysis, type AnalysisOptions, type ReportedFinding } from '../../server/src/analysis';
+import * as path from 'node:path';
+import { analyze, withAcross, type Analysis, type AnalysisOptions, type ReportedFinding } from '../../server/src/analysis';
+import { hostDomainClaims } from '../../server/src/host/domains';
+import { checkClaims, fleetClaims } from '../../server/src/rules/fleet';
 import { applyEdits, fixAllEdits } from '../../server/src/fixes';
+import type { HostProfile } from '../../server/src/host/profile';
+import { loadSnapshotSync } from '../../server/src/host/source';
 import { parseExpectations } from './markers';
+import { FIXTURES } from './paths';
+
+const hosts = new Map<string, HostProfile>();
+
+/** A host snapshot of test/fixtures/hosts by folder name, read once. */
+export function fixtureHost(name: string): HostProfile {
+  let h = hosts.get(name);
+  if (!h) {
+    h = loadSnapshotSync(path.join(FIXTURES, 'hosts', name));
+    hosts.set(name, h);
+  }
+  return h;
+}
 
 function where(text: string, offset: number): string {
   const before = text.slice(0, offset);
@@ -20,17 +38,36 @@ export function describeFinding(text: string, f: { code: string; span: { start: 
 
 /** Runs the engine on a fixture and checks its inline expectations; returns the findings. */
 export function checkFixture(text: string, extra: AnalysisOptions = {}): ReportedFinding[] {
-  const { findings } = analyzeFixture(text, extra);
+  const analysis = analyzeFixture(text, extra);
+  const findings = analysis.model && analysis.host ? withHostDomains(analysis, analysis.host) : analysis.findings;
   expectExactly(text, findings);
   return findings;
 }
 
+/** The findings of a file checked against a host, conflicts with the domains defined there included (as libvirt-lint reports them). */
+function withHostDomains(analysis: Analysis, host: HostProfile): ReportedFinding[] {
+  const others = hostDomainClaims(host);
+  if (others.length === 0) {
+    return analysis.findings;
+  }
+  const across = checkClaims([{ claims: fleetClaims(analysis.model!) }, ...others.map((o) => ({ claims: o.claims, host: host.label }))]);
+  return withAcross(analysis, across[0]!);
+}
+
 /** The analysis of a fixture with the options its `<!-- lint: -->` comment sets. */
-export function analyzeFixture(text: string, extra: AnalysisOptions = {}): Analysis {
+export function analyzeFixture(text: string, extra: AnalysisOptions = {}): Analysis & { host?: HostProfile } {
   const { options } = parseExpectations(text);
   const flavor = options.flavor === 'unknown' ? undefined : (options.flavor ?? extra.flavor ?? 'upstream');
   const targetVersion = options.targetVersion ?? extra.targetVersion;
-  return analyze(text, { ...extra, flavor, machine: options.machine ?? extra.machine, ...(targetVersion ? { targetVersion } : {}) });
+  const host = options.host ? fixtureHost(options.host) : extra.host;
+  const analysis = analyze(text, {
+    ...extra,
+    flavor,
+    machine: options.machine ?? extra.machine,
+    ...(targetVersion ? { targetVersion } : {}),
+    ...(host ? { host } : {}),
+  });
+  return host ? { ...analysis, host } : analysis;
 }
 
 /** Fails unless the findings are exactly the ones the fixture's markers expect. */

@@ -8,8 +8,9 @@
  * The carets mark columns of the nearest line above that is not a marker. After the code, an
  * optional ': text' must occur in the message. Options for the whole file:
  *
- *     <!-- lint: flavor=openeuler machine=q35 target=9.0.0 -->
+ *     <!-- lint: flavor=openeuler machine=q35 target=9.0.0 host=sriov-iommu -->
  *
+ * host=NAME checks the file against the snapshot test/fixtures/hosts/NAME (rules/host.ts).
  * flavor=unknown runs the rules with no flavor, as when 'auto' finds no libvirt schema.
  */
 interface Expectation {
@@ -26,6 +27,8 @@ interface FixtureOptions {
   machine?: string;
   /** target=9.0.0: the libvirt release the file is for (rules/target-version.ts). */
   targetVersion?: string;
+  /** A host snapshot under test/fixtures/hosts the file is checked against. */
+  host?: string;
 }
 
 const MARKER = /^(\s*<!--\s*)(\^+)\s+([a-z0-9-]+)(?::\s*(.*?))?\s*-->\s*$/;
@@ -70,6 +73,8 @@ export function parseExpectations(text: string): { expectations: Expectation[]; 
         options.machine = v;
       } else if (k === 'target' && v) {
         options.targetVersion = v;
+      } else if (k === 'host' && v) {
+        options.host = v;
       } else if (k) {
         throw new Error(`unknown lint option '${kv}'`);
       }

@@ -16,7 +16,7 @@ export interface FileJob {
   file: string;
   /** Named on the command line (skips are explained), rather than found in a folder. */
   named: boolean;
-  options: Pick<AnalysisOptions, 'flavor' | 'machine' | 'severity' | 'targetVersion'>;
+  options: Pick<AnalysisOptions, 'flavor' | 'machine' | 'severity' | 'targetVersion' | 'host'>;
   fix: 'no' | 'write' | 'dry-run';
 }
 

@@ -18,7 +18,12 @@ import { checkClaims } from '../rules/fleet';
 import type { Flavor } from '../rules/types';
 import { DEFAULT_FORMAT_OPTIONS, type FormatOptions } from '../features/format';
 import { runFmt } from './fmt';
+import { snapshotHost } from './host';
 import { formatJson, formatSarif, formatText, type FileResult, type Peer } from './format';
+import { hostForFiles } from './host';
+import { domcapsKeyOfText } from '../host/match';
+import { hostDomainClaims } from '../host/domains';
+import type { HostProfile } from '../host/profile';
 import { lintHosts } from './hosts';
 import { lintFile, plain, type FileJob, type FileOutcome, type LintedDoc, type LintedFinding } from './lint-file';
 import { lintInWorkers, serveWorker, WORKER_FLAG } from './workers';
@@ -26,6 +31,9 @@ import pkg from '../../../package.json';
 
 const USAGE = `Usage: libvirt-lint [options] PATH...
        libvirt-lint [options] --connect URI [--connect URI...] --all-domains [PATH...]
+       libvirt-lint [options] --connect URI PATH...        (files checked against that host)
+       libvirt-lint [options] --host-snapshot DIR PATH...  (files checked against a saved host)
+       libvirt-lint snapshot-host --connect URI DIR        (save a host for --host-snapshot)
 
 Checks libvirt domain XML files and attach-device fragments. A folder is searched for *.xml files.
 Files and domains checked together are also checked against each other (same name, UUID, MAC,
@@ -48,6 +56,8 @@ Options:
   --fix-dry-run              print the fixes as a unified diff instead of writing them
   --connect URI              a libvirt host (qemu:///system, qemu+ssh://host/system...; may be repeated)
   --all-domains              lint the persistent (inactive) XML of every domain on the --connect hosts
+  --host-snapshot DIR        check the files against the host saved in DIR (snapshot-host); with
+                             one --connect URI and files, they are checked against that host
   --virsh PATH               the virsh executable (default: virsh)
   --timeout SECONDS          stop virsh after this many seconds (default: 60)
   --jobs N                   threads for big sets of files (default: one per core; 1: no worker threads)
@@ -77,6 +87,7 @@ interface Options {
   fix: 'no' | 'write' | 'dry-run';
   connect: string[];
   allDomains: boolean;
+  hostSnapshot: string | undefined;
   virsh: string | undefined;
   timeoutSeconds: number;
   jobs: number;
@@ -102,6 +113,7 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     fix: 'no',
     connect: [],
     allDomains: false,
+    hostSnapshot: undefined,
     virsh: undefined,
     timeoutSeconds: 60,
     jobs: Math.min(8, os.availableParallelism()),
@@ -182,6 +194,9 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
       case '--all-domains':
         o.allDomains = true;
         break;
+      case '--host-snapshot':
+        o.hostSnapshot = value();
+        break;
       case '--virsh':
         o.virsh = value();
         break;
@@ -239,6 +254,12 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     throw new UsageError(
       o.connect.length > 0 ? '--connect without --all-domains needs files to check against the hosts' : 'no files or folders given'
     );
+  }
+  if (o.hostSnapshot !== undefined && o.connect.length > 0) {
+    throw new UsageError('--host-snapshot and --connect each name the host to check against: give one of them');
+  }
+  if (o.hostSnapshot !== undefined && o.paths.length === 0) {
+    throw new UsageError('--host-snapshot needs files to check against the saved host');
   }
   if (o.fix !== 'no' && o.allDomains) {
     throw new UsageError('--fix changes files only: it cannot be combined with --all-domains');
@@ -345,7 +366,46 @@ interface EngineOptions {
 /** Below this many files, starting worker threads costs more than it saves. */
 const WORKERS_FROM = 200;
 
+/** `snapshot-host --connect URI [--virsh PATH] [--timeout S] DIR`. */
+async function snapshotCommand(argv: string[]): Promise<number> {
+  let uri: string | undefined;
+  let virsh: string | undefined;
+  let timeoutSeconds = 60;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    if (flag === '--connect') {
+      uri = value();
+    } else if (flag === '--virsh') {
+      virsh = value();
+    } else if (flag === '--timeout') {
+      timeoutSeconds = Number(value());
+    } else if (flag === '-h' || flag === '--help') {
+      process.stdout.write(USAGE);
+      return 0;
+    } else if (flag.startsWith('-')) {
+      process.stderr.write(`libvirt-lint: snapshot-host: unknown option ${a}\n\n${USAGE}`);
+      return 2;
+    } else {
+      rest.push(a);
+    }
+  }
+  if (!uri || rest.length !== 1 || !(timeoutSeconds > 0)) {
+    process.stderr.write(
+      `libvirt-lint: snapshot-host needs --connect URI and one folder${timeoutSeconds > 0 ? '' : ' (and --timeout a number of seconds)'}\n\n${USAGE}`
+    );
+    return 2;
+  }
+  return snapshotHost(uri, rest[0]!, { ...(virsh ? { virsh } : {}), timeoutMs: timeoutSeconds * 1000 });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'snapshot-host') {
+    return snapshotCommand(argv.slice(1));
+  }
   let opts: ReturnType<typeof parseArgs>;
   try {
     opts = parseArgs(argv);
@@ -406,8 +466,57 @@ export async function main(argv: string[]): Promise<number> {
     }
     jobs.push({ file, named: named.has(file), options: engineOptions(configOf(file)), fix: o.fix });
   }
+  // The host the files are checked against: a snapshot, or the one --connect host (not with
+  // several: which one a file is meant for is not said). Its domcapabilities for the files' arch,
+  // virt type and machine are read before linting.
+  let host: HostProfile | undefined;
+  const hostWhere =
+    o.hostSnapshot !== undefined
+      ? { snapshot: o.hostSnapshot }
+      : o.connect.length === 1 && jobs.length > 0
+        ? { uri: o.connect[0]! }
+        : undefined;
+  if (o.connect.length > 1 && jobs.length > 0) {
+    process.stderr.write(
+      `libvirt-lint: files are checked against no host's capabilities and devices with ${o.connect.length} --connect hosts (give one)\n`
+    );
+  }
+  if (hostWhere) {
+    const keys = new Map<string, { arch: string; virtType: string; machine?: string }>();
+    if ('uri' in hostWhere) {
+      for (const j of jobs) {
+        let text = '';
+        try {
+          text = fs.readFileSync(j.file, 'utf8');
+        } catch {
+          continue; // lintFile reports it
+        }
+        const k = domcapsKeyOfText(text, j.options.machine);
+        keys.set(`${k.virtType}/${k.arch}/${k.machine ?? ''}`, k);
+      }
+    }
+    const got = await hostForFiles(hostWhere, [...keys.values()], {
+      ...(o.virsh ? { virsh: o.virsh } : {}),
+      timeoutMs: o.timeoutSeconds * 1000,
+    });
+    if (got.problem) {
+      problems.push(got.problem);
+    }
+    host = got.host;
+  }
+  // With a host, 'auto' means the host's libvirt release, not the one installed here.
+  if (host?.libvirtVersion) {
+    const hostTarget = resolveTargetVersion(host.libvirtVersion);
+    for (const j of jobs) {
+      if ((o.targetVersion ?? configOf(j.file)?.targetVersion ?? 'auto') === 'auto') {
+        j.options = { ...j.options, targetVersion: hostTarget };
+      }
+    }
+  }
   const outcomes: FileOutcome[] =
-    jobs.length >= WORKERS_FROM && o.jobs > 1 ? await lintInWorkers(__filename, jobs, o.jobs) : jobs.map(lintFile);
+    jobs.length >= WORKERS_FROM && o.jobs > 1
+      ? await lintInWorkers(__filename, jobs, o.jobs, host)
+      : jobs.map((j) => lintFile(host ? { ...j, options: { ...j.options, host } } : j));
   let fixedEdits = 0;
   let fixedFiles = 0;
   let diff = '';
@@ -440,6 +549,20 @@ export async function main(argv: string[]): Promise<number> {
     problems.push(...hostResult.problems);
     for (const d of hostResult.domains) {
       linted.push({ id: d.id, host: d.host, report: o.allDomains, doc: d.doc });
+    }
+  }
+
+  // A snapshot's domains are compared with the files as fleet mode compares a host's (same host device, MAC, disk image...).
+  if (host && host.source.kind === 'snapshot') {
+    const byName = new Map((host.domains ?? []).map((d) => [d.name, d.xml ?? '']));
+    for (const d of hostDomainClaims(host)) {
+      const text = byName.get(d.name) ?? '';
+      linted.push({
+        id: `${host.source.uri ?? host.source.dir}#${d.name}`,
+        host: host.label,
+        report: false,
+        doc: { text, findings: [], suppressions: [], severity: {}, claims: d.claims },
+      });
     }
   }
 

@@ -3,20 +3,27 @@
  * a slow file does not hold one worker back while the others wait. Results come back in the
  * jobs' order. The worker is the CLI's own module (started with workerData.libvirtLintWorker).
  */
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
+import type { HostProfile } from '../host/profile';
 import { lintFile, type FileJob, type FileOutcome } from './lint-file';
 
 const BATCH = 16;
 
 export const WORKER_FLAG = 'libvirtLintWorker';
 
-export function lintInWorkers(entry: string, jobs: readonly FileJob[], threads: number): Promise<FileOutcome[]> {
+/** What the checks read of a host: without virsh's raw text and the domains' XML (not cloned into every worker). */
+function forChecks(host: HostProfile): HostProfile {
+  return { ...host, raw: undefined, ...(host.domains ? { domains: host.domains.map(({ xml: _xml, ...d }) => d) } : {}) };
+}
+
+/** `host`, the host the files are checked against, goes to each worker once (not with every job). */
+export function lintInWorkers(entry: string, jobs: readonly FileJob[], threads: number, host?: HostProfile): Promise<FileOutcome[]> {
   const results: FileOutcome[] = new Array<FileOutcome>(jobs.length);
   let next = 0;
   const n = Math.max(1, Math.min(threads, Math.ceil(jobs.length / BATCH)));
   const one = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const w = new Worker(entry, { workerData: { [WORKER_FLAG]: true } });
+      const w = new Worker(entry, { workerData: { [WORKER_FLAG]: true, host: host && forChecks(host) } });
       let from = 0;
       const feed = (): void => {
         if (next >= jobs.length) {
@@ -39,7 +46,8 @@ export function lintInWorkers(entry: string, jobs: readonly FileJob[], threads: 
 
 /** The worker side: lint each batch it is sent. */
 export function serveWorker(): void {
+  const host = (workerData as { host?: HostProfile } | null)?.host;
   parentPort!.on('message', (batch: FileJob[]) => {
-    parentPort!.postMessage(batch.map(lintFile));
+    parentPort!.postMessage(batch.map((j) => lintFile(host ? { ...j, options: { ...j.options, host } } : j)));
   });
 }

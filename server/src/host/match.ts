@@ -120,3 +120,18 @@ export function hasExactDomcaps(host: HostProfile, key: DomcapsKey): boolean {
   }
   return d.machine === key.machine || d.machine === canonicalMachine(host, key.arch, key.virtType, key.machine);
 }
+
+/**
+ * What `virsh domcapabilities` a document needs (the CLI's and an editor's prefetch), read from its start tags without a full parse (a
+ * prefetch hint: a wrong guess costs a check, never a false finding, as rules/host.ts judges
+ * devices only by domcapabilities of the domain's own machine family).
+ */
+export function domcapsKeyOfText(text: string, machine: string | undefined): DomcapsKey {
+  const head = text.slice(0, 16384).replace(/<!--[\s\S]*?-->/g, '');
+  const root = /<domain\b[^>]*?\btype\s*=\s*(['"])([^'"]*)\1/.exec(head);
+  const osType = /<os\b[^>]*>\s*<type\b([^>]*)>/.exec(head);
+  const attrOf = (name: string): string | undefined =>
+    osType ? new RegExp(`\\b${name}\\s*=\\s*(['"])([^'"]*)\\1`).exec(osType[1]!)?.[2] : undefined;
+  const m = attrOf('machine') ?? machine;
+  return { arch: attrOf('arch') ?? 'x86_64', virtType: root?.[2] ?? 'kvm', ...(m ? { machine: m } : {}) };
+}

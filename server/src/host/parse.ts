@@ -143,8 +143,11 @@ export function parseCapabilities(xml: string): HostCapabilities | undefined {
       }),
     });
   }
+  const iommuEl = child(host, 'iommu');
+  const iommu = iommuEl ? attrValue(iommuEl, 'support') : undefined;
   return {
     arch: text(cpu && child(cpu, 'arch')) ?? '',
+    ...(iommu === 'yes' || iommu === 'no' ? { iommu: iommu === 'yes' } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     cells,
     ...(memoryKiB !== undefined ? { memoryKiB } : {}),

@@ -45,6 +45,8 @@ export interface HostCapabilities {
   cells: { id: number; memoryKiB?: number; cpus: number[] }[];
   /** Total memory in KiB (sum of the cells when known). */
   memoryKiB?: number;
+  /** `<iommu support='yes|no'/>`: whether PCI devices can be passed through (undefined when not said). */
+  iommu?: boolean;
   guests: GuestCapability[];
 }
 

@@ -178,6 +178,11 @@ function xmlFilesIn(dir: string): string[] {
  */
 export async function loadSnapshot(dir: string): Promise<HostProfile> {
   await Promise.resolve();
+  return loadSnapshotSync(dir);
+}
+
+/** loadSnapshot without the promise, for callers that cannot wait (tests, a CLI set-up step); throws the same errors. */
+export function loadSnapshotSync(dir: string): HostProfile {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     throw new Error(`host snapshot ${dir}: no such folder`);
   }

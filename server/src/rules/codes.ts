@@ -218,6 +218,60 @@ export const CODES = {
     across: true,
   },
 
+  // The host the domain is checked against (rules/host.ts): only with a host profile (--connect, --host-snapshot)
+  'host-arch-unsupported': {
+    severity: 'error',
+    summary: 'The host has no emulator for this guest architecture: libvirt refuses to define the domain there.',
+  },
+  'host-virt-type-unsupported': {
+    severity: 'error',
+    summary:
+      'The host cannot run this domain type (kvm without /dev/kvm, hvf, xen...) for the architecture: libvirt refuses to define the domain there.',
+  },
+  'host-machine-unsupported': {
+    severity: 'error',
+    summary:
+      "The host's emulator does not offer this machine type (often a newer QEMU's pc-q35-X.Y): libvirt refuses to define the domain there.",
+  },
+  'host-device-unsupported': {
+    severity: 'error',
+    summary:
+      "A disk bus or device, video model, graphics type, TPM or RNG model or backend that the host's domcapabilities leave out of their list: libvirt refuses to define the domain there.",
+  },
+  'host-vcpu-above-max': {
+    severity: 'error',
+    summary: 'More vCPUs than the machine type takes on this host: libvirt refuses to define the domain there.',
+  },
+  'host-memory-above-host': {
+    severity: 'warning',
+    summary:
+      "More memory than the host has: QEMU cannot allocate it and fails to start unless the host's overcommit settings or swap allow it.",
+  },
+  'host-device-missing': {
+    severity: 'error',
+    summary:
+      'The host device a <hostdev> or <interface type="hostdev"> names is not on the host: libvirt defines the domain but refuses to start it.',
+  },
+  'host-pci-passthrough-unsupported': {
+    severity: 'error',
+    summary: 'The host has no IOMMU (or it is off), so no PCI device can be passed through: libvirt refuses to start the domain.',
+  },
+  'host-iommu-group-split': {
+    severity: 'error',
+    summary:
+      "The device's IOMMU group has another endpoint still bound to a host driver and not assigned with it: VFIO refuses a group that is not wholly given to the guest.",
+  },
+  'host-device-in-use': {
+    severity: 'warning',
+    summary:
+      "managed='no' but a host driver still holds the PCI device: detach it first (virsh nodedev-detach) or let libvirt do it (managed='yes').",
+  },
+  'host-sriov-pf-with-vfs': {
+    severity: 'warning',
+    summary:
+      'An SR-IOV physical function whose virtual functions are enabled is assigned whole: the VFs go with it (usually a VF was meant).',
+  },
+
   // Structure against libvirt's schema (schemas/domain.json), where libvirt agrees with it
   'schema-unknown-element': {
     severity: 'warning',

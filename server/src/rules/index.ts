@@ -5,6 +5,7 @@ import { bootRules } from './boot';
 import { controllerRules } from './controllers';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
+import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
 import { pciRules } from './pci';
@@ -24,4 +25,5 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   interfaceRules,
   schemaRules,
   targetVersionRules,
+  hostRules,
 ]);

@@ -1,6 +1,7 @@
 /**
  * What rules produce. Plain data with offsets: rules know libvirt, not LSP.
  */
+import type { HostProfile } from '../host/profile';
 import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
 import type { Span } from '../syntax/tree';
@@ -51,6 +52,11 @@ export interface RuleContext {
    * (rules/target-version.ts). undefined: the newest release the bundled schema knows.
    */
   targetVersion?: string;
+  /**
+   * The libvirt host the document is checked against (rules/host.ts). undefined when none is
+   * configured or the workspace is not trusted: host checks are then skipped, never guessed.
+   */
+  host?: HostProfile;
 }
 
 export interface RuleFamily {
