@@ -10,6 +10,8 @@ export type PromptId =
   | 'saveFirst'
   /** "Define" / "Attach" / "Detach" before changing a hypervisor that is not test:///. */
   | 'confirmHypervisor'
+  /** "Define Anyway" when the file has errors by our checks. */
+  | 'defineWithErrors'
   /** The domain to attach to / detach from. */
   | 'pickDomain'
   /** --persistent / --live / --config / --current. */

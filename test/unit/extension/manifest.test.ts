@@ -124,6 +124,16 @@ describe('extension manifest', () => {
     assert.deepEqual(p['libvirt.flavor']!.enum, ['auto', 'upstream', 'openeuler']);
     assert.equal(p['libvirt.machine']!.default, 'pc');
     assert.equal(p['libvirt.virsh.path']!.scope, 'machine');
+    // Only executable paths are machine-scoped: the connection must be settable in the User
+    // settings of a remote window (code-server, SSH), which machine(-overridable) settings are not.
+    for (const key of [
+      'libvirt.connectionUri',
+      'libvirt.confirmHypervisorChanges',
+      'libvirt.virsh.timeoutSeconds',
+      'libvirt.connections',
+    ]) {
+      assert.equal(p[key]!.scope, 'window', key);
+    }
     assert.equal(p['libvirt.connectionUri']!.default, 'qemu:///system');
     assert.equal(p['libvirt.confirmHypervisorChanges']!.default, true);
     assert.equal(p['libvirt.languageDetection']!.default, 'switchLanguage');

@@ -93,7 +93,15 @@ suite('virsh commands', function () {
   test("libvirt's error is shown at its place in the file, and goes on the next edit", async () => {
     await settings.set('libvirt', 'connectionUri', 'test:///default');
     const editor = await open(wsPath('vms/rejected.xml'));
+    // Our checks see the error too: Define asks before sending (issue 13, item 4).
+    await waitFor('our diagnostics', () => diagnostics(editor.document.uri, 'libvirt').length > 0);
+    const { prompter, asked } = answering({ defineWithErrors: 'Define Anyway' });
+    (await api()).setPrompter(prompter);
     const r = await run('libvirt.defineDomain');
+    assert.deepEqual(
+      asked.map((a) => a.id),
+      ['defineWithErrors']
+    );
     assert.equal(r.status, 'failed');
     assert.match(r.message, /Invalid PCI address function=0x9, must be <= 7/);
     const uri = editor.document.uri;
