@@ -17,6 +17,7 @@ import { clientSettings, type ClientSettings } from './config';
 import type { Detection } from './detection';
 import { libvirtKind, type LibvirtKind } from './detect';
 import { lineSpan, locateLibvirtError } from './libvirt-errors';
+import type { CompareDomainsResult } from '../../lib/compare-protocol';
 import { windowPrompter, type Prompter } from './prompts';
 import { type OwnError, validationVerdict } from './verdict';
 import {
@@ -49,6 +50,8 @@ export interface CommandResult {
   domain?: string;
   mode?: AttachMode;
   steps?: ValidationStep[];
+  /** After a Define: what libvirt stored, classified (libvirt/compareDomains). */
+  diff?: CompareDomainsResult;
 }
 
 /** Optional arguments, for keybindings, tests and other extensions (otherwise the user is asked). */
@@ -82,6 +85,9 @@ export class Commands implements vscode.Disposable {
   prompter: Prompter = windowPrompter;
   private readonly disposables: vscode.Disposable[] = [];
   private lastMode: AttachMode | undefined;
+  /** Called after a successful Define (the libvirt view's classified diff, live.ts). */
+  onDefined:
+    ((doc: vscode.TextDocument, text: string, connection: string, name: string) => Promise<CompareDomainsResult | undefined>) | undefined;
 
   constructor(
     private readonly output: vscode.OutputChannel,
@@ -258,10 +264,12 @@ export class Commands implements vscode.Disposable {
       verb === 'define'
         ? `Defining ${base(doc)} on ${connection}`
         : `${v.action}ing ${base(doc)} ${verb === 'attach' ? 'to' : 'from'} ${domain} on ${connection}`;
+    let definedName: string | undefined;
     try {
       const result = await this.withProgress(title, async (runOpts) => {
         if (verb === 'define') {
           const d = await defineDomain(file, opts(runOpts));
+          definedName = d.name ?? domainNameOf(text);
           return `Domain '${d.name ?? '?'}' defined on ${connection}.`;
         }
         if (verb === 'attach') {
@@ -271,9 +279,14 @@ export class Commands implements vscode.Disposable {
         await detachDevice(domain!, file, mode!, opts(runOpts));
         return `Device detached from '${domain}' (--${mode}) on ${connection}.`;
       });
-      void vscode.window.showInformationMessage(result);
       this.log(`✓ ${result}`);
-      return { status: 'ok', message: result, domain, mode };
+      // After a Define, the classified diff says the rest (and shows its own message).
+      const diff =
+        verb === 'define' && definedName && this.onDefined ? await this.onDefined(doc, text, connection, definedName) : undefined;
+      if (!diff) {
+        void vscode.window.showInformationMessage(result);
+      }
+      return { status: 'ok', message: result, domain: domain ?? definedName, mode, diff };
     } catch (e) {
       return this.failed(e, doc, text, version, verb === 'define' ? undefined : { domain, mode });
     }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { defineDomain, virsh, type VirshOptions } from './virsh';
+import { defineDomain, isTestUri, virsh, VirshError, type VirshOptions } from './virsh';
 
 export interface DomainInfo {
   name: string;
@@ -62,6 +62,31 @@ export async function defineFromText(text: string, opts: VirshOptions): Promise<
     const file = path.join(dir, 'domain.xml');
     fs.writeFileSync(file, text);
     return (await defineDomain(file, opts)).name;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What libvirt stored for a domain just defined from `text`: `dumpxml --inactive`. libvirt's test
+ * driver (test:///...) forgets everything when virsh exits, so there the definition is repeated
+ * and dumped in one virsh session.
+ */
+export async function storedAfterDefine(text: string, name: string, opts: VirshOptions): Promise<string> {
+  if (!isTestUri(opts.uri)) {
+    return inactiveXml(name, opts);
+  }
+  if (!/^[\w.+:@-]+$/.test(name)) {
+    throw new VirshError('libvirt', `The domain name '${name}' cannot be dumped from the test driver here.`, '');
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libvirt-xml-define-'));
+  try {
+    const file = path.join(dir, 'domain.xml');
+    fs.writeFileSync(file, text);
+    // One virsh command string (virsh's own parser, no shell): the file name is ours and plain.
+    const out = (await virsh([`define --file ${file}; dumpxml --inactive --domain ${name}`], opts)).stdout;
+    const start = out.indexOf('<domain');
+    return start >= 0 ? out.slice(start) : out;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -78,7 +78,7 @@ describe('extension manifest', () => {
 
   test('every command the client registers is contributed, and every contributed one is registered', () => {
     const src = clientSource();
-    const registered = new Set([...src.matchAll(/(?:registerCommand|reg)\('(libvirt\.[\w]+)'/g)].map((m) => m[1]!));
+    const registered = new Set([...src.matchAll(/(?:registerCommand|reg)\(\s*'(libvirt\.[\w]+)'/g)].map((m) => m[1]!));
     const contributed = new Set(c.commands.map((x) => x.command));
     assert.deepEqual([...registered].sort(), [...contributed].sort());
     for (const cmd of c.commands) {
