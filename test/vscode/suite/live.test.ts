@@ -166,6 +166,46 @@ suite('live domains on qemu:///system (libvirt view, libvirt-domain: documents, 
     assert.doesNotMatch(stored, /changed behind the back/);
   });
 
+  test("libvirt's error on save keeps the edit in the editor and is shown at its place", async () => {
+    const r = await vscode.commands.executeCommand<CommandResult & { uri: vscode.Uri }>('libvirt.openDomain', QEMU, EDIT);
+    const editor = await waitFor('the domain editor', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === r.uri.toString())
+    );
+    const at = editor.document.getText().indexOf('</devices>');
+    await editor.edit((e) =>
+      e.insert(
+        editor.document.positionAt(at),
+        "  <interface type='network'>\n      <source network='default'/>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x9'/>\n    </interface>\n  "
+      )
+    );
+    const { prompter } = answering({ confirmHypervisor: 'Define', defineWithErrors: 'Define Anyway' });
+    (await api()).setPrompter(prompter);
+    assert.equal(await current(r.uri)!.save(), false, 'libvirt refuses, the save fails');
+    assert.ok(current(r.uri)!.isDirty, 'the edit stays');
+    const d = await waitFor('the virsh diagnostic', () => diagnostics(r.uri, 'virsh')[0]);
+    assert.equal(current(r.uri)!.getText(d.range), '0x9');
+    assert.doesNotMatch(dumpxml(EDIT), /function='0x9'/);
+  });
+
+  test('Compare with Defined Domain: the file against dumpxml --inactive, classified', async () => {
+    const editor = await open(wsPath('live/lxtest-live-dropped.xml'));
+    const text = editor.document.getText().replace('lxtest-live-dropped', EDIT);
+    await editor.edit((e) =>
+      e.replace(new vscode.Range(editor.document.positionAt(0), editor.document.positionAt(editor.document.getText().length)), text)
+    );
+    const r = await vscode.commands.executeCommand<CommandResult & { diff?: { entries: { kind: string; path: string }[] } }>(
+      'libvirt.compareWithDefined',
+      undefined,
+      { connectionUri: QEMU }
+    );
+    assert.equal(r.status, 'ok', r.message);
+    assert.ok(
+      r.diff?.entries.some((e) => e.kind === 'dropped' && e.path.endsWith('/interface[52:54:00:7e:57:02]')),
+      JSON.stringify(r.diff)
+    );
+    assert.ok(r.diff?.entries.some((e) => e.kind === 'added' && e.path === 'domain/uuid'));
+  });
+
   test('Define a file with an unknown attribute and a 0000:00:00.0 address: both reported as dropped, at their place', async () => {
     await settings.set('libvirt', 'connectionUri', QEMU);
     const editor = await open(wsPath('live/lxtest-live-dropped.xml'));
