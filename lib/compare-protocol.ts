@@ -29,8 +29,8 @@ export interface CompareEntry {
   /** In libvirt's text. */
   storedRange?: LspRange;
   assigned?: boolean;
-  /** For a pinnable assigned element: insert `text` at `position` of the user's text. */
-  pin?: { position: { line: number; character: number }; text: string };
+  /** For a pinnable assigned element: replace `range` of the user's text with `text` (empty range: insert). */
+  pin?: { range: LspRange; text: string };
   message: string;
 }
 

@@ -82,6 +82,8 @@ export interface DefinedDiff {
   uri: vscode.Uri;
   connection: string;
   name: string;
+  /** What libvirt stored (to compare again with the text as it is now). */
+  stored: string;
 }
 
 export class Live implements vscode.Disposable, vscode.TreeDataProvider<Node>, vscode.FileSystemProvider {
@@ -129,7 +131,10 @@ export class Live implements vscode.Disposable, vscode.TreeDataProvider<Node>, v
           this.definedDiagnostics.delete(e.document.uri);
         }
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh())
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh()),
+      vscode.languages.registerCodeActionsProvider([{ language: LANGUAGE_ID }, { language: 'xml' }], {
+        provideCodeActions: (doc, _range, context) => this.pinActions(doc, context),
+      })
     );
   }
 
@@ -417,7 +422,7 @@ export class Live implements vscode.Disposable, vscode.TreeDataProvider<Node>, v
       return undefined;
     }
     const result = await client.sendRequest<CompareDomainsResult>(COMPARE_DOMAINS_METHOD, { written, stored });
-    this.lastDiff.set(uri.toString(), { result, uri, connection, name });
+    this.lastDiff.set(uri.toString(), { result, uri, connection, name, stored });
     this.snapshots.set(definedUri(connection, name).toString(), stored);
     this.snapshotChanged.fire(definedUri(connection, name));
 
@@ -506,23 +511,50 @@ export class Live implements vscode.Disposable, vscode.TreeDataProvider<Node>, v
     return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   }
 
-  /** Copies the addresses and controllers libvirt assigned into the user's text. */
+  /**
+   * Copies the addresses and controllers libvirt assigned into the user's text. Compared again
+   * with the text as it is now, so edits made since the Define do not misplace them.
+   */
   async pinAssigned(uri: vscode.Uri | undefined): Promise<CommandResult> {
     const target = uri ?? vscode.window.activeTextEditor?.document.uri;
     const last = target ? this.lastDiff.get(target.toString()) : undefined;
-    const pins = last?.result.entries.filter((e) => e.pin) ?? [];
-    if (!target || pins.length === 0) {
-      return { status: 'unavailable', message: 'Nothing to pin.' };
+    const client = this.client();
+    if (!target || !last || !client) {
+      return { status: 'unavailable', message: 'Nothing to pin: define the file or compare it with the defined domain first.' };
+    }
+    const doc = await vscode.workspace.openTextDocument(target);
+    const now = await client.sendRequest<CompareDomainsResult>(COMPARE_DOMAINS_METHOD, { written: doc.getText(), stored: last.stored });
+    const pins = now.entries.filter((e) => e.pin);
+    if (pins.length === 0) {
+      return { status: 'unavailable', message: 'Nothing to pin: everything libvirt assigned is in the file.' };
     }
     const edit = new vscode.WorkspaceEdit();
     for (const e of pins) {
-      edit.insert(target, new vscode.Position(e.pin!.position.line, e.pin!.position.character), e.pin!.text);
+      const r = e.pin!.range;
+      edit.replace(target, new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), e.pin!.text);
     }
     const ok = await vscode.workspace.applyEdit(edit);
     return {
       status: ok ? 'ok' : 'failed',
       message: ok ? `Pinned ${pins.length} assigned item${pins.length === 1 ? '' : 's'}.` : 'The edit was refused.',
     };
+  }
+
+  /** "Pin what libvirt assigned" next to the diagnostics of the last Define. */
+  private pinActions(doc: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const last = this.lastDiff.get(doc.uri.toString());
+    const pins = last?.result.entries.filter((e) => e.pin).length ?? 0;
+    if (!last || pins === 0 || !context.diagnostics.some((d) => d.source === 'libvirt define')) {
+      return [];
+    }
+    const a = new vscode.CodeAction(
+      `Pin what libvirt assigned (${pins} address${pins === 1 ? '' : 'es'} and controllers)`,
+      vscode.CodeActionKind.QuickFix
+    );
+    a.command = { command: 'libvirt.pinAssigned', title: a.title, arguments: [doc.uri] };
+    const report = new vscode.CodeAction('Show what libvirt kept', vscode.CodeActionKind.Empty);
+    report.command = { command: 'libvirt.showDefinedReport', title: report.title, arguments: [doc.uri] };
+    return [a, report];
   }
 
   // ── the libvirt-domain: file system (virsh edit in the editor) ─────────────────────────────

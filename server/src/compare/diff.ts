@@ -42,8 +42,11 @@ export interface DiffEntry {
   storedSpan?: Span;
   /** An address or controller libvirt assigned: worth pinning (copying into the file). */
   assigned?: boolean;
-  /** For an assigned element: the text to insert into the user's file, and where. */
-  pin?: { offset: number; text: string };
+  /**
+   * For an assigned element: the edit that copies it into the user's file: replace [offset, end)
+   * with text (an insertion when end = offset; a 0000:00:00.0 address is replaced).
+   */
+  pin?: { offset: number; end: number; text: string };
   message: string;
 }
 
@@ -375,7 +378,11 @@ class Differ {
         writtenSpan: w.nameSpan,
         storedSpan: sc.span,
         assigned: assigned || undefined,
-        pin: assigned ? this.pinInto(w, text) : undefined,
+        pin: !assigned
+          ? undefined
+          : sc.name === 'address' && zero.length === 1
+            ? { offset: zero[0]!.span.start, end: zero[0]!.span.end, text: text.trim() }
+            : this.pinInto(w, text),
         message: `libvirt added <${sc.name}>${keyOf(sc) ? ` (${keyOf(sc)})` : ''}${sc.name === 'address' ? ': the address it assigned' : ''}.`,
       });
     }
@@ -392,7 +399,9 @@ class Differ {
     const closeLineStart = this.writtenText.lastIndexOf('\n', closeStart - 1) + 1;
     const onOwnLine = /^[ \t]*$/.test(this.writtenText.slice(closeLineStart, closeStart));
     const inner = `${indent}  ${text.trim()}\n`;
-    return onOwnLine ? { offset: closeLineStart, text: inner } : { offset: closeStart, text: `\n${inner}${indent}` };
+    return onOwnLine
+      ? { offset: closeLineStart, end: closeLineStart, text: inner }
+      : { offset: closeStart, end: closeStart, text: `\n${inner}${indent}` };
   }
 }
 

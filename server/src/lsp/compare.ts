@@ -26,7 +26,7 @@ export function compareForLsp(params: CompareDomainsParams): CompareDomainsResul
       writtenRange: range(w, e.writtenSpan),
       storedRange: range(s, e.storedSpan),
       assigned: e.assigned,
-      pin: e.pin ? { position: w.positionAt(e.pin.offset), text: e.pin.text } : undefined,
+      pin: e.pin ? { range: range(w, { start: e.pin.offset, end: e.pin.end })!, text: e.pin.text } : undefined,
       message: e.message,
     })),
     summary: summarize(diff.entries),

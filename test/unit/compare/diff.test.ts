@@ -109,6 +109,21 @@ describe('semantic diff: classification (table)', () => {
     assert.ok(!sameValue('pc', 'pc-i440fx-7.2'));
   });
 
+  test('pinning the address libvirt assigned replaces a 0000:00:00.0 address', () => {
+    const written = dom(
+      '',
+      `    <interface type='network'>\n      <mac address='52:54:00:00:00:04'/>\n      <address type='pci' domain='0' bus='0' slot='0' function='0'/>\n    </interface>`
+    );
+    const stored = dom(
+      '',
+      `    <interface type='network'>\n      <mac address='52:54:00:00:00:04'/>\n      <address type='pci' domain='0x0000' bus='0x00' slot='0x03' function='0x0'/>\n    </interface>`
+    );
+    const added = compareDomains(written, stored).entries.find((e) => e.kind === 'added' && e.element === 'address')!;
+    const pinned = written.slice(0, added.pin!.offset) + added.pin!.text + written.slice(added.pin!.end);
+    assert.equal(pinned, stored);
+    assert.deepEqual(compareDomains(pinned, stored).entries, []);
+  });
+
   test('dropped entries point at the user text; a pin inserts the assigned address before the close tag', () => {
     const written = dom('', `    <interface type='network' frob='x'>\n      <mac address='52:54:00:00:00:03'/>\n    </interface>`);
     const stored = dom(
@@ -120,7 +135,7 @@ describe('semantic diff: classification (table)', () => {
     assert.equal(written.slice(dropped.writtenSpan!.start, dropped.writtenSpan!.end), "frob='x'");
     const added = d.entries.find((e) => e.kind === 'added' && e.element === 'address')!;
     assert.equal(added.assigned, true);
-    const pinned = written.slice(0, added.pin!.offset) + added.pin!.text + written.slice(added.pin!.offset);
+    const pinned = written.slice(0, added.pin!.offset) + added.pin!.text + written.slice(added.pin!.end);
     assert.match(
       pinned,
       /<mac address='52:54:00:00:00:03'\/>\n {6}<address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'\/>\n {4}<\/interface>/

@@ -46,7 +46,11 @@ describe('libvirt/compareDomains and the libvirt-domain: scheme through the stdi
     const frob = r.entries.find((e) => e.attribute === 'frobnicate')!;
     assert.deepEqual(frob.writtenRange, { start: { line: 4, character: 30 }, end: { line: 4, character: 46 } });
     const pin = r.entries.find((e) => e.kind === 'added' && e.element === 'address')!;
-    assert.deepEqual(pin.pin?.position, { line: 7, character: 0 });
+    assert.deepEqual(
+      pin.pin?.range,
+      { start: { line: 6, character: 6 }, end: { line: 6, character: 81 } },
+      'replaces the 0000:00:00.0 address'
+    );
   });
 
   test('a libvirt-domain: document is linted', async () => {

@@ -143,6 +143,19 @@ suite('virsh commands', function () {
     assert.equal(frag.document.getText(d.range), 'xyz');
   });
 
+  test('Validate: libvirt accepts, our checks find an error: the verdict is not "libvirt accepts"', async () => {
+    const editor = await open(wsPath('live/host-error.xml'));
+    await waitFor('our error', () => diagnostics(editor.document.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+    const r = await run('libvirt.validate');
+    assert.equal(r.status, 'failed', r.message);
+    assert.equal(r.steps?.at(-1)?.ok, true, 'libvirt itself accepts it');
+    assert.doesNotMatch(r.message, /^libvirt accepts/);
+    assert.match(
+      r.message,
+      /^1 error by our checks in host-error\.xml: line 14: Chassis 1 is already used.*test:\/\/\/default does not check/
+    );
+  });
+
   suite('against a real libvirtd (qemu:///system)', function () {
     const DOMAIN = 'vscode-it-define';
     suiteSetup(function () {

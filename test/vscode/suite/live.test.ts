@@ -231,9 +231,22 @@ suite('live domains on qemu:///system (libvirt view, libvirt-domain: documents, 
     assert.match(editor.document.getText(warnings[1]!.range), /^<address type='pci' domain='0x0000' bus='0x00' slot='0x00'/);
     assert.match(warnings[0]!.message, /^Dropped by libvirt/);
 
-    // "Pin these": the assigned addresses go into the file, and a comparison then finds nothing assigned.
+    // "Pin these": offered next to the warnings; the assigned addresses go into the file.
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      warnings[0]!.range
+    );
+    assert.ok(
+      actions.some((a) => /^Pin what libvirt assigned/.test(a.title)),
+      actions.map((a) => a.title).join(', ')
+    );
     const pinned = await vscode.commands.executeCommand<CommandResult>('libvirt.pinAssigned', editor.document.uri);
     assert.equal(pinned.status, 'ok', pinned.message);
     assert.match(editor.document.getText(), /<controller type='usb' index='0'/);
+    assert.match(
+      editor.document.getText(),
+      /<mac address='52:54:00:7e:57:02'\/>[\s\S]*<address type='pci' domain='0x0000' bus='0x00' slot='0x0[1-9a-f]'/
+    );
   });
 });
