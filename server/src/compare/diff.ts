@@ -104,7 +104,11 @@ export function sameValue(a: string, b: string): boolean {
   if (x === y) {
     return true;
   }
+  // MAC addresses and UUIDs: libvirt prints them in lower case (a UUID also with its dashes).
   if (/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(x) && x.toLowerCase() === y.toLowerCase()) {
+    return true;
+  }
+  if (/^[0-9a-f-]{32,36}$/i.test(x) && x.replace(/-/g, '').toLowerCase() === y.replace(/-/g, '').toLowerCase()) {
     return true;
   }
   const nx = parseInteger(x, 0);
@@ -212,6 +216,15 @@ function identities(parent: XmlElement, skip: (el: XmlElement) => boolean): Map<
 }
 
 const ASSIGNED = new Set(['address', 'controller']);
+
+/**
+ * Whether the user wrote the attribute the key is made of. A controller without index= gets the
+ * key of index 0 (libvirt's default for the first one) but may be given another index: such
+ * elements are matched by kind and type among those left, like elements without a key.
+ */
+function hasKeyAttribute(el: XmlElement): boolean {
+  return el.name !== 'controller' || attrValue(el, 'index') !== undefined;
+}
 
 class Differ {
   readonly entries: DiffEntry[] = [];
@@ -348,24 +361,42 @@ class Differ {
     }
     const ws = identities(w, (c) => zero.includes(c));
     const ss = identities(s, () => false);
+    const matched = new Set<string>();
+    const unmatched: [string, XmlElement][] = [];
     for (const [id, wc] of ws) {
       const sc = ss.get(id);
-      const at = `${path}/${id}`;
       if (sc) {
-        this.element(wc, sc, at);
+        matched.add(id);
+        this.element(wc, sc, `${path}/${id}`);
       } else {
-        this.entries.push({
-          kind: 'dropped',
-          path: at,
-          element: wc.name,
-          written: this.writtenText.slice(wc.span.start, wc.span.end),
-          writtenSpan: wc.span,
-          message: `libvirt did not keep <${wc.name}>${keyOf(wc) ? ` (${keyOf(wc)})` : ''}: it does not know it here (or ignores it).`,
-        });
+        unmatched.push([id, wc]);
       }
     }
+    // What the user wrote without its key (an interface without a MAC, a controller without an
+    // index): libvirt filled the key in, so it is the next stored element of that name (and type).
+    for (const [id, wc] of unmatched) {
+      const free = (sc: XmlElement, sid: string): boolean => !matched.has(sid) && !ws.has(sid) && sc.name === wc.name;
+      const type = attrValue(wc, 'type');
+      const candidates = keyOf(wc) === undefined || !hasKeyAttribute(wc) ? [...ss].filter(([sid, sc]) => free(sc, sid)) : [];
+      const pick =
+        candidates.find(([, sc]) => type === undefined || attrValue(sc, 'type') === type) ??
+        (type === undefined ? candidates[0] : undefined);
+      if (pick) {
+        matched.add(pick[0]);
+        this.element(wc, pick[1], `${path}/${pick[0]}`);
+        continue;
+      }
+      this.entries.push({
+        kind: 'dropped',
+        path: `${path}/${id}`,
+        element: wc.name,
+        written: this.writtenText.slice(wc.span.start, wc.span.end),
+        writtenSpan: wc.span,
+        message: `libvirt did not keep <${wc.name}>${keyOf(wc) ? ` (${keyOf(wc)})` : ''}: it does not know it here (or ignores it).`,
+      });
+    }
     for (const [id, sc] of ss) {
-      if (ws.has(id)) {
+      if (ws.has(id) || matched.has(id)) {
         continue;
       }
       const text = this.storedText.slice(sc.span.start, sc.span.end);

@@ -93,6 +93,22 @@ describe('semantic diff: classification (table)', () => {
       expect: [],
     },
   ];
+  cases.push({
+    name: 'an interface without a MAC and a controller without an index: matched to what libvirt filled in',
+    written: dom(
+      '',
+      `    <controller type='pci' model='pcie-root'/>\n    <controller type='pci' model='pcie-root-port'/>\n    <interface type='network'><source network='default'/></interface>`
+    ),
+    stored: dom(
+      '',
+      `    <controller type='pci' index='0' model='pcie-root'/>\n    <controller type='pci' index='1' model='pcie-root-port'/>\n    <interface type='network'><mac address='52:54:00:11:22:33'/><source network='default'/></interface>`
+    ),
+    expect: [
+      "added domain/devices/controller[pci/0]/@index -> '0'",
+      "added domain/devices/controller[pci/1]/@index -> '1'",
+      'added domain/devices/interface[52:54:00:11:22:33]/mac',
+    ],
+  });
   for (const c of cases) {
     test(c.name, () => {
       const d = compareDomains(c.written, c.stored);
@@ -107,6 +123,7 @@ describe('semantic diff: classification (table)', () => {
     assert.ok(!sameValue('0x10', '10'));
     assert.ok(sameValue('52:54:00:AA:BB:CC', '52:54:00:aa:bb:cc'));
     assert.ok(!sameValue('pc', 'pc-i440fx-7.2'));
+    assert.ok(sameValue('0B3E4F6A4A444F4B9B463C0E5A6F1D20', '0b3e4f6a-4a44-4f4b-9b46-3c0e5a6f1d20'));
   });
 
   test('pinning the address libvirt assigned replaces a 0000:00:00.0 address', () => {
