@@ -33,13 +33,13 @@ import { locateLibvirtError } from './libvirt-errors';
 import type { Prompter } from './prompts';
 import { domainNameOf, isTestUri, VirshError, type VirshOptions } from './virsh';
 
-export const DOMAIN_SCHEME = 'libvirt-domain';
+const DOMAIN_SCHEME = 'libvirt-domain';
 /** Read-only: what is defined now (the left side of diffs). */
 const DEFINED_SCHEME = 'libvirt-defined';
 /** Read-only: the classified report of a Define. */
 const REPORT_SCHEME = 'libvirt-report';
 
-export function domainUri(connection: string, name: string): vscode.Uri {
+function domainUri(connection: string, name: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DOMAIN_SCHEME, path: `/${name}.xml`, query: connection });
 }
 
@@ -51,7 +51,7 @@ function definedUri(connection: string, name: string): vscode.Uri {
   return vscode.Uri.from({ scheme: DEFINED_SCHEME, path: `/${name} (defined).xml`, query: connection });
 }
 
-export type Node =
+type Node =
   | { kind: 'connection'; uri: string; label: string }
   | { kind: 'domain'; connection: string; info: DomainInfo }
   | { kind: 'message'; connection?: string; text: string };
@@ -76,7 +76,7 @@ function configuredConnections(): { uri: string; name?: string }[] {
   return list.length > 0 ? list : [{ uri: clientSettings().connectionUri }];
 }
 
-export interface DefinedDiff {
+interface DefinedDiff {
   result: CompareDomainsResult;
   /** The document the diff is placed in. */
   uri: vscode.Uri;

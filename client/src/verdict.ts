@@ -25,7 +25,7 @@ export interface OwnError {
 export const TEST_DRIVER_SKIPS =
   'the emulator binary, machine type and CPU model of the host, host devices (PCI/USB/mdev), source files, networks and storage pools';
 
-export interface Verdict {
+interface Verdict {
   ok: boolean;
   message: string;
   /** The errors, most precise first, for the Output channel. */

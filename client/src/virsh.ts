@@ -392,7 +392,7 @@ export async function validateWithLibvirt(text: string, kind: 'domain' | 'fragme
 }
 
 /** The name of the domain a fragment is checked inside (Validate with libvirt). */
-export const WRAPPER_NAME = 'libvirt-xml-fragment-check';
+const WRAPPER_NAME = 'libvirt-xml-fragment-check';
 
 /**
  * A minimal domain around a device fragment, the fragment starting on its own line so that line

@@ -20,7 +20,7 @@ import { parseInteger } from '../../../lib/integer';
 import { attrValue, child, type Span, type XmlElement } from '../syntax/tree';
 import { parseXml } from '../syntax/parse';
 
-export type DiffKind = 'dropped' | 'added' | 'changed';
+type DiffKind = 'dropped' | 'added' | 'changed';
 
 export interface DiffEntry {
   kind: DiffKind;
@@ -50,7 +50,7 @@ export interface DiffEntry {
   message: string;
 }
 
-export interface DomainDiff {
+interface DomainDiff {
   entries: DiffEntry[];
   /** XML syntax errors of either side (then the diff is partial). */
   errors: string[];
@@ -128,7 +128,7 @@ function num(v: string | undefined): string {
 }
 
 /** A PCI address libvirt reads as "no address" (0000:00:00.0, as every part missing or zero). */
-export function isZeroPciAddress(el: XmlElement): boolean {
+function isZeroPciAddress(el: XmlElement): boolean {
   if (el.name !== 'address' || attrValue(el, 'type') !== 'pci') {
     return false;
   }

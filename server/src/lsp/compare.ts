@@ -9,7 +9,7 @@ import { compareDomains, summarize } from '../compare/diff';
 import type { Span } from '../syntax/tree';
 import type { FeatureInstaller } from './start';
 
-export function compareForLsp(params: CompareDomainsParams): CompareDomainsResult {
+function compareForLsp(params: CompareDomainsParams): CompareDomainsResult {
   const w = new LineIndex(params.written);
   const s = new LineIndex(params.stored);
   const range = (ix: LineIndex, span: Span | undefined): LspRange | undefined =>

@@ -185,7 +185,8 @@ function userFile(name: string, type: string): string {
 
 function virsh(args: string[], lock = false): { ok: boolean; out: string } {
   const cmd = lock ? ['flock', '/tmp/libvirt-daemon.lock', 'virsh', ...args] : ['virsh', ...args];
-  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: 60_000 });
+  // With the lock, the time includes waiting for it (other suites may hold it for minutes).
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: 'utf8', timeout: lock ? 600_000 : 60_000 });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -26,7 +26,8 @@ describe('live domains through virsh', () => {
   const skipQemu = ensureQemuDaemon();
   test('qemu:///system: define from text, list, undefine', { skip: skipQemu }, async () => {
     const name = `lxtest-live-domains-${process.pid}`;
-    const q: VirshOptions = { uri: 'qemu:///system', timeoutMs: 60_000, virshPath: lockedVirshPath() };
+    // The time includes waiting for the lock, which other suites may hold for minutes.
+    const q: VirshOptions = { uri: 'qemu:///system', timeoutMs: 600_000, virshPath: lockedVirshPath() };
     const lock = (args: string[]): void => void spawnSync('flock', ['/tmp/libvirt-daemon.lock', 'virsh', '-c', 'qemu:///system', ...args]);
     try {
       const text = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`;

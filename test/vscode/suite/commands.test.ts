@@ -199,6 +199,7 @@ suite('virsh commands', function () {
       r = await run('libvirt.attachDevice', undefined, { domain: DOMAIN, mode: 'config' });
       assert.equal(r.status, 'failed');
       assert.match(r.message, /target vdb already exists/);
+      assert.match(r.message, new RegExp(`for domain '${DOMAIN}' \\(--config\\)`), 'the error names the domain the fragment was sent to');
 
       ({ prompter, asked } = answering({ pickDomain: DOMAIN, pickMode: '--config', confirmHypervisor: 'Detach' }));
       (await api()).setPrompter(prompter);

@@ -249,4 +249,25 @@ suite('live domains on qemu:///system (libvirt view, libvirt-domain: documents, 
       /<mac address='52:54:00:7e:57:02'\/>[\s\S]*<address type='pci' domain='0x0000' bus='0x00' slot='0x0[1-9a-f]'/
     );
   });
+
+  test('Undefine from the view asks first; "no" keeps the domain, "Undefine" removes it', async () => {
+    await settings.set('libvirt', 'connections', [{ uri: QEMU }]);
+    const node = await domainNode(DROPPED);
+    let { prompter, asked } = answering({});
+    (await api()).setPrompter(prompter);
+    let r = await vscode.commands.executeCommand<CommandResult>('libvirt.undefineDomain', node);
+    assert.equal(r.status, 'cancelled');
+    assert.deepEqual(
+      asked.map((a) => a.id),
+      ['confirmDomainAction']
+    );
+    assert.match(dumpxml(DROPPED), /<name>lxtest-live-dropped<\/name>/);
+    ({ prompter, asked } = answering({ confirmDomainAction: 'Undefine' }));
+    (await api()).setPrompter(prompter);
+    r = await vscode.commands.executeCommand<CommandResult>('libvirt.undefineDomain', node);
+    assert.equal(r.status, 'ok', r.message);
+    const live = (await api()).live;
+    const [conn] = await live.getChildren();
+    assert.ok(!(await live.getChildren(conn)).some((k) => k.kind === 'domain' && k.info.name === DROPPED), 'gone from the view');
+  });
 });
