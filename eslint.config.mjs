@@ -17,6 +17,7 @@ const engine = [
   'server/src/rules/**',
   'server/src/schema/**',
   'server/src/features/**',
+  'server/src/compare/**',
 ];
 
 export default tseslint.config(

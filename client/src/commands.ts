@@ -17,7 +17,9 @@ import { clientSettings, type ClientSettings } from './config';
 import type { Detection } from './detection';
 import { libvirtKind, type LibvirtKind } from './detect';
 import { lineSpan, locateLibvirtError } from './libvirt-errors';
+import type { CompareDomainsResult } from '../../lib/compare-protocol';
 import { windowPrompter, type Prompter } from './prompts';
+import { type OwnError, validationVerdict } from './verdict';
 import {
   attachDevice,
   commandLine,
@@ -48,6 +50,8 @@ export interface CommandResult {
   domain?: string;
   mode?: AttachMode;
   steps?: ValidationStep[];
+  /** After a Define: what libvirt stored, classified (libvirt/compareDomains). */
+  diff?: CompareDomainsResult;
 }
 
 /** Optional arguments, for keybindings, tests and other extensions (otherwise the user is asked). */
@@ -81,6 +85,9 @@ export class Commands implements vscode.Disposable {
   prompter: Prompter = windowPrompter;
   private readonly disposables: vscode.Disposable[] = [];
   private lastMode: AttachMode | undefined;
+  /** Called after a successful Define (the libvirt view's classified diff, live.ts). */
+  onDefined:
+    ((doc: vscode.TextDocument, text: string, connection: string, name: string) => Promise<CompareDomainsResult | undefined>) | undefined;
 
   constructor(
     private readonly output: vscode.OutputChannel,
@@ -211,6 +218,22 @@ export class Commands implements vscode.Disposable {
       this.lastMode = mode;
     }
 
+    if (verb === 'define') {
+      const errors = ownErrors(doc);
+      if (errors.length > 0) {
+        const first = errors[0]!;
+        const answer = await this.prompter.confirm(
+          'defineWithErrors',
+          `${base(doc)} has ${errors.length} error${errors.length === 1 ? '' : 's'} by our checks. Define it anyway?`,
+          `First: line ${first.line}: ${first.message}${first.code ? ` (${first.code})` : ''}. libvirt may accept what the host then refuses at start.`,
+          'Define Anyway'
+        );
+        if (answer !== 'Define Anyway') {
+          return { status: 'cancelled', message: 'Not defined: the file has errors by our checks.' };
+        }
+      }
+    }
+
     if (settings.confirmHypervisorChanges && !isTestUri(connection)) {
       const what =
         verb === 'define'
@@ -241,10 +264,12 @@ export class Commands implements vscode.Disposable {
       verb === 'define'
         ? `Defining ${base(doc)} on ${connection}`
         : `${v.action}ing ${base(doc)} ${verb === 'attach' ? 'to' : 'from'} ${domain} on ${connection}`;
+    let definedName: string | undefined;
     try {
       const result = await this.withProgress(title, async (runOpts) => {
         if (verb === 'define') {
           const d = await defineDomain(file, opts(runOpts));
+          definedName = d.name ?? domainNameOf(text);
           return `Domain '${d.name ?? '?'}' defined on ${connection}.`;
         }
         if (verb === 'attach') {
@@ -254,9 +279,14 @@ export class Commands implements vscode.Disposable {
         await detachDevice(domain!, file, mode!, opts(runOpts));
         return `Device detached from '${domain}' (--${mode}) on ${connection}.`;
       });
-      void vscode.window.showInformationMessage(result);
       this.log(`✓ ${result}`);
-      return { status: 'ok', message: result, domain, mode };
+      // After a Define, the classified diff says the rest (and shows its own message).
+      const diff =
+        verb === 'define' && definedName && this.onDefined ? await this.onDefined(doc, text, connection, definedName) : undefined;
+      if (!diff) {
+        void vscode.window.showInformationMessage(result);
+      }
+      return { status: 'ok', message: result, domain: domain ?? definedName, mode, diff };
     } catch (e) {
       return this.failed(e, doc, text, version, verb === 'define' ? undefined : { domain, mode });
     }
@@ -307,7 +337,8 @@ export class Commands implements vscode.Disposable {
           }
         }
         if (step.tool !== 'virt-xml-validate') {
-          for (const m of step.messages) {
+          // Messages about the wrapper domain around a fragment are not the user's.
+          for (const m of step.messages.filter((x) => !(step.wrapper ?? []).includes(x))) {
             for (const span of locateLibvirtError(m, text)) {
               diagnostics.push(this.diagnostic(doc, span.start, span.end, `libvirt: ${m}`, 'virsh'));
             }
@@ -318,11 +349,14 @@ export class Commands implements vscode.Disposable {
       if (doc.version === version) {
         this.virshDiagnostics.set(doc.uri, diagnostics);
       }
-      const ran = steps.filter((s) => !s.missing);
-      const ok = ran.every((s) => s.ok);
-      const message = ok
-        ? `libvirt accepts ${base(doc)} (${ran.map((s) => s.tool).join(', ')}).`
-        : `libvirt rejects ${base(doc)}: ${steps.find((s) => !s.ok)?.messages[0]?.split('\n')[0] ?? ''}`;
+      // Our checks count too: libvirt's test driver does not look at the host.
+      const verdict = validationVerdict(base(doc), steps, ownErrors(doc), kind);
+      const ok = verdict.ok;
+      const message = verdict.message;
+      if (verdict.details.length > 0) {
+        this.log('Errors, most precise first:');
+        verdict.details.forEach((l) => this.log(`  ${l}`));
+      }
       if (ok) {
         void vscode.window.showInformationMessage(message);
       } else {
@@ -362,7 +396,15 @@ export class Commands implements vscode.Disposable {
       const diagnostics: vscode.Diagnostic[] = [];
       for (const m of e.libvirt) {
         for (const span of locateLibvirtError(m, text)) {
-          diagnostics.push(this.diagnostic(doc, span.start, span.end, `libvirt: ${m}`, 'virsh'));
+          diagnostics.push(
+            this.diagnostic(
+              doc,
+              span.start,
+              span.end,
+              target?.domain ? `libvirt (domain '${target.domain}'): ${m}` : `libvirt: ${m}`,
+              'virsh'
+            )
+          );
         }
       }
       if (doc.version === version && diagnostics.length > 0) {
@@ -370,7 +412,12 @@ export class Commands implements vscode.Disposable {
         placed = diagnostics.length;
       }
     }
-    const message = e.hint ? `${e.message} ${e.hint}` : e.message;
+    const said = e.hint ? `${e.message} ${e.hint}` : e.message;
+    // An error on attach/detach is about the fragment *in that domain*: say which one.
+    const message =
+      target?.domain && e.kind === 'libvirt'
+        ? `libvirt refuses the device for domain '${target.domain}'${target.mode ? ` (--${target.mode})` : ''}: ${said}`
+        : said;
     this.log(`✗ ${message}`);
     const actions = ['Show Output'];
     if (e.kind === 'missing-binary' || e.kind === 'not-executable') {
@@ -499,6 +546,18 @@ export class Commands implements vscode.Disposable {
 
 function isArgs(v: unknown): v is CommandArgs {
   return typeof v === 'object' && v !== null && !(v instanceof vscode.Uri) && ('domain' in v || 'mode' in v || 'connectionUri' in v);
+}
+
+/** Errors by our checks: the language server's diagnostics of severity Error on the document. */
+export function ownErrors(doc: vscode.TextDocument): OwnError[] {
+  return vscode.languages
+    .getDiagnostics(doc.uri)
+    .filter((d) => d.source === 'libvirt' && d.severity === vscode.DiagnosticSeverity.Error)
+    .map((d) => ({
+      line: d.range.start.line + 1,
+      message: d.message,
+      code: typeof d.code === 'object' ? String(d.code.value) : d.code === undefined ? undefined : String(d.code),
+    }));
 }
 
 function base(doc: vscode.TextDocument): string {

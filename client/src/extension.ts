@@ -14,6 +14,7 @@ import { Commands } from './commands';
 import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
 import { Detection } from './detection';
 import { autoCloseTags } from './editing';
+import { Live } from './live';
 import { newFileCompletion } from './newfile';
 import { windowPrompter, type Prompter } from './prompts';
 
@@ -25,6 +26,7 @@ export interface LibvirtXmlApi {
   setPrompter(p: Prompter | undefined): void;
   detection: Detection;
   commands: Commands;
+  live: Live;
 }
 
 let client: LanguageClient | undefined;
@@ -42,10 +44,19 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
   const detection = new Detection(context.workspaceState, (line) => output.appendLine(line));
   const commands = new Commands(output, detection);
   const isNewFile = (d: vscode.TextDocument): boolean => detection.isNewFile(d);
+  const live = new Live(
+    output,
+    () => commands.prompter,
+    () => client,
+    commands.virshDiagnostics
+  );
+  commands.onDefined = (doc, text, connection, name) => live.afterDefine(doc, text, connection, name);
   context.subscriptions.push(
     detection,
     commands,
+    live,
     ...commands.register(),
+    ...live.register(),
     autoCloseTags(isNewFile),
     newFileCompletion(isNewFile, () => client)
   );
@@ -107,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
     },
     detection,
     commands,
+    live,
   };
 }
 

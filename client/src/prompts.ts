@@ -10,6 +10,12 @@ export type PromptId =
   | 'saveFirst'
   /** "Define" / "Attach" / "Detach" before changing a hypervisor that is not test:///. */
   | 'confirmHypervisor'
+  /** "Define Anyway" when the file has errors by our checks. */
+  | 'defineWithErrors'
+  /** "Show Diff" / "Overwrite" when a domain opened in the editor was changed meanwhile. */
+  | 'domainChanged'
+  /** "Start" / "Shut Down" / "Undefine" from the libvirt view. */
+  | 'confirmDomainAction'
   /** The domain to attach to / detach from. */
   | 'pickDomain'
   /** --persistent / --live / --config / --current. */

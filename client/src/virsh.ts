@@ -306,6 +306,11 @@ export interface ValidationStep {
   messages: string[];
   /** Schema errors with their 1-based line in the user's document. */
   lines: { line: number; message: string }[];
+  /**
+   * For a fragment: messages located in the wrapper domain around it (schema errors on its lines,
+   * parser errors naming it), which are not to be shown at a line of the user's text.
+   */
+  wrapper?: string[];
   result?: RunResult;
   hint?: string;
 }
@@ -336,14 +341,23 @@ export async function validateWithLibvirt(text: string, kind: 'domain' | 'fragme
     try {
       const r = await run(validator, [file, 'domain'], opts);
       const out = `${r.stdout}\n${r.stderr}`;
-      const lines = parseXmllintErrors(out)
-        .map((l) => ({ line: l.line - lineOffset, message: l.message }))
-        .filter((l) => l.line >= 1);
+      const fragmentLines = text.split('\n').length;
+      const all = parseXmllintErrors(out).map((l) => ({ line: l.line - lineOffset, message: l.message }));
+      const inText = (l: { line: number }): boolean => l.line >= 1 && (kind === 'domain' || l.line <= fragmentLines);
+      const lines = all.filter(inText);
+      const wrapper = all.filter((l) => !inText(l)).map((l) => l.message);
       const messages = out
         .split(/\r?\n/)
         .map((l) => l.replace(file, path.basename(file)).trim())
         .filter((l) => l !== '' && !/ validates$/.test(l));
-      steps.push({ tool: 'virt-xml-validate', ok: r.exitCode === 0, messages: r.exitCode === 0 ? [] : messages, lines, result: r });
+      steps.push({
+        tool: 'virt-xml-validate',
+        ok: r.exitCode === 0,
+        messages: r.exitCode === 0 ? [] : messages,
+        lines,
+        ...(kind === 'fragment' && wrapper.length > 0 ? { wrapper } : {}),
+        result: r,
+      });
     } catch (e) {
       if (e instanceof VirshError && (e.kind === 'missing-binary' || e.kind === 'not-executable')) {
         steps.push({ tool: 'virt-xml-validate', ok: true, missing: true, messages: [e.message], lines: [], hint: e.hint });
@@ -357,11 +371,14 @@ export async function validateWithLibvirt(text: string, kind: 'domain' | 'fragme
       steps.push({ tool: 'virsh define (test:///default)', ok: true, messages: [], lines: [], result: d.result });
     } catch (e) {
       if (e instanceof VirshError && e.kind === 'libvirt') {
+        const messages = e.libvirt.length > 0 ? e.libvirt : [e.message];
+        const wrapper = kind === 'fragment' ? messages.filter((m) => m.includes(WRAPPER_NAME)) : [];
         steps.push({
           tool: 'virsh define (test:///default)',
           ok: false,
-          messages: e.libvirt.length > 0 ? e.libvirt : [e.message],
+          messages,
           lines: [],
+          ...(wrapper.length > 0 ? { wrapper } : {}),
           result: e.result,
         });
       } else {
@@ -374,6 +391,9 @@ export async function validateWithLibvirt(text: string, kind: 'domain' | 'fragme
   }
 }
 
+/** The name of the domain a fragment is checked inside (Validate with libvirt). */
+const WRAPPER_NAME = 'libvirt-xml-fragment-check';
+
 /**
  * A minimal domain around a device fragment, the fragment starting on its own line so that line
  * numbers map back by subtracting lineOffset. An XML declaration in the fragment is blanked
@@ -383,7 +403,7 @@ export function wrapFragment(fragment: string): { content: string; lineOffset: n
   const body = fragment.replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, (decl) => decl.replace(/[^\n]/g, ''));
   const head = [
     "<domain type='kvm'>",
-    '  <name>libvirt-xml-fragment-check</name>',
+    `  <name>${WRAPPER_NAME}</name>`,
     "  <memory unit='MiB'>256</memory>",
     '  <vcpu>1</vcpu>',
     "  <os><type arch='x86_64'>hvm</type></os>",

@@ -78,7 +78,7 @@ describe('extension manifest', () => {
 
   test('every command the client registers is contributed, and every contributed one is registered', () => {
     const src = clientSource();
-    const registered = new Set([...src.matchAll(/(?:registerCommand|reg)\('(libvirt\.[\w]+)'/g)].map((m) => m[1]!));
+    const registered = new Set([...src.matchAll(/(?:registerCommand|reg)\(\s*'(libvirt\.[\w]+)'/g)].map((m) => m[1]!));
     const contributed = new Set(c.commands.map((x) => x.command));
     assert.deepEqual([...registered].sort(), [...contributed].sort());
     for (const cmd of c.commands) {
@@ -124,6 +124,16 @@ describe('extension manifest', () => {
     assert.deepEqual(p['libvirt.flavor']!.enum, ['auto', 'upstream', 'openeuler']);
     assert.equal(p['libvirt.machine']!.default, 'pc');
     assert.equal(p['libvirt.virsh.path']!.scope, 'machine');
+    // Only executable paths are machine-scoped: the connection must be settable in the User
+    // settings of a remote window (code-server, SSH), which machine(-overridable) settings are not.
+    for (const key of [
+      'libvirt.connectionUri',
+      'libvirt.confirmHypervisorChanges',
+      'libvirt.virsh.timeoutSeconds',
+      'libvirt.connections',
+    ]) {
+      assert.equal(p[key]!.scope, 'window', key);
+    }
     assert.equal(p['libvirt.connectionUri']!.default, 'qemu:///system');
     assert.equal(p['libvirt.confirmHypervisorChanges']!.default, true);
     assert.equal(p['libvirt.languageDetection']!.default, 'switchLanguage');

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../../support/paths';
 
@@ -86,4 +87,15 @@ export function ensureQemuDaemon(): string | false {
     return `could not start libvirtd: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`;
   }
   return false;
+}
+
+/**
+ * A virsh that holds /tmp/libvirt-daemon.lock while it runs (a wrapper script in a temporary
+ * folder), for tests that define or undefine on the shared qemu:///system.
+ */
+export function lockedVirshPath(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-locked-virsh-'));
+  const file = path.join(dir, 'virsh');
+  fs.writeFileSync(file, '#!/bin/sh\nexec flock /tmp/libvirt-daemon.lock virsh "$@"\n', { mode: 0o755 });
+  return file;
 }

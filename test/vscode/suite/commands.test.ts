@@ -93,7 +93,15 @@ suite('virsh commands', function () {
   test("libvirt's error is shown at its place in the file, and goes on the next edit", async () => {
     await settings.set('libvirt', 'connectionUri', 'test:///default');
     const editor = await open(wsPath('vms/rejected.xml'));
+    // Our checks see the error too: Define asks before sending (issue 13, item 4).
+    await waitFor('our diagnostics', () => diagnostics(editor.document.uri, 'libvirt').length > 0);
+    const { prompter, asked } = answering({ defineWithErrors: 'Define Anyway' });
+    (await api()).setPrompter(prompter);
     const r = await run('libvirt.defineDomain');
+    assert.deepEqual(
+      asked.map((a) => a.id),
+      ['defineWithErrors']
+    );
     assert.equal(r.status, 'failed');
     assert.match(r.message, /Invalid PCI address function=0x9, must be <= 7/);
     const uri = editor.document.uri;
@@ -133,6 +141,19 @@ suite('virsh commands', function () {
       diagnostics(frag.document.uri, 'virsh').find((x) => /Unknown disk name 'xyz'/.test(x.message))
     );
     assert.equal(frag.document.getText(d.range), 'xyz');
+  });
+
+  test('Validate: libvirt accepts, our checks find an error: the verdict is not "libvirt accepts"', async () => {
+    const editor = await open(wsPath('live/host-error.xml'));
+    await waitFor('our error', () => diagnostics(editor.document.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error));
+    const r = await run('libvirt.validate');
+    assert.equal(r.status, 'failed', r.message);
+    assert.equal(r.steps?.at(-1)?.ok, true, 'libvirt itself accepts it');
+    assert.doesNotMatch(r.message, /^libvirt accepts/);
+    assert.match(
+      r.message,
+      /^1 error by our checks in host-error\.xml: line 14: Chassis 1 is already used.*test:\/\/\/default does not check/
+    );
   });
 
   suite('against a real libvirtd (qemu:///system)', function () {
@@ -178,6 +199,7 @@ suite('virsh commands', function () {
       r = await run('libvirt.attachDevice', undefined, { domain: DOMAIN, mode: 'config' });
       assert.equal(r.status, 'failed');
       assert.match(r.message, /target vdb already exists/);
+      assert.match(r.message, new RegExp(`for domain '${DOMAIN}' \\(--config\\)`), 'the error names the domain the fragment was sent to');
 
       ({ prompter, asked } = answering({ pickDomain: DOMAIN, pickMode: '--config', confirmHypervisor: 'Detach' }));
       (await api()).setPrompter(prompter);

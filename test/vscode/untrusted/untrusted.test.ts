@@ -38,4 +38,24 @@ suite('untrusted workspace', () => {
     }
     assert.deepEqual(asked, []);
   });
+
+  test('the libvirt view lists no domains and the live-domain commands run nothing', async () => {
+    const live = (await api()).live;
+    const [conn] = await live.getChildren();
+    assert.ok(conn);
+    const kids = await live.getChildren(conn);
+    assert.deepEqual(
+      kids.map((k) => k.kind),
+      ['message']
+    );
+    for (const [id, args] of [
+      ['libvirt.openDomain', ['test:///default', 'test']],
+      ['libvirt.startDomain', ['test:///default', 'test']],
+      ['libvirt.undefineDomain', ['test:///default', 'test']],
+      ['libvirt.compareWithDefined', [vscode.Uri.file(wsPath('vms/define-me.xml'))]],
+    ] as const) {
+      const r = await vscode.commands.executeCommand<CommandResult>(id, ...args);
+      assert.equal(r.status, 'unavailable', id);
+    }
+  });
 });
