@@ -2,6 +2,7 @@
  * analyze(text) -> syntax tree, domain model and findings with their severities.
  * The unit the language server caches per document version and the CLI runs per file.
  */
+import type { HostProfile } from './host/profile';
 import { buildModel } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
@@ -22,6 +23,8 @@ export interface AnalysisOptions {
   severity?: Readonly<Record<string, SeveritySetting>>;
   /** Extra rule families (schema checks plug in here). */
   extraFamilies?: readonly RuleFamily[];
+  /** The host the document is judged against (libvirt.hostAware, --connect, --host-snapshot); undefined: none. */
+  host?: HostProfile;
 }
 
 export interface ReportedFinding extends Finding {
@@ -90,7 +93,7 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
   for (const family of families) {
     let found: Finding[];
     try {
-      found = family.check(model, { flavor: opts.flavor });
+      found = family.check(model, { flavor: opts.flavor, ...(opts.host ? { host: opts.host } : {}) });
     } catch (error) {
       internalErrors.push({ family: family.id, error });
       continue;

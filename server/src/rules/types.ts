@@ -4,6 +4,7 @@
 import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
 import type { Span } from '../syntax/tree';
+import type { HostProfile } from '../host/profile';
 import type { Code } from './codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -46,6 +47,8 @@ export type Flavor = 'upstream' | 'openeuler';
 export interface RuleContext {
   /** undefined when unknown (flavor 'auto' with no installed libvirt schema to look at). */
   flavor: Flavor | undefined;
+  /** The host the domain is judged against; undefined when none is configured (host rules are skipped). */
+  host?: HostProfile;
 }
 
 export interface RuleFamily {
