@@ -517,7 +517,7 @@ function hostDeviceDocs(host: HostProfile | undefined, el: XmlElement): string[]
     return [];
   }
   const d = findPciDevice(host, address);
-  return [d ? pciDeviceMarkdown(host, d) : `**${formatPciAddress(address)}**: ${host.label} has no PCI device at this address.`];
+  return [d ? pciDeviceMarkdown(host, d) : `**${formatPciAddress(address)}**: the host (${host.label}) has no PCI device at this address.`];
 }
 
 export function hoverAt(

@@ -84,10 +84,6 @@ export class HostHolder {
     return this.active?.current();
   }
 
-  currentStatus(): HostStatus {
-    return this.status;
-  }
-
   /**
    * Chooses the host for these settings and starts reading it in the background if it was never
    * read. `trusted`: the client allows running virsh; `roots`: workspace folders (a relative

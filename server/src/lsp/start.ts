@@ -401,10 +401,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   connection.onInitialized(() => {
     initialized = true;
     settingsReady = refreshSettings();
-    void settingsReady.then(relintAll).then(() => {
-      configureHost();
-      connection.sendNotification(HOST_STATUS_NOTIFICATION, host.currentStatus()).catch(() => undefined);
-    });
+    // The host is chosen once the settings are known; its status goes to the client from there.
+    void settingsReady.then(relintAll).then(configureHost);
   });
 
   /** The version each document had when it was opened or last saved: what onSave mode may show. */

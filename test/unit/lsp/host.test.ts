@@ -114,18 +114,24 @@ describe('completion and hover from a host profile (sriov-iommu snapshot)', () =
     );
     assert.match(machine.items.find((i) => i.label === 'q35')?.detail ?? '', /= pc-q35-8\.2/);
     const virt = at(domain('', "<domain type='$0'>"));
-    assert.ok(virt.items.some((i) => i.label === 'kvm' && /on snapshot/.test(i.detail ?? '')));
+    assert.ok(
+      virt.items.some((i) => i.label === 'kvm' && /on qemu\+ssh:\/\/sriov-node\.example\/system \(snapshot\)/.test(i.detail ?? ''))
+    );
     const arch = at(domain('', "<domain type='kvm'>", "<type arch='$0'>hvm</type>"));
-    assert.ok(arch.items.some((i) => i.label === 'x86_64' && /on snapshot/.test(i.detail ?? '')));
+    assert.ok(
+      arch.items.some((i) => i.label === 'x86_64' && /on qemu\+ssh:\/\/sriov-node\.example\/system \(snapshot\)/.test(i.detail ?? ''))
+    );
     const cpu = at(
       domain('', "<domain type='kvm'>").replace('<devices>', '<cpu mode="custom">\n    <model>$0</model>\n  </cpu>\n  <devices>')
     );
-    const usable = cpu.items.filter((i) => / on snapshot/.test(i.detail ?? ''));
+    const usable = cpu.items.filter((i) => / on qemu\+ssh:\/\/sriov-node\.example\/system \(snapshot\)/.test(i.detail ?? ''));
     assert.ok(usable.length > 3, cpu.items.map((i) => i.label).join(', '));
     assert.match(usable[0]!.detail!, /^usable/);
     const emu = at(domain('    <emulator>$0</emulator>'));
     assert.ok(
-      emu.items.some((i) => i.label.startsWith('/') && /x86_64 on snapshot/.test(i.detail ?? '')),
+      emu.items.some(
+        (i) => i.label.startsWith('/') && /x86_64 on qemu\+ssh:\/\/sriov-node\.example\/system \(snapshot\)/.test(i.detail ?? '')
+      ),
       emu.items.map((i) => i.label).join(', ')
     );
   });

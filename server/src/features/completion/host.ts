@@ -16,6 +16,15 @@ import type { CompletionCandidate, Env, Site, Suggestion } from './types';
 /** PCI classes never passed through: host bridges (0x0600) and PCI-to-PCI bridges (0x0604). */
 const BRIDGE_CLASSES = /^0x060[04]/i;
 
+/** The host as details name it: its URI, "(snapshot)" when read from one, or the snapshot folder's name. */
+function hostName(host: HostProfile): string {
+  const src = host.source;
+  if (src.kind === 'connection') {
+    return src.uri;
+  }
+  return src.uri ? `${src.uri} (snapshot)` : `snapshot ${src.dir.split(/[\\/]/).filter(Boolean).pop() ?? src.dir}`;
+}
+
 function hex(n: number, width: number): string {
   return `0x${n.toString(16).padStart(width, '0')}`;
 }
@@ -45,7 +54,7 @@ function pciFacts(d: HostPciDevice): string[] {
 
 /** Markdown about one host PCI device (completion documentation and hover). */
 export function pciDeviceMarkdown(host: HostProfile, d: HostPciDevice): string {
-  const lines = [`**${formatPciAddress(d.address)}** ${deviceName(d)} (\`${d.vendor.id}:${d.product.id}\`) on ${host.label}`];
+  const lines = [`**${formatPciAddress(d.address)}** ${deviceName(d)} (\`${d.vendor.id}:${d.product.id}\`) on ${hostName(host)}`];
   lines.push(`- driver: ${d.driver ? `\`${d.driver}\`` : 'none bound'}`);
   if (d.class) {
     lines.push(`- class: \`${d.class}\``);
@@ -193,7 +202,7 @@ function virtTypes(env: Env, host: HostProfile): Suggestion[] {
   const g = arch ? guestFor(host, arch) : undefined;
   return (g?.domains ?? []).map((d, i) => ({
     value: d.type,
-    detail: `${d.type === 'kvm' ? 'hardware virtualization' : d.type === 'qemu' ? 'emulation (TCG)' : d.type} for ${g!.arch} on ${host.label}`,
+    detail: `${d.type === 'kvm' ? 'hardware virtualization' : d.type === 'qemu' ? 'emulation (TCG)' : d.type} for ${g!.arch} on ${hostName(host)}`,
     preselect: i === 0 && d.type === 'kvm',
   }));
 }
@@ -208,7 +217,7 @@ function arches(host: HostProfile): Suggestion[] {
     seen.add(g.arch);
     out.push({
       value: g.arch,
-      detail: `${g.domains.map((d) => d.type).join(', ') || 'no virt type'} on ${host.label}`,
+      detail: `${g.domains.map((d) => d.type).join(', ') || 'no virt type'} on ${hostName(host)}`,
       preselect: g.arch === host.capabilities?.arch,
     });
   }
@@ -223,7 +232,7 @@ function machines(env: Env, host: HostProfile, own: Readonly<Record<string, stri
   }
   return machinesFor(g, rootAttr(env, 'type')).map((m) => ({
     value: m.name,
-    detail: [m.canonical ? `= ${m.canonical}` : undefined, m.maxCpus ? `up to ${m.maxCpus} vCPUs` : undefined, `on ${host.label}`]
+    detail: [m.canonical ? `= ${m.canonical}` : undefined, m.maxCpus ? `up to ${m.maxCpus} vCPUs` : undefined, `on ${hostName(host)}`]
       .filter(Boolean)
       .join(' · '),
   }));
@@ -245,7 +254,7 @@ function usbSuggestions(host: HostProfile, what: 'vendor' | 'product', vendor: s
     seen.add(value);
     out.push({
       value,
-      detail: `${v.name ?? '(no name)'}${what === 'product' ? ` (${d.vendor.name ?? d.vendor.id})` : ''} · bus ${d.bus} device ${d.device} on ${host.label}`,
+      detail: `${v.name ?? '(no name)'}${what === 'product' ? ` (${d.vendor.name ?? d.vendor.id})` : ''} · bus ${d.bus} device ${d.device} on ${hostName(host)}`,
     });
   }
   return out;
@@ -328,7 +337,7 @@ export function hostTextItems(env: Env, ctx: TextContext): CompletionCandidate[]
       ctx,
       models.map((m) => ({
         value: m.name,
-        detail: `${m.usable === 'yes' ? 'usable' : m.usable === 'no' ? 'not usable' : `usable: ${m.usable}`}${m.vendor ? ` · ${m.vendor}` : ''} on ${host.label}`,
+        detail: `${m.usable === 'yes' ? 'usable' : m.usable === 'no' ? 'not usable' : `usable: ${m.usable}`}${m.vendor ? ` · ${m.vendor}` : ''} on ${hostName(host)}`,
       }))
     );
   }
@@ -340,7 +349,7 @@ export function hostTextItems(env: Env, ctx: TextContext): CompletionCandidate[]
       for (const e of [g.emulator, ...g.domains.map((d) => d.emulator)]) {
         if (e && !seen.has(e)) {
           seen.add(e);
-          out.push({ value: e, detail: `${g.arch} on ${host.label}`, preselect: g.arch === arch && out.every((o) => !o.preselect) });
+          out.push({ value: e, detail: `${g.arch} on ${hostName(host)}`, preselect: g.arch === arch && out.every((o) => !o.preselect) });
         }
       }
     }
