@@ -17,6 +17,8 @@ import { hoverAt } from '../../../server/src/features/hover';
 import { snippetText } from '../../../server/src/features/templates';
 import type { HostProfile } from '../../../server/src/host/profile';
 import { loadSnapshot } from '../../../server/src/host/source';
+import { HostHolder, type HostStatus } from '../../../server/src/lsp/host';
+import { DEFAULT_SETTINGS, type Settings } from '../../../server/src/lsp/settings';
 import { cursor, positionAt } from '../../support/cursor';
 import { startTestClient, type TestClient } from '../../support/lsp-client';
 import { FIXTURES } from '../../support/paths';
@@ -315,4 +317,60 @@ describe('the live host qemu:///system through real virsh', { skip: NO_VIRSH || 
       c.close();
     }
   });
+});
+
+describe('HostHolder (lsp/host.ts)', () => {
+  const settings = (over: Partial<Settings>): Settings => ({ ...DEFAULT_SETTINGS, ...over });
+
+  test('virsh not found: no host, and the status says so', () => {
+    const statuses: HostStatus[] = [];
+    const h = new HostHolder({ log: () => undefined, onChange: () => undefined, onStatus: (s) => statuses.push(s) });
+    h.configure(settings({ hostAware: 'connection', virshPath: '/nonexistent/virsh' }), { trusted: true, roots: [] });
+    assert.equal(h.current(), undefined);
+    assert.equal(statuses.at(-1)?.state, 'off');
+    assert.match(statuses.at(-1)?.detail ?? '', /virsh \(\/nonexistent\/virsh\) was not found/);
+  });
+
+  test('a relative snapshot folder is taken from the first workspace folder', async () => {
+    let changed: HostProfile | undefined;
+    const h = new HostHolder({ log: () => undefined, onChange: (p) => (changed = p), onStatus: () => undefined });
+    h.configure(settings({ hostAware: 'snapshot', hostSnapshot: 'hosts/aarch64-kvm' }), { trusted: false, roots: [FIXTURES] });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(changed?.capabilities?.arch, 'aarch64');
+  });
+
+  test(
+    'live: the domcapabilities of an open domain are read in the background and announced',
+    { skip: NO_VIRSH || ensureQemuDaemon() },
+    async () => {
+      const changes: HostProfile[] = [];
+      let wake: () => void = () => undefined;
+      const h = new HostHolder({
+        log: () => undefined,
+        onChange: (p) => {
+          if (p) {
+            changes.push(p);
+          }
+          wake();
+        },
+        onStatus: () => undefined,
+      });
+      const next = (): Promise<void> => new Promise((r) => (wake = r));
+      let got = next();
+      h.configure(settings({ hostAware: 'connection', connectionUri: 'qemu:///system' }), { trusted: true, roots: [] });
+      await got;
+      assert.ok(!changes[0]!.domcaps.some((d) => d.machine?.startsWith('pc-i440fx')));
+      got = next();
+      h.prefetch([{ arch: 'x86_64', virtType: 'kvm', machine: 'pc' }]);
+      await got;
+      assert.ok(
+        h.current()!.domcaps.some((d) => d.machine?.startsWith('pc-i440fx')),
+        JSON.stringify(h.current()!.domcaps.map((d) => d.machine))
+      );
+      // Asked once: the same key again reads nothing more.
+      h.prefetch([{ arch: 'x86_64', virtType: 'kvm', machine: 'pc' }]);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(changes.length, 2);
+    }
+  );
 });
