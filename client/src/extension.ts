@@ -15,6 +15,7 @@ import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
 import { Detection } from './detection';
 import { autoCloseTags } from './editing';
 import { Live } from './live';
+import { HOST_STATUS_NOTIFICATION, HostStatusItem, REFRESH_HOST_REQUEST, type HostStatus } from './host-status';
 import { newFileCompletion } from './newfile';
 import { windowPrompter, type Prompter } from './prompts';
 
@@ -27,6 +28,8 @@ export interface LibvirtXmlApi {
   detection: Detection;
   commands: Commands;
   live: Live;
+  /** The status bar item naming the host files are judged against. */
+  hostStatus: HostStatusItem;
 }
 
 let client: LanguageClient | undefined;
@@ -67,6 +70,10 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   let mode = clientSettings().detection;
+  const hostStatus = new HostStatusItem(
+    (d) => d.languageId === LANGUAGE_ID || (mode === 'keepXml' && d.languageId === 'xml' && detection.kindOf(d) !== undefined)
+  );
+  context.subscriptions.push(hostStatus);
   const start = (): Promise<void> => {
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector(mode),
@@ -80,9 +87,12 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
         ],
       },
       diagnosticCollectionName: 'libvirt',
+      // An untrusted workspace never lets the server run virsh (libvirt.hostAware 'connection').
+      initializationOptions: { trusted: vscode.workspace.isTrusted },
     };
     client = new LanguageClient('libvirt-xml', 'libvirt XML Language Server', serverOptions, clientOptions);
     const c = client;
+    c.onNotification(HOST_STATUS_NOTIFICATION, (s: HostStatus) => hostStatus.update(s));
     starting = c.start().catch((e: unknown) => {
       output.appendLine(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
@@ -99,6 +109,18 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
 
   context.subscriptions.push(
     vscode.commands.registerCommand('libvirt.restartServer', restart),
+    vscode.commands.registerCommand('libvirt.refreshHost', async (): Promise<HostStatus | undefined> => {
+      await starting.catch(() => undefined);
+      const c = client;
+      if (!c) {
+        return undefined;
+      }
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'libvirt: reading the host' }, () =>
+        c.sendRequest<HostStatus>(REFRESH_HOST_REQUEST)
+      );
+    }),
+    // Trust granted: the server may run virsh now (it was told at start).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('libvirt.languageDetection')) {
         const now = clientSettings().detection;
@@ -119,6 +141,7 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
     detection,
     commands,
     live,
+    hostStatus,
   };
 }
 

@@ -23,7 +23,7 @@ export interface AnalysisOptions {
   severity?: Readonly<Record<string, SeveritySetting>>;
   /** The libvirt release the file is for ("9.0.0"); undefined: the bundled schema's, nothing newer to report. */
   targetVersion?: string;
-  /** The host to check against (host/source.ts reads it); host checks are skipped without one. */
+  /** The host the document is judged against (libvirt.hostAware, --connect, --host-snapshot); host checks are skipped without one. */
   host?: HostProfile;
   /** Extra rule families (schema checks plug in here). */
   extraFamilies?: readonly RuleFamily[];

@@ -23,11 +23,32 @@ export interface TestClient {
   /** Resolves with the next diagnostics published for `uri` (optionally for a given version). */
   diagnostics(uri: string, version?: number, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   open(uri: string, text: string, version?: number): Promise<void>;
+  /** libvirt/hostStatus notifications, in order. */
+  hostStatus: { state: string; label: string; detail: string }[];
+  /** Resolves with the first host status (past or future) that `pred` accepts. */
+  waitHostStatus(
+    pred: (s: { state: string; label: string; detail: string }) => boolean,
+    timeoutMs?: number
+  ): Promise<{ state: string; label: string; detail: string }>;
   close(): void;
 }
 
+interface TestClientOptions {
+  /**
+   * initializationOptions.trusted. The harness is an untrusted client unless a test says so: the
+   * server then never runs virsh (libvirt.hostAware 'connection' is off), so other tests neither
+   * wait on this machine's libvirt nor depend on its host.
+   */
+  trusted?: boolean;
+}
+
 /** `workspaceFolders`: folder paths sent in initialize (the server reads their XML files for conflicts). */
-export async function startTestClient(settings?: unknown, configuration?: unknown, workspaceFolders?: string[]): Promise<TestClient> {
+export async function startTestClient(
+  settings?: unknown,
+  configuration?: unknown,
+  workspaceFolders?: string[],
+  opts: TestClientOptions = {}
+): Promise<TestClient> {
   const up = new PassThrough();
   const down = new PassThrough();
   const server = createConnection(new StreamMessageReader(up), new StreamMessageWriter(down));
@@ -46,13 +67,27 @@ export async function startTestClient(settings?: unknown, configuration?: unknow
   });
   conn.onRequest('workspace/configuration', () => [configuration ?? {}]);
   conn.onNotification('window/logMessage', () => undefined);
+  const hostStatus: TestClient['hostStatus'] = [];
+  const statusWaiters: {
+    pred: (s: TestClient['hostStatus'][number]) => boolean;
+    resolve: (s: TestClient['hostStatus'][number]) => void;
+  }[] = [];
+  conn.onNotification('libvirt/hostStatus', (s: TestClient['hostStatus'][number]) => {
+    hostStatus.push(s);
+    for (const w of [...statusWaiters]) {
+      if (w.pred(s)) {
+        statusWaiters.splice(statusWaiters.indexOf(w), 1);
+        w.resolve(s);
+      }
+    }
+  });
   conn.listen();
   const init = await conn.sendRequest<InitializeResult>('initialize', {
     processId: null, // a process id makes the server poll that process and keep the test alive
     rootUri: null,
     workspaceFolders: workspaceFolders?.map((f) => ({ uri: URI.file(f).toString(), name: path.basename(f) })) ?? null,
     capabilities: { workspace: { configuration: configuration !== undefined } },
-    initializationOptions: settings !== undefined ? { settings } : undefined,
+    initializationOptions: { ...(settings !== undefined ? { settings } : {}), trusted: opts.trusted ?? false },
   });
   await conn.sendNotification('initialized', {});
   return {
@@ -81,6 +116,25 @@ export async function startTestClient(settings?: unknown, configuration?: unknow
           },
         };
         waiters.push(w);
+      });
+    },
+    hostStatus,
+    waitHostStatus(pred, timeoutMs = 10_000) {
+      const seen = hostStatus.find(pred);
+      if (seen) {
+        return Promise.resolve(seen);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`no matching host status within ${timeoutMs} ms; got ${JSON.stringify(hostStatus)}`));
+        }, timeoutMs);
+        statusWaiters.push({
+          pred,
+          resolve: (s) => {
+            clearTimeout(timer);
+            resolve(s);
+          },
+        });
       });
     },
     async open(uri, text, version = 1) {

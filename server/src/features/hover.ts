@@ -11,6 +11,8 @@
  * - a controller: what plugs into it.
  * Plain data (markdown and the span it is about); lsp/hover.ts speaks LSP.
  */
+import { findPciDevice, formatPciAddress } from '../host/match';
+import type { HostProfile } from '../host/profile';
 import { controllerModel, deviceOf } from '../model/build';
 import { busInfo, chipsetReservations, formatPci, hex, isEmptyPci, placedPciDevices, resolvePci } from '../model/pci';
 import type { Controller, Device, DomainModel, HostSource, PciAddress } from '../model/types';
@@ -19,6 +21,7 @@ import { judgeAttributeIn, judgeTextIn, type ValueJudgement } from '../schema/ju
 import { childDoc, describeType, enumValues, schemaSource, type AttributeInfo, type ResolvedElement } from '../schema/lookup';
 import { nearest } from '../schema/nearest';
 import { attr, type Span, type XmlAttribute, type XmlDocument, type XmlElement } from '../syntax/tree';
+import { hostAddressOf, pciDeviceMarkdown } from './completion/host';
 import { schemaElementOf, targetAt, type CursorTarget } from './cursor';
 import { allRefs, controllersAt, referencesTo, type ControllerRef } from './navigation';
 import { hostSource, shortAddress } from './symbols';
@@ -507,7 +510,21 @@ function topology(model: DomainModel | undefined, t: CursorTarget): string[] {
   return [];
 }
 
-export function hoverAt(analysis: { doc: XmlDocument; model: DomainModel | undefined }, offset: number): HoverResult | undefined {
+/** What the host says of the device a host device's source `<address>` names (libvirt.hostAware). */
+function hostDeviceDocs(host: HostProfile | undefined, el: XmlElement): string[] {
+  const address = host && hostAddressOf(el);
+  if (!host || !address) {
+    return [];
+  }
+  const d = findPciDevice(host, address);
+  return [d ? pciDeviceMarkdown(host, d) : `**${formatPciAddress(address)}**: the host (${host.label}) has no PCI device at this address.`];
+}
+
+export function hoverAt(
+  analysis: { doc: XmlDocument; model: DomainModel | undefined },
+  offset: number,
+  opts: { host?: HostProfile } = {}
+): HoverResult | undefined {
   const { doc, model } = analysis;
   if (!model) {
     return undefined; // not libvirt XML: nothing to say
@@ -532,7 +549,7 @@ export function hoverAt(analysis: { doc: XmlDocument; model: DomainModel | undef
       docs = textDocs(t.el, r);
       break;
   }
-  const topo = topology(model, t);
+  const topo = [...hostDeviceDocs(opts.host, t.el), ...topology(model, t)];
   // the topology first when hovering a value: that is the question asked
   const parts = t.kind === 'attribute-value' && topo.length ? [...topo, '---', ...docs] : topo.length ? [...docs, '---', ...topo] : docs;
   if (parts.length === 0) {

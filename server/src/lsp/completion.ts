@@ -16,6 +16,7 @@ import {
 import { analyze } from '../analysis';
 import { complete, warmUpCompletion, type CompletionCandidate, type CompletionKind } from '../features/completion';
 import { hasTabStops, snippetText, type Snippet } from '../features/templates';
+import type { HostProfile } from '../host/profile';
 import type { Flavor } from '../rules/types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../analysis';
@@ -92,11 +93,21 @@ function completionItems(ctx: ServerContext, params: CompletionParams, flavor: F
   if (!doc) {
     return { isIncomplete: false, items: [] };
   }
-  return itemsFor(doc, ctx.analysisOf(doc), params, flavor);
+  return itemsFor(doc, ctx.analysisOf(doc), params, flavor, ctx.host());
 }
 
-function itemsFor(doc: TextDocument, analysis: Analysis, params: CompletionParams, flavor: Flavor | undefined): CompletionList {
-  const candidates = complete(analysis, doc.offsetAt(params.position), { flavor, triggerCharacter: params.context?.triggerCharacter });
+function itemsFor(
+  doc: TextDocument,
+  analysis: Analysis,
+  params: CompletionParams,
+  flavor: Flavor | undefined,
+  host: HostProfile | undefined
+): CompletionList {
+  const candidates = complete(analysis, doc.offsetAt(params.position), {
+    flavor,
+    triggerCharacter: params.context?.triggerCharacter,
+    ...(host ? { host } : {}),
+  });
   const ranges = new Map<string, Range>();
   const items = candidates.map((c) => {
     const key = `${c.span.start}:${c.span.end}`;
@@ -125,7 +136,13 @@ export const installCompletion: FeatureInstaller = (ctx) => {
   ctx.connection.onRequest(NEW_FILE_COMPLETION, (params: NewFileCompletionParams): CompletionList => {
     try {
       const doc = TextDocument.create(params.textDocument.uri, 'xml', 0, typeof params.text === 'string' ? params.text : '');
-      return itemsFor(doc, analyze(doc.getText(), { flavor: ctx.flavor(), machine: ctx.settings().machine }), params, ctx.flavor());
+      return itemsFor(
+        doc,
+        analyze(doc.getText(), { flavor: ctx.flavor(), machine: ctx.settings().machine }),
+        params,
+        ctx.flavor(),
+        ctx.host()
+      );
     } catch (e) {
       ctx.connection.console.error(`new-file completion failed: ${e instanceof Error ? e.stack : String(e)}`);
       return { isIncomplete: false, items: [] };

@@ -12,7 +12,8 @@ function hover(ctx: ServerContext, params: HoverParams): Hover | null {
   if (!doc) {
     return null;
   }
-  const h = hoverAt(ctx.analysisOf(doc), doc.offsetAt(params.position));
+  const host = ctx.host();
+  const h = hoverAt(ctx.analysisOf(doc), doc.offsetAt(params.position), host ? { host } : {});
   if (!h) {
     return null;
   }

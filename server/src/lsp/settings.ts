@@ -25,7 +25,17 @@ export interface Settings {
   inlayHintsEnabled: boolean;
   /** Quotes around attribute values when formatting (libvirt.format.quotes). */
   formatQuotes: QuoteStyle;
+  /** Which host files are judged against (libvirt.hostAware); 'connection' needs a trusted client and virsh. */
+  hostAware: HostAware;
+  /** libvirt.connectionUri: the host of 'connection'. */
+  connectionUri: string;
+  /** libvirt.hostSnapshot: the folder of 'snapshot' ('' = none set). */
+  hostSnapshot: string;
+  /** libvirt.virsh.path: the virsh executable. */
+  virshPath: string;
 }
+
+type HostAware = 'off' | 'connection' | 'snapshot';
 
 export const DEFAULT_SETTINGS: Settings = {
   lintMode: 'onType',
@@ -36,6 +46,10 @@ export const DEFAULT_SETTINGS: Settings = {
   severity: {},
   inlayHintsEnabled: true,
   formatQuotes: 'single',
+  hostAware: 'connection',
+  connectionUri: 'qemu:///system',
+  hostSnapshot: '',
+  virshPath: 'virsh',
 };
 
 const LEVELS = new Set(['error', 'warning', 'information', 'hint', 'off']);
@@ -53,6 +67,8 @@ export function readSettings(raw: unknown): Settings {
   const inlay = isRecord(s.inlayHints) ? s.inlayHints : {};
   const format = isRecord(s.format) ? s.format : {};
   const quotes = format.quotes;
+  const virsh = isRecord(s.virsh) ? s.virsh : {};
+  const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
   const severity: Record<string, SeveritySetting> = {};
   if (isRecord(diagnostics.severity)) {
     for (const [code, level] of Object.entries(diagnostics.severity)) {
@@ -76,5 +92,10 @@ export function readSettings(raw: unknown): Settings {
     severity,
     inlayHintsEnabled: typeof inlay.enabled === 'boolean' ? inlay.enabled : DEFAULT_SETTINGS.inlayHintsEnabled,
     formatQuotes: quotes === 'single' || quotes === 'double' || quotes === 'preserve' ? quotes : DEFAULT_SETTINGS.formatQuotes,
+    hostAware:
+      s.hostAware === 'off' || s.hostAware === 'connection' || s.hostAware === 'snapshot' ? s.hostAware : DEFAULT_SETTINGS.hostAware,
+    connectionUri: str(s.connectionUri) || DEFAULT_SETTINGS.connectionUri,
+    hostSnapshot: str(s.hostSnapshot),
+    virshPath: str(virsh.path) || DEFAULT_SETTINGS.virshPath,
   };
 }

@@ -20,6 +20,8 @@ import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { resolveTargetVersion } from '../common/target-version';
 import { pinsAt } from '../features/inlay';
+import type { DomcapsKey } from '../host/match';
+import type { HostProfile } from '../host/profile';
 import type { DomainModel } from '../model/types';
 import { fixAllEdits } from '../fixes';
 import { checkFleet } from '../rules/fleet';
@@ -27,6 +29,7 @@ import { suppressEdit } from '../rules/suppress';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
 import { withoutTouched } from './stale';
+import { HOST_STATUS_NOTIFICATION, HostHolder, type HostStatus } from './host';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { WorkspaceDomains } from './workspace-domains';
 
@@ -45,6 +48,25 @@ export interface ServerContext {
   settings(): Settings;
   /** The flavor the settings resolve to ('auto' is read from the installed schema once per settings change). */
   flavor(): Flavor | undefined;
+  /** The host files are judged against (libvirt.hostAware), as read so far; never waits. */
+  host(): HostProfile | undefined;
+  /** Reads the host again (libvirt/refreshHost); resolves with its status. */
+  refreshHost(): Promise<HostStatus>;
+}
+
+/** Custom request: read the host again (the status bar item and the libvirt.refreshHost command send it). */
+const REFRESH_HOST_REQUEST = 'libvirt/refreshHost';
+
+/** The (arch, virt type, machine) a domain's domcapabilities are read with. */
+function domcapsKeyOf(model: DomainModel): DomcapsKey | undefined {
+  if (model.kind !== 'domain') {
+    return undefined;
+  }
+  const virtType = model.root.attributes.find((a) => a.name === 'type')?.value;
+  if (!virtType || !model.machine.arch) {
+    return undefined;
+  }
+  return { arch: model.machine.arch, virtType, ...(model.machine.origin === 'os' ? { machine: model.machine.name } : {}) };
 }
 
 interface Cached {
@@ -63,6 +85,48 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   let flavor: Flavor | undefined;
   let pullConfiguration = false;
   let settingsReady: Promise<void> = Promise.resolve();
+  /** The client lets the server run virsh (initializationOptions.trusted; a client that says nothing is trusted). */
+  let trusted = true;
+  let roots: string[] = [];
+  let initialized = false;
+  /** A host read ends whenever it ends: the connection may be gone by then (throws synchronously). */
+  const whileConnected = (fn: () => Promise<unknown> | void): void => {
+    try {
+      void fn()?.catch(() => undefined);
+    } catch {
+      // disposed meanwhile
+    }
+  };
+  const host = new HostHolder({
+    log: (m) => whileConnected(() => connection.console.log(m)),
+    onStatus: (status) => {
+      if (initialized) {
+        whileConnected(() => connection.sendNotification(HOST_STATUS_NOTIFICATION, status));
+      }
+    },
+    onChange: () => {
+      cache.clear();
+      relintAll();
+      whileConnected(() => connection.languages.inlayHint.refresh());
+      prefetchDomcaps();
+    },
+  });
+  const configureHost = (): void => host.configure(settings, { trusted, roots });
+  /** Asks the host, in the background, for the domcapabilities of the open domains. */
+  const prefetchDomcaps = (): void => {
+    if (!host.current()) {
+      return;
+    }
+    const keys: DomcapsKey[] = [];
+    for (const doc of documents.all()) {
+      const model = cache.get(doc.uri)?.analysis.model;
+      const key = model && domcapsKeyOf(model);
+      if (key) {
+        keys.push(key);
+      }
+    }
+    host.prefetch(keys);
+  };
   const flavors = new Map<FlavorSetting, Flavor | undefined>();
   const flavorOf = (setting: FlavorSetting): Flavor | undefined => {
     if (!flavors.has(setting)) {
@@ -148,13 +212,16 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const t0 = performance.now();
     const found = configOf(doc.uri);
     const cfg = found?.cfg;
+    const judge = host.current();
+    const target =
+      settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion);
     const analysis = analyze(doc.getText(), {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
-      targetVersion: resolveTargetVersion(
-        settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion)
-      ),
+      // 'auto' with a host: the host's libvirt release judges the file, not the one installed here.
+      targetVersion: resolveTargetVersion(target === 'auto' && judge?.libvirtVersion ? judge.libvirtVersion : target),
       severity: { ...cfg?.severity, ...settings.severity },
+      host: judge,
     });
     for (const ie of analysis.internalErrors) {
       connection.console.error(
@@ -222,6 +289,13 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
     const { findings, peers } = findingsOf(doc);
     send(doc, findings, peers);
+    if (host.current()) {
+      const key = cache.get(doc.uri)?.analysis.model;
+      const k = key && domcapsKeyOf(key);
+      if (k) {
+        host.prefetch([k]);
+      }
+    }
     acrossShown.set(doc.uri, acrossKey(findings, peers));
     // Conflicts are symmetric: the other open documents may have gained or lost one.
     for (const other of documents.all()) {
@@ -280,7 +354,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     try {
       return fn();
     } catch (e) {
-      connection.console.error(`${what} failed: ${e instanceof Error ? e.stack : String(e)}`);
+      whileConnected(() => connection.console.error(`${what} failed: ${e instanceof Error ? e.stack : String(e)}`));
       return undefined;
     }
   };
@@ -297,13 +371,26 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
   };
 
-  const ctx: ServerContext = { connection, documents, analysisOf, settings: () => settings, flavor: () => flavor };
+  const ctx: ServerContext = {
+    connection,
+    documents,
+    analysisOf,
+    settings: () => settings,
+    flavor: () => flavor,
+    host: () => host.current(),
+    refreshHost: () => host.refresh(),
+  };
+  connection.onRequest(REFRESH_HOST_REQUEST, () => host.refresh());
   let featureCaps: Partial<InitializeResult['capabilities']> = {};
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = !!params.capabilities.workspace?.configuration;
     workspace.setRoots(params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []));
-    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    const init = params.initializationOptions as { settings?: unknown; trusted?: unknown } | undefined;
+    trusted = init?.trusted !== false;
+    roots = (params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []))
+      .filter((u) => u.startsWith('file:'))
+      .map((u) => URI.parse(u).fsPath);
     if (init && typeof init === 'object' && 'settings' in init) {
       applySettings(readSettings(init.settings));
     }
@@ -321,8 +408,10 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   });
 
   connection.onInitialized(() => {
+    initialized = true;
     settingsReady = refreshSettings();
-    void settingsReady.then(relintAll);
+    // The host is chosen once the settings are known; its status goes to the client from there.
+    void settingsReady.then(relintAll).then(configureHost);
   });
 
   /** The version each document had when it was opened or last saved: what onSave mode may show. */
@@ -360,7 +449,10 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const done = pullConfiguration
       ? refreshSettings()
       : Promise.resolve(fromPush !== undefined ? applySettings(readSettings(fromPush)) : undefined);
-    void done.then(relintAll).then(() => connection.languages.inlayHint.refresh().catch(() => undefined));
+    void done
+      .then(relintAll)
+      .then(configureHost)
+      .then(() => connection.languages.inlayHint.refresh().catch(() => undefined));
   });
 
   documents.onDidOpen((e) => {

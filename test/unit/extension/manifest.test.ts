@@ -137,6 +137,9 @@ describe('extension manifest', () => {
     assert.equal(p['libvirt.connectionUri']!.default, 'qemu:///system');
     assert.equal(p['libvirt.confirmHypervisorChanges']!.default, true);
     assert.equal(p['libvirt.languageDetection']!.default, 'switchLanguage');
+    assert.deepEqual(p['libvirt.hostAware']!.enum, ['off', 'connection', 'snapshot']);
+    assert.equal(p['libvirt.hostAware']!.default, 'connection');
+    assert.equal(p['libvirt.hostSnapshot']!.default, '');
   });
 
   test('libvirt.diagnostics.severity documents every finding code (node scripts/vscode/gen-settings.mjs)', () => {

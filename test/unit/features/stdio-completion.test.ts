@@ -85,3 +85,44 @@ describe('completion through the stdio server', () => {
     assert.ok(!labels.includes('pcie-root-port'));
   });
 });
+
+describe('the host through the stdio server (hostAware snapshot, from workspace/configuration)', () => {
+  let server: StdioServer;
+  const snapshot = path.join(FIXTURES, 'hosts', 'sriov-iommu');
+  before(async () => {
+    server = await startStdioServer({ hostAware: 'snapshot', hostSnapshot: snapshot });
+  });
+  after(() => server.stop());
+
+  test('completion inside a hostdev <source> offers the host PCI devices with their names; hover names the device', async () => {
+    const uri = 'file:///stdio-host.xml';
+    const text =
+      "<domain type='kvm'>\n  <name>vm</name>\n  <memory>1048576</memory>\n  <os>\n    <type arch='x86_64' machine='q35'>hvm</type>\n  </os>\n" +
+      "  <devices>\n    <hostdev mode='subsystem' type='pci' managed='yes'>\n      <source>\n        <address type='pci' domain='0x0000' bus='0x03' slot='0x10' function='0x0'/>\n      </source>\n    </hostdev>\n  </devices>\n</domain>\n";
+    await server.open(uri, text);
+    await server.diagnostics(uri, 1);
+    const offset = text.indexOf("bus='0x03'") + 5;
+    // The snapshot is read in the background after the settings: ask until it is there.
+    let items: CompletionItem[] = [];
+    for (let i = 0; i < 50 && !items.some((x) => x.label.startsWith('0000:03:10.0 ')); i++) {
+      const r = await server.conn.sendRequest<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+        textDocument: { uri },
+        position: positionAt(text, offset),
+        context: { triggerKind: 1 },
+      });
+      items = Array.isArray(r) ? r : (r?.items ?? []);
+      if (!items.some((x) => x.label.startsWith('0000:03:10.0 '))) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const vf = items.find((x) => x.label.startsWith('0000:03:10.0 '));
+    assert.ok(vf, items.map((x) => x.label).join('\n'));
+    assert.equal(vf.label, '0000:03:10.0 Intel Corporation 82599 Ethernet Controller Virtual Function');
+    assert.match(vf.detail ?? '', /IOMMU group 30 · vfio-pci/);
+    const hover = await server.conn.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: positionAt(text, offset),
+    });
+    assert.match(hover?.contents.value ?? '', /\*\*0000:03:10\.0\*\* Intel Corporation 82599 Ethernet Controller Virtual Function/);
+  });
+});

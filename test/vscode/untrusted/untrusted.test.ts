@@ -1,12 +1,13 @@
 /**
  * In a workspace VS Code does not trust (restricted mode): diagnostics and fixes work, the virsh
- * commands do not run (a workspace could point libvirt.virsh.path at any program).
+ * commands do not run (a workspace could point libvirt.virsh.path at any program), and the
+ * language server reads no host (libvirt.hostAware 'connection' runs no virsh here).
  */
 import * as assert from 'node:assert/strict';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { CommandResult } from '../../../client/src/commands';
-import { answering, api, open, waitForCode, wsPath } from '../suite/helpers';
+import { answering, api, open, waitFor, waitForCode, wsPath } from '../suite/helpers';
 
 suite('untrusted workspace', () => {
   suiteSetup(async () => {
@@ -57,5 +58,14 @@ suite('untrusted workspace', () => {
       const r = await vscode.commands.executeCommand<CommandResult>(id, ...args);
       assert.equal(r.status, 'unavailable', id);
     }
+  });
+
+  test('no host: the status bar says the workspace is not trusted, no virsh is run for it', async () => {
+    const a = await api();
+    await open(wsPath('vms/bad-controllers.xml'));
+    const s = await waitFor('the host status', () => a.hostStatus.current().status);
+    assert.equal(s.state, 'off');
+    assert.match(s.detail, /not trusted/);
+    assert.equal(a.hostStatus.current().text, '$(circle-slash) libvirt: no host');
   });
 });

@@ -7,6 +7,7 @@ import { attributesOf, describeType } from '../../schema/lookup';
 import { deviceOf } from '../../model/build';
 import { elementStartingAt, type AttributeNameContext } from '../context';
 import { attrDocumentation, resolve, tagPath } from './common';
+import { hostPciAddressItems } from './host';
 import { usualAttributes } from './knowledge';
 import type { CompletionCandidate, Env } from './types';
 import { smartValues } from './values';
@@ -26,7 +27,7 @@ export function attributeNameItems(env: Env, ctx: AttributeNameContext): Complet
   );
   const usual = usualAttributes(path);
   const q = env.quote;
-  const out: CompletionCandidate[] = [];
+  const out: CompletionCandidate[] = ctx.hasValue ? [] : hostPciAddressItems(env, ctx, path);
   for (const a of attributesOf(res)) {
     if (present.has(a.name) || (a.vendor && env.flavor === 'upstream')) {
       continue;

@@ -19,6 +19,7 @@ import type { Span, XmlElement } from '../../syntax/tree';
 import { elementStartingAt, type ElementNameContext, type TextContext } from '../context';
 import type { Placeholder, SnippetPart } from '../templates';
 import { deviceIndex, driveBusOf, firstSentence, isDevicesElement, orderedEnum, resolve, stepsTo } from './common';
+import { hostPciAddressElements, hostTextItems } from './host';
 import {
   DEVICE_ADDRESS_TYPE,
   DEVICE_VARIANTS,
@@ -260,11 +261,14 @@ function contentCandidates(
 
 export function elementNameItems(env: Env, ctx: ElementNameContext): CompletionCandidate[] {
   const typing = elementStartingAt(env.doc, ctx.lt);
-  return contentCandidates(env, ctx.parent, ctx.span, false, ctx.tagHasMore, typing, { start: ctx.lt, end: ctx.span.end });
+  return [
+    ...hostPciAddressElements(env, ctx, stepsTo(ctx.parent)),
+    ...contentCandidates(env, ctx.parent, ctx.span, false, ctx.tagHasMore, typing, { start: ctx.lt, end: ctx.span.end }),
+  ];
 }
 
 export function textItems(env: Env, ctx: TextContext): CompletionCandidate[] {
-  const out = contentCandidates(env, ctx.parent, ctx.span, true, false, undefined, ctx.span);
+  const out = [...hostTextItems(env, ctx), ...contentCandidates(env, ctx.parent, ctx.span, true, false, undefined, ctx.span)];
   if (ctx.parent) {
     const res = resolve(stepsTo(ctx.parent));
     const values = res?.text ? (enumValues(res.text) ?? []) : [];

@@ -36,6 +36,7 @@ export function complete(analysis: Pick<Analysis, 'doc' | 'model'>, offset: numb
     random: opts.random ?? Math.random,
     ...styleOf(doc),
     lineIndent: lineIndentAt(doc.text, offset),
+    host: opts.host,
   };
   switch (ctx.kind) {
     case 'element-name':

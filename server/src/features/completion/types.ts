@@ -2,6 +2,7 @@
  * The shapes completion works with: the candidates it answers (public, see index.ts) and what
  * its providers share about the request.
  */
+import type { HostProfile } from '../../host/profile';
 import type { DomainModel } from '../../model/types';
 import type { Flavor } from '../../rules/types';
 import type { PathStep } from '../../schema/lookup';
@@ -37,6 +38,8 @@ export interface CompletionOptions {
   random?: () => number;
   /** The character that triggered the request, if any. */
   triggerCharacter?: string;
+  /** The host the document is written for (libvirt.hostAware): its devices, machines, CPU models... */
+  host?: HostProfile;
 }
 
 /** One request: the document, its model, and the style new text is written in. */
@@ -49,6 +52,7 @@ export interface Env {
   unit: string;
   /** Leading whitespace of the cursor's line. */
   lineIndent: string;
+  host: HostProfile | undefined;
 }
 
 /** A place where an attribute value is wanted. */

@@ -14,6 +14,7 @@ import { attr, child, type XmlElement } from '../../syntax/tree';
 import { elementStartingAt, type AttributeValueContext } from '../context';
 import { driveBusOf, firstSentence, orderedEnum, resolve, tagPath, vendorOnly } from './common';
 import { DEFAULT_DISK_BUS, DEVICE_VALUES, DISK_BUS, DOMAIN_VALUES, type ComputedValues } from './knowledge';
+import { hostAttributeValues, hostPciAddressItems } from './host';
 import { lookUp, placeOf, type Place } from './place';
 import type { CompletionCandidate, Env, Site, Suggestion } from './types';
 
@@ -270,9 +271,9 @@ export function attributeValueItems(env: Env, ctx: AttributeValueContext): Compl
   const self = elementStartingAt(env.doc, ctx.tag.start);
   const deviceEl = deviceOf(env.model, self ?? ctx.parent)?.el;
   const site: Site = { path, attribute: ctx.attribute, self, deviceEl };
-  const smart = smartValues(env, site);
+  const smart = [...hostAttributeValues(env, site), ...smartValues(env, site)];
   const wrap = (v: string): string => (ctx.quote === '' ? `${env.quote}${v}${env.quote}` : ctx.closed ? v : v + ctx.quote);
-  const out: CompletionCandidate[] = [];
+  const out: CompletionCandidate[] = hostPciAddressItems(env, ctx, path);
   const seen = new Set<string>();
   smart.forEach((s, i) => {
     if (seen.has(s.value)) {
