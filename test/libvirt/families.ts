@@ -66,11 +66,19 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid (harddisk|floppy) device name/, codes: ['disk-target-invalid'] },
   { re: /Found duplicate drive address for disk/, codes: ['disk-drive-address-duplicate'] },
   { re: /Invalid value for attribute 'r?error_policy' in element 'driver': 'retry'/, codes: ['disk-retry-unsupported'] },
+  { re: /Invalid address type '[^']*' for the disk '[^']*' with the bus type/, codes: ['disk-address-type'] },
+  { re: /unexpected address type for usb disk/, codes: ['disk-address-type'], qemuOnly: true },
+  { re: /virtio disk cannot have an address of type/, codes: ['disk-address-type'], qemuOnly: true },
   // Boot order
   { re: /boot order '[^']*' used for more than one device/, codes: ['boot-order-duplicate'] },
   { re: /per-device boot elements cannot be used together with os\/boot elements/, codes: ['boot-order-with-os-boot'] },
   // Host devices
   { re: /Hostdev already exists in the domain configuration/, codes: ['hostdev-duplicate'] },
+  { re: /using disk target name '[^']*' conflicts with SCSI host device address/, codes: ['scsi-drive-address-conflict'] },
+  {
+    re: /SCSI host address controller='\d+' bus='\d+' target='\d+' unit='\d+' in use by (a SCSI disk|another SCSI disk|another SCSI host device)/,
+    codes: ['scsi-drive-address-conflict'],
+  },
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },

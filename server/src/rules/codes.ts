@@ -136,6 +136,15 @@ export const CODES = {
     severity: 'warning',
     summary: 'I/O error retry is supported only for virtio-blk (bus virtio) and virtio-scsi (bus scsi) disks.',
   },
+  'disk-address-type': {
+    severity: 'error',
+    summary:
+      "A disk's <address> type does not fit its bus: ide, sata, scsi and fdc disks take a drive address, usb disks a usb one, virtio disks a pci one.",
+  },
+  'scsi-drive-address-conflict': {
+    severity: 'error',
+    summary: 'A SCSI host device uses the drive address (controller, bus, target, unit) of a SCSI disk or of another SCSI host device.',
+  },
 
   // Boot order
   'boot-order-duplicate': { severity: 'error', summary: 'Two devices have the same <boot order>.' },

@@ -7,12 +7,16 @@
  * - disk-retry-value: retry_interval / retry_timeout must be 0..2^63-1 milliseconds.
  * - disk-retry-without-policy: retry_* without a 'retry' policy does nothing.
  * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
+ * - disk-address-type: "Invalid address type '%s' for the disk '%s' with the bus type '%s'"
+ *   (conf/domain_validate.c virDomainDiskDefValidate, via virDomainDiskAddressDiskBusCompatibility),
+ *   "unexpected address type for usb disk" (qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk),
+ *   "virtio disk cannot have an address of type '%s'" (qemu/qemu_domain_address.c).
  */
 import { attr, type XmlAttribute } from '../syntax/tree';
 import { driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
-import { claimingFix } from './edits';
+import { claimingFix, wholeLines } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
@@ -228,6 +232,57 @@ function checkRetry(d: Disk, ctx: RuleContext, findings: Finding[]): void {
   }
 }
 
+/** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
+function busOf(d: Disk): string | undefined {
+  if (d.bus) {
+    return d.bus.value;
+  }
+  const m = TARGET_RE.exec(d.targetDev?.value ?? '');
+  return m ? ({ hd: 'ide', sd: 'scsi', vd: 'virtio', fd: 'fdc', xvd: 'xen', ubd: 'uml' } as Record<string, string>)[m[1]!] : undefined;
+}
+
+const DRIVE_ONLY = new Set(['ide', 'sata', 'scsi', 'fdc']);
+
+/** An <address> of a type the disk's bus cannot take (libvirt 9.0, QEMU driver). */
+function checkAddressType(model: DomainModel, d: Disk, findings: Finding[]): void {
+  const a = d.address;
+  const bus = busOf(d);
+  if (!a || !bus) {
+    return;
+  }
+  const type = a.type === 'other' ? a.addressType : a.type;
+  if (type === undefined) {
+    return;
+  }
+  let wants: string | undefined;
+  if (DRIVE_ONLY.has(bus) && type !== 'drive') {
+    wants = 'a drive address (controller, bus, target, unit)';
+  } else if (bus === 'usb' && type !== 'usb') {
+    wants = 'a usb address (bus, port)';
+  } else if (bus === 'virtio' && (type === 'drive' || type === 'usb')) {
+    wants = 'a pci address';
+  }
+  if (!wants) {
+    return;
+  }
+  const dev = d.targetDev?.value;
+  const typeAttr = a.el.attributes.find((x) => x.name === 'type');
+  findings.push({
+    code: 'disk-address-type',
+    message: `A ${bus} disk${dev ? ` ('${dev}')` : ''} cannot have a ${type} address: it takes ${wants}, or none and libvirt picks one.`,
+    span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
+    // Without the <address>, libvirt assigns one; for a drive bus it derives it from the target
+    // name, which another disk may hold, so only the virtio and usb cases are safe for Fix All.
+    fixes: [
+      {
+        title: 'Remove the <address>',
+        edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }],
+        preferred: bus === 'virtio' || bus === 'usb',
+      },
+    ],
+  });
+}
+
 export const diskRules: RuleFamily = {
   id: 'disks',
   check(model, ctx) {
@@ -236,6 +291,7 @@ export const diskRules: RuleFamily = {
     checkDriveAddresses(model, findings);
     for (const d of model.disks) {
       checkRetry(d, ctx, findings);
+      checkAddressType(model, d, findings);
     }
     return findings;
   },

@@ -322,6 +322,58 @@ const CASES: RuleCase[] = [
     </disk>`
     ),
   },
+  {
+    name: 'address types a bus cannot take: pci on scsi and fdc, usb on sata, drive on virtio (bus from the target name)',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='sda' bus='scsi'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+      <!--          ^^^^^ disk-address-type: scsi -->
+    </disk>
+    <disk type='file' device='floppy'>
+      <target dev='fda' bus='fdc'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/>
+      <!--          ^^^^^ disk-address-type: fdc -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdb' bus='sata'/>
+      <address type='usb' bus='0' port='1'/>
+      <!--          ^^^^^ disk-address-type: usb address -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vdb'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <!--          ^^^^^^^ disk-address-type: virtio -->
+    </disk>`
+    ),
+    fix: { code: 'disk-address-type', title: 'Remove the <address>', contains: "<target dev='sda' bus='scsi'/>", lacks: "slot='0x05'" },
+  },
+  {
+    name: 'address types that fit: drive on ide, usb on usb, pci and ccw on virtio, none at all',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='hda' bus='ide'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdc' bus='usb'/>
+      <address type='usb' bus='0' port='1'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vdb' bus='virtio'/>
+      <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdd' bus='sata'/>
+    </disk>`
+    ),
+  },
 ];
 
 runRuleCases('disks', CASES);
