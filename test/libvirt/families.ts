@@ -82,6 +82,12 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
+  // Video (conf/domain_validate.c; the secondary-model check is qemu/qemu_validate.c)
+  { re: /Only one primary video device is supported/, codes: ['video-primary-duplicate'] },
+  { re: /video type '[^']*' is only valid as primary video device/, codes: ['video-secondary-model'], qemuOnly: true },
+  { re: /a 'none' video type must be the only video device/, codes: ['video-none-not-alone'] },
+  { re: /(ram|vram64|vgamem) attribute only supported for video type qxl/, codes: ['video-qxl-attribute'] },
+  { re: /address not supported for video type ramfb/, codes: ['video-ramfb-address'] },
   // Domain
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },
@@ -119,6 +125,12 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['pci-address-reserved-at-start'],
     qemuOnly: true,
   },
+  // A NIC <model type> libvirt passes through as QEMU's -device driver (qemu_command.c qemuBuildNicDevProps).
+  {
+    re: /QEMU refuses at start: [\w-]+: ('[\w-]+' is not a valid device model name|Device '[\w-]+' can't go on PCIE? bus)/,
+    codes: ['nic-model-unknown'],
+    qemuOnly: true,
+  },
 ];
 
 /** Codes for guests `virsh define` accepts and QEMU refuses to start: the suite confirms them with `virsh start`. */
@@ -126,6 +138,7 @@ export const START_CODES: ReadonlySet<string> = new Set([
   'controller-chassis-duplicate',
   'controller-usb-master-at-start',
   'pci-address-reserved-at-start',
+  'nic-model-unknown',
 ]);
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */

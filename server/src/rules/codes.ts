@@ -165,6 +165,24 @@ export const CODES = {
     severity: 'error',
     summary: 'The first octet of a guest MAC address must be even: an odd first octet is a multicast address.',
   },
+  'nic-model-unknown': {
+    severity: 'error',
+    summary:
+      'A network card <model type> that QEMU does not have (a misspelt virtio, say): virsh define accepts it, but QEMU refuses to start the guest.',
+  },
+
+  // Video (rules/video.ts)
+  'video-primary-duplicate': { severity: 'error', summary: "More than one video device has primary='yes'." },
+  'video-secondary-model': {
+    severity: 'error',
+    summary: 'Only qxl and virtio video devices can be secondary: vga, cirrus, bochs, ramfb and the others must be the primary one.',
+  },
+  'video-none-not-alone': { severity: 'error', summary: "A video device of model 'none' must be the only video device." },
+  'video-qxl-attribute': {
+    severity: 'error',
+    summary: 'The ram, vram64 and vgamem attributes of a video <model> are for qxl only.',
+  },
+  'video-ramfb-address': { severity: 'error', summary: 'A ramfb video device cannot have an <address>.' },
 
   // Domain-wide
   'cpu-topology-mismatch': {

@@ -7,10 +7,12 @@ import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
+import { modelRules } from './models';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
+import { videoRules } from './video';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   domainRules,
@@ -21,5 +23,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   bootRules,
   hostdevRules,
   interfaceRules,
+  modelRules,
+  videoRules,
   schemaRules,
 ]);

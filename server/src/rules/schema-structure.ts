@@ -24,7 +24,8 @@
  * Left to the families that know the domain (never reported here, so nothing is said twice):
  * PCI address numbers (pci-address-range), USB ports (usb-port-syntax), MAC addresses
  * (mac-invalid), disk target names (disk-target-invalid), the domain name (domain-name-invalid),
- * openEuler's retry attributes and values (disk-retry-*).
+ * openEuler's retry attributes and values (disk-retry-*), qxl's memory attributes on other video
+ * models (video-qxl-attribute).
  *
  * Speed: verdicts depend only on the resolved schema element and the value, and are cached; the
  * walk itself costs a few map lookups per element.
@@ -218,10 +219,17 @@ function valueFixes(v: ValueRejected, span: Span, quote: string): Fix[] {
   }));
 }
 
+/** Attributes the schema leaves out for some models that libvirt reads and refuses itself: another family's (parent/element@attr). */
+const OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'video/model@ram', // video-qxl-attribute
+  'video/model@vram64',
+  'video/model@vgamem',
+]);
+
 function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out: Problem[]): void {
   let candidates: string[] | undefined;
   for (const a of el.attributes) {
-    if (foreignAttribute(a.name)) {
+    if (foreignAttribute(a.name) || OWNED_ATTRIBUTES.has(`${el.parent?.name}/${el.name}@${a.name}`)) {
       continue;
     }
     const info = r.attributes.get(a.name);
