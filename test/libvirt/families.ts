@@ -94,6 +94,10 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing name information/, codes: ['domain-name-invalid'] },
   { re: /invalid char in name/, codes: ['domain-name-invalid'] },
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
+  // Character devices (conf/domain_validate.c virDomainChrSourceDefValidate)
+  { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
+  // Sizes that must be powers of two
+  { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
@@ -125,6 +129,8 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['pci-address-reserved-at-start'],
     qemuOnly: true,
   },
+  // libvirt itself refuses these when it builds QEMU's command line (qemu_command.c qemuBuildShmemCommandLine).
+  { re: /QEMU refuses at start: .*shmem size must be (a power of two|at least 1 MiB)/, codes: ['shmem-size-at-start'], qemuOnly: true },
   // A NIC <model type> libvirt passes through as QEMU's -device driver (qemu_command.c qemuBuildNicDevProps).
   {
     re: /QEMU refuses at start: [\w-]+: ('[\w-]+' is not a valid device model name|Device '[\w-]+' can't go on PCIE? bus)/,
@@ -139,6 +145,7 @@ export const START_CODES: ReadonlySet<string> = new Set([
   'controller-usb-master-at-start',
   'pci-address-reserved-at-start',
   'nic-model-unknown',
+  'shmem-size-at-start',
 ]);
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */

@@ -184,6 +184,21 @@ export const CODES = {
   },
   'video-ramfb-address': { severity: 'error', summary: 'A ramfb video device cannot have an <address>.' },
 
+  // Character devices (rules/chardevs.ts)
+  'chardev-source-missing': {
+    severity: 'error',
+    summary:
+      'A serial, parallel, console or channel device lacks the host side its type needs: a source path (file, dev, pipe, unix), host and service (tcp), a connect service (udp).',
+  },
+
+  // Sizes that must be powers of two (rules/sizes.ts)
+  'shmem-size-at-start': {
+    severity: 'error',
+    summary:
+      'A <shmem> size that is not a power of two or is under 1 MiB: virsh define accepts it, but libvirt refuses to start the guest.',
+  },
+  'nic-queue-size': { severity: 'error', summary: 'rx_queue_size and tx_queue_size of a virtio NIC must be powers of two.' },
+
   // Domain-wide
   'cpu-topology-mismatch': {
     severity: 'error',

@@ -2,6 +2,7 @@
  * The registry of rule families, in the order their findings are listed.
  */
 import { bootRules } from './boot';
+import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
@@ -10,6 +11,7 @@ import { interfaceRules } from './interfaces';
 import { modelRules } from './models';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
+import { sizeRules } from './sizes';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
 import { videoRules } from './video';
@@ -25,5 +27,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   interfaceRules,
   modelRules,
   videoRules,
+  chardevRules,
+  sizeRules,
   schemaRules,
 ]);
