@@ -98,6 +98,18 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
   // Sizes that must be powers of two
   { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
+  // IOMMU (conf/domain_conf.c parser, conf/domain_validate.c, qemu/qemu_validate.c qemuValidateDomainDeviceDefIOMMU)
+  { re: /only a single IOMMU device is supported/, codes: ['iommu-duplicate'] },
+  { re: /IOMMU device: '[^']*' is only supported with (Q35|Q35 and ARM Virt|ARM Virt) machines/, codes: ['iommu-machine'], qemuOnly: true },
+  { re: /IOMMU device: 'virtio' requires ACPI/, codes: ['iommu-requirement'], qemuOnly: true },
+  {
+    re: /IOMMU interrupt remapping requires split I\/O APIC|IOMMU eim requires interrupt remapping to be enabled/,
+    codes: ['iommu-requirement'],
+  },
+  {
+    re: /iommu model '[^']*' (doesn't support additional attributes|can't have address)|IOMMU device: 'virtio' needs a PCI address/,
+    codes: ['iommu-option-unsupported'],
+  },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.

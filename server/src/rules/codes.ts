@@ -199,6 +199,22 @@ export const CODES = {
   },
   'nic-queue-size': { severity: 'error', summary: 'rx_queue_size and tx_queue_size of a virtio NIC must be powers of two.' },
 
+  // IOMMU (rules/iommu.ts)
+  'iommu-duplicate': { severity: 'error', summary: 'A guest can have only one <iommu>.' },
+  'iommu-machine': {
+    severity: 'error',
+    summary: 'The IOMMU model does not exist on this machine type: intel needs q35, virtio q35 or ARM virt, smmuv3 ARM virt.',
+  },
+  'iommu-requirement': {
+    severity: 'error',
+    summary:
+      "The IOMMU lacks what it needs: a virtio IOMMU needs <acpi/>, intremap='on' needs <ioapic driver='qemu'/>, eim='on' needs intremap='on'.",
+  },
+  'iommu-option-unsupported': {
+    severity: 'error',
+    summary: 'An IOMMU setting its model does not take: intel-only driver attributes on virtio or smmuv3, an <address> on intel or smmuv3.',
+  },
+
   // Domain-wide
   'cpu-topology-mismatch': {
     severity: 'error',

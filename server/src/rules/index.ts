@@ -8,6 +8,7 @@ import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
+import { iommuRules } from './iommu';
 import { modelRules } from './models';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
@@ -29,5 +30,6 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   videoRules,
   chardevRules,
   sizeRules,
+  iommuRules,
   schemaRules,
 ]);
