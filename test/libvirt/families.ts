@@ -88,6 +88,12 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /a 'none' video type must be the only video device/, codes: ['video-none-not-alone'] },
   { re: /(ram|vram64|vgamem) attribute only supported for video type qxl/, codes: ['video-qxl-attribute'] },
   { re: /address not supported for video type ramfb/, codes: ['video-ramfb-address'] },
+  {
+    re: /video type '[^']*' doesn't support multiple 'heads'|value for 'vgamem' must be (at least 1 MiB|power of two)|value for 'vram' must be at least 1 MiB|model resolution is not supported|3d acceleration is supported only with 'virtio'/,
+    codes: ['video-setting-invalid'],
+    qemuOnly: true,
+  },
+  { re: /video resolution values must be greater than 0/, codes: ['video-setting-invalid'] },
   // Domain
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },

@@ -183,6 +183,11 @@ export const CODES = {
     summary: 'The ram, vram64 and vgamem attributes of a video <model> are for qxl only.',
   },
   'video-ramfb-address': { severity: 'error', summary: 'A ramfb video device cannot have an <address>.' },
+  'video-setting-invalid': {
+    severity: 'error',
+    summary:
+      'A video <model> setting its model does not take or a value out of range: several heads, a <resolution>, 3D acceleration, qxl vgamem or vga vram under 1 MiB.',
+  },
 
   // Character devices (rules/chardevs.ts)
   'chardev-source-missing': {

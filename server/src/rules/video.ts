@@ -11,11 +11,18 @@
  * - video-secondary-model: "video type '%s' is only valid as primary video device"
  *   (qemu/qemu_validate.c qemuValidateDomainDeviceDefVideo): only qxl and virtio can be secondary.
  *
+ * - video-setting-invalid: a setting the model does not take or a value out of range (qemu/
+ *   qemu_validate.c qemuValidateDomainDeviceDefVideo, conf/domain_validate.c): heads > 1 except on
+ *   qxl and virtio ("video type '%s' doesn't support multiple 'heads'"), qxl vgamem under 1 MiB or not
+ *   a power of two, vga/vmvga vram under 1 MiB, a <resolution> except on vga, qxl, virtio and bochs
+ *   ("model resolution is not supported"), a resolution of 0 ("video resolution values must be
+ *   greater than 0"), accel3d='yes' except on virtio.
+ *
  * Which one is primary: the first with primary='yes' (libvirt's parser moves it to the front),
  * else the first in the document (virDomainDefPostParse marks it).
  */
 import { parseInteger } from '../../../lib/integer';
-import { attr, child, type Span, type XmlElement } from '../syntax/tree';
+import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
@@ -37,6 +44,52 @@ function withSpaceBefore(text: string, span: Span): Span {
 }
 
 const SECONDARY_OK = new Set(['qxl', 'virtio']);
+
+const RESOLUTION_OK = new Set(['vga', 'qxl', 'virtio', 'bochs']);
+
+const isPow2 = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+
+function checkSettings(m: XmlElement, type: string, findings: Finding[]): void {
+  if (type === 'none') {
+    return;
+  }
+  const num = (name: string): { a: XmlAttribute; n: number } | undefined => {
+    const a = attr(m, name);
+    const n = a?.value === undefined ? undefined : parseInteger(a.value, 10);
+    return a && n !== undefined ? { a, n } : undefined;
+  };
+  const push = (a: XmlAttribute | XmlElement, message: string): void => {
+    findings.push({ code: 'video-setting-invalid', message, span: 'children' in a ? a.nameSpan : a.span });
+  };
+  const heads = num('heads');
+  if (heads && heads.n > 1 && !SECONDARY_OK.has(type)) {
+    push(heads.a, `A '${type}' video device has one head; heads='${heads.n}' needs qxl or virtio.`);
+  }
+  const vgamem = num('vgamem');
+  if (type === 'qxl' && vgamem && vgamem.n !== 0 && (vgamem.n < 1024 || !isPow2(vgamem.n))) {
+    push(vgamem.a, `vgamem='${vgamem.n}' (KiB) must be a power of two of at least 1024 (1 MiB).`);
+  }
+  const vram = num('vram');
+  if ((type === 'vga' || type === 'vmvga') && vram && vram.n !== 0 && vram.n < 1024) {
+    push(vram.a, `vram='${vram.n}' (KiB) is under the 1 MiB (1024) a '${type}' video device needs.`);
+  }
+  const res = child(m, 'resolution');
+  if (res && !RESOLUTION_OK.has(type)) {
+    push(res, `A '${type}' video device takes no <resolution>: only vga, qxl, virtio and bochs do.`);
+  } else if (res) {
+    for (const name of ['x', 'y']) {
+      const a = attr(res, name);
+      if (a?.value !== undefined && parseInteger(a.value, 10) === 0) {
+        push(a, `A resolution of 0 is no resolution: ${name} must be greater than 0.`);
+      }
+    }
+  }
+  const accel = child(m, 'acceleration');
+  const accel3d = accel && attr(accel, 'accel3d');
+  if (accel3d?.value === 'yes' && type !== 'virtio') {
+    push(accel3d, `3D acceleration needs a virtio video device, not '${type}'.`);
+  }
+}
 
 export const videoRules: RuleFamily = {
   id: 'video',
@@ -111,6 +164,7 @@ export const videoRules: RuleFamily = {
           }
         }
       }
+      checkSettings(v.model, v.type, findings);
       if (v.type === 'ramfb' && v.hasAddress) {
         const addr = child(v.el, 'address')!;
         findings.push({

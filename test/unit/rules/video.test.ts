@@ -67,6 +67,54 @@ const CASES: RuleCase[] = [
     name: "'none' alone",
     xml: domainXml({}, video("type='none'")),
   },
+  {
+    name: 'settings a model does not take, values out of range',
+    xml: domainXml(
+      { machine: 'q35' },
+      [
+        video(
+          "type='vga' heads='2' vram='512'",
+          "<!--              ^^^^^^^^^ video-setting-invalid: heads='2' -->\n      <!--                        ^^^^^^^^^^ video-setting-invalid: 1 MiB -->"
+        ),
+        video("type='qxl' vgamem='3072'", '<!--              ^^^^^^^^^^^^^ video-setting-invalid: power of two -->'),
+        `    <video>
+      <model type='qxl'>
+        <resolution x='0' y='600'/>
+        <!--        ^^^^^ video-setting-invalid: greater than 0 -->
+        <acceleration accel3d='yes'/>
+        <!--          ^^^^^^^^^^^^^ video-setting-invalid: 3D -->
+      </model>
+    </video>`,
+      ].join('\n')
+    ),
+  },
+  {
+    name: 'a resolution on cirrus',
+    xml: domainXml(
+      {},
+      `    <video>
+      <model type='cirrus'>
+        <resolution x='800' y='600'/>
+    <!-- ^^^^^^^^^^ video-setting-invalid: resolution -->
+      </model>
+    </video>`
+    ),
+  },
+  {
+    name: 'settings that fit: heads on qxl and virtio, vgamem a power of two, vram of 16 MiB on vga, 3D on virtio',
+    xml: domainXml(
+      { machine: 'q35' },
+      [
+        `    <video>
+      <model type='vga' vram='16384'>
+        <resolution x='1024' y='768'/>
+      </model>
+    </video>`,
+        video("type='virtio' heads='2'").replace("heads='2'/>", "heads='2'>\n        <acceleration accel3d='yes'/>\n      </model>"),
+        video("type='qxl' heads='4' vgamem='16384'"),
+      ].join('\n')
+    ),
+  },
 ];
 
 runRuleCases('video', CASES);
