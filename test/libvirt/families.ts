@@ -69,11 +69,23 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid address type '[^']*' for the disk '[^']*' with the bus type/, codes: ['disk-address-type'] },
   { re: /unexpected address type for usb disk/, codes: ['disk-address-type'], qemuOnly: true },
   { re: /virtio disk cannot have an address of type/, codes: ['disk-address-type'], qemuOnly: true },
+  {
+    re: /(rawio|sgio) can be used only with device='lun'|<reservations\/> allowed only for lun devices|tray is only valid for cdrom and floppy/,
+    codes: ['disk-option-device'],
+  },
+  {
+    re: /total and read\/write (bytes_sec|iops_sec|bytes_sec_max|iops_sec_max) cannot be set at the same time/,
+    codes: ['disk-iotune-conflict'],
+  },
   // Boot order
   { re: /boot order '[^']*' used for more than one device/, codes: ['boot-order-duplicate'] },
   { re: /per-device boot elements cannot be used together with os\/boot elements/, codes: ['boot-order-with-os-boot'] },
   // Host devices
   { re: /Hostdev already exists in the domain configuration/, codes: ['hostdev-duplicate'] },
+  {
+    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type/,
+    codes: ['hostdev-address-type'],
+  },
   { re: /using disk target name '[^']*' conflicts with SCSI host device address/, codes: ['scsi-drive-address-conflict'] },
   {
     re: /SCSI host address controller='\d+' bus='\d+' target='\d+' unit='\d+' in use by (a SCSI disk|another SCSI disk|another SCSI host device)/,

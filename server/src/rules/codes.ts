@@ -141,6 +141,15 @@ export const CODES = {
     summary:
       "A disk's <address> type does not fit its bus: ide, sata, scsi and fdc disks take a drive address, usb disks a usb one, virtio disks a pci one.",
   },
+  'disk-option-device': {
+    severity: 'error',
+    summary:
+      "A disk setting its device type does not take: rawio, sgio and <reservations> need device='lun', tray='open' needs a cdrom or floppy.",
+  },
+  'disk-iotune-conflict': {
+    severity: 'error',
+    summary: 'An <iotune> limit is given both as a total and as a read or write limit of the same kind.',
+  },
   'scsi-drive-address-conflict': {
     severity: 'error',
     summary: 'A SCSI host device uses the drive address (controller, bus, target, unit) of a SCSI disk or of another SCSI host device.',
@@ -157,6 +166,11 @@ export const CODES = {
   'hostdev-duplicate': {
     severity: 'error',
     summary: 'The same host device is assigned twice (by <hostdev> or <interface type="hostdev">).',
+  },
+  'hostdev-address-type': {
+    severity: 'error',
+    summary:
+      "A <hostdev>'s guest <address> type does not fit its kind: PCI takes pci (or unassigned), SCSI drive, vhost-scsi pci or ccw, USB usb.",
   },
 
   // Interfaces

@@ -16,6 +16,10 @@
  *   virDomainDefDuplicateDriveAddressesValidate) or another SCSI host device holds ("... in use by
  *   another SCSI host device", same function). Only written addresses count: libvirt gives a
  *   SCSI host device without one a free unit.
+ * - hostdev-address-type: the guest <address> of a <hostdev> of a type its kind cannot take ("PCI
+ *   host devices must use 'pci' or 'unassigned' address type", "SCSI host device must use 'drive'
+ *   address type", "SCSI_host host device must use 'pci' or 'ccw' address type", "USB host device
+ *   must use 'usb' address type"; conf/domain_validate.c virDomainHostdevDefValidate).
  */
 import { parseInteger } from '../../../lib/integer';
 import { formatPci } from '../model/pci';
@@ -23,6 +27,7 @@ import { driveOf } from '../model/allocate';
 import { implicitDrive, targetIndex, TARGET_RE, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel, HostAssignment } from '../model/types';
 import { attr, child, type Span } from '../syntax/tree';
+import { wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
 interface HostKey {
@@ -220,10 +225,39 @@ function checkScsiDrives(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+const HOSTDEV_ADDRESS_TYPES: Record<string, string[]> = {
+  pci: ['pci', 'unassigned'],
+  scsi: ['drive'],
+  scsi_host: ['pci', 'ccw'],
+  usb: ['usb'],
+};
+
+function checkAddressTypes(model: DomainModel, findings: Finding[]): void {
+  for (const h of model.hostdevs) {
+    const a = h.device.address;
+    const ok = h.type === undefined ? undefined : HOSTDEV_ADDRESS_TYPES[h.type];
+    if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || !a || !ok) {
+      continue;
+    }
+    const type = a.type === 'other' ? a.addressType : a.type;
+    if (type === undefined || ok.includes(type)) {
+      continue;
+    }
+    const typeAttr = a.el.attributes.find((x) => x.name === 'type');
+    findings.push({
+      code: 'hostdev-address-type',
+      message: `A ${h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
+      span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
+      fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }], preferred: true }],
+    });
+  }
+}
+
 export const hostdevRules: RuleFamily = {
   id: 'hostdevs',
   check(model) {
     const findings: Finding[] = [];
+    checkAddressTypes(model, findings);
     checkScsiDrives(model, findings);
     const keyed: { h: HostAssignment; k: HostKey }[] = [];
     for (const h of model.hostdevs) {

@@ -374,6 +374,54 @@ const CASES: RuleCase[] = [
     </disk>`
     ),
   },
+  {
+    name: 'settings of another device type: sgio on a disk, reservations on a cdrom, a tray on a lun',
+    xml: domainXml(
+      {},
+      `    <disk type='block' device='disk' sgio='filtered'>
+      <!--                           ^^^^^^^^^^^^^^^ disk-option-device: sgio -->
+      <source dev='/dev/sdz'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+    <disk type='block' device='cdrom'>
+      <source dev='/dev/sr0'>
+        <reservations managed='yes'/>
+    <!-- ^^^^^^^^^^^^ disk-option-device: reservations -->
+      </source>
+      <target dev='sdb' bus='scsi'/>
+    </disk>
+    <disk type='block' device='lun'>
+      <source dev='/dev/sdy'/>
+      <target dev='sdc' bus='scsi' tray='open'/>
+      <!--                         ^^^^^^^^^^^ disk-option-device: lun -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdd' bus='scsi' tray='closed'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-option-device', title: 'Remove sgio', contains: "<disk type='block' device='disk'>" },
+  },
+  {
+    name: 'iotune: every kind of total with read or write; zeros are unset',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='vda' bus='virtio'/>
+      <iotune>
+        <total_iops_sec>100</total_iops_sec>
+        <write_iops_sec>50</write_iops_sec>
+    <!-- ^^^^^^^^^^^^^^ disk-iotune-conflict -->
+        <total_bytes_sec_max>0</total_bytes_sec_max>
+        <read_bytes_sec_max>10</read_bytes_sec_max>
+        <total_iops_sec_max>100</total_iops_sec_max>
+        <read_iops_sec_max>10</read_iops_sec_max>
+    <!-- ^^^^^^^^^^^^^^^^^ disk-iotune-conflict -->
+        <write_iops_sec_max>10</write_iops_sec_max>
+    <!-- ^^^^^^^^^^^^^^^^^^ disk-iotune-conflict -->
+      </iotune>
+    </disk>`
+    ),
+  },
 ];
 
 runRuleCases('disks', CASES);

@@ -302,6 +302,35 @@ const CASES: RuleCase[] = [
     </hostdev>`
     ),
   },
+  {
+    name: 'guest address types: a PCI host device on a drive, a vhost-scsi one on usb; pci unassigned and ccw fit',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <!--          ^^^^^^^ hostdev-address-type: 'pci' or 'unassigned' -->
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d8'/>
+      <address type='usb' bus='0' port='1'/>
+      <!--          ^^^^^ hostdev-address-type: vhost-scsi -->
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d9'/>
+      <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x03' function='0x0'/>
+      </source>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x09' function='0x0'/>
+    </hostdev>`
+    ),
+    fix: { code: 'hostdev-address-type', title: 'Remove the <address>', contains: "function='0x0'/>", lacks: "<address type='drive'" },
+  },
 ];
 
 runRuleCases('hostdevs', CASES);
