@@ -128,6 +128,8 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     re: /iommu model '[^']*' (doesn't support additional attributes|can't have address)|IOMMU device: 'virtio' needs a PCI address/,
     codes: ['iommu-option-unsupported'],
   },
+  // Devices the machine type cannot carry
+  { re: /No PCI buses available/, codes: ['machine-no-pci'], qemuOnly: true },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.

@@ -234,6 +234,13 @@ export const CODES = {
     summary: 'An IOMMU setting its model does not take: intel-only driver attributes on virtio or smmuv3, an <address> on intel or smmuv3.',
   },
 
+  // Devices the machine type cannot carry (rules/machine-devices.ts)
+  'machine-no-pci': {
+    severity: 'error',
+    summary: 'The isapc machine has no PCI bus, yet a device (or one libvirt adds by itself: memballoon, USB controller, video) needs one.',
+    absence: true,
+  },
+
   // Domain-wide
   'cpu-topology-mismatch': {
     severity: 'error',

@@ -9,6 +9,7 @@ import { domainRules } from './domain';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
 import { iommuRules } from './iommu';
+import { machineDeviceRules } from './machine-devices';
 import { modelRules } from './models';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
@@ -31,5 +32,6 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   chardevRules,
   sizeRules,
   iommuRules,
+  machineDeviceRules,
   schemaRules,
 ]);
