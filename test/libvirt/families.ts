@@ -94,6 +94,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
+  { re: /Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'\/>/, codes: ['nic-vhostuser-model'] },
+  {
+    re: /(iommu|ats|packed) driver option is only supported for virtio devices|page_per_vq option is only supported for virtio devices|disk ioeventfd mode supported only for virtio bus/,
+    codes: ['virtio-option-non-virtio'],
+  },
   // Video (conf/domain_validate.c; the secondary-model check is qemu/qemu_validate.c)
   { re: /Only one primary video device is supported/, codes: ['video-primary-duplicate'] },
   { re: /video type '[^']*' is only valid as primary video device/, codes: ['video-secondary-model'], qemuOnly: true },

@@ -184,6 +184,12 @@ export const CODES = {
     summary:
       'A network card <model type> that QEMU does not have (a misspelt virtio, say): virsh define accepts it, but QEMU refuses to start the guest.',
   },
+  'nic-vhostuser-model': { severity: 'error', summary: "An <interface type='vhostuser'> needs a virtio <model>." },
+  'virtio-option-non-virtio': {
+    severity: 'error',
+    summary:
+      "virtio's <driver> options (iommu, ats, packed, page_per_vq; ioeventfd on disks) on a NIC, video device or disk that is not virtio.",
+  },
 
   // Video (rules/video.ts)
   'video-primary-duplicate': { severity: 'error', summary: "More than one video device has primary='yes'." },

@@ -4,10 +4,18 @@
  *   stores any name of letters, digits, '-' and '_' (virDomainNetSetModelString) and hands it to
  *   QEMU as the -device driver; QEMU then refuses to start the guest ("'virtoi' is not a valid
  *   device model name"). Checked against libvirt 9.0 with QEMU 7.2 (x86_64) here.
+ * - nic-vhostuser-model: "Wrong or no <model> 'type' attribute specified with <interface
+ *   type='vhostuser'/>. vhostuser requires the virtio-net* frontend" (conf/domain_validate.c
+ *   virDomainNetDefValidate).
+ * - virtio-option-non-virtio: virtio's <driver> options (iommu, ats, packed, page_per_vq) on a
+ *   NIC, video device or disk that is not virtio ("%s driver option is only supported for virtio
+ *   devices", conf/domain_validate.c virDomainCheckVirtioOptionsAreAbsent), and a disk's
+ *   ioeventfd off the virtio bus ("disk ioeventfd mode supported only for virtio bus").
  */
-import type { XmlAttribute } from '../syntax/tree';
-import { attrValue } from '../syntax/tree';
+import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { TARGET_RE } from '../model/drive';
 import type { DomainModel } from '../model/types';
+import { insertBefore } from './edits';
 import type { Finding, Fix, RuleFamily } from './types';
 
 /**
@@ -128,10 +136,82 @@ function checkNicModel(attr: XmlAttribute, findings: Finding[]): void {
   });
 }
 
+const VIRTIO_NIC = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
+const VIRTIO_OPTIONS = ['iommu', 'ats', 'packed', 'page_per_vq'];
+
+/** The bus libvirt gives a disk without bus=, from its target's prefix. */
+const BUS_OF_PREFIX: Record<string, string> = { hd: 'ide', sd: 'scsi', vd: 'virtio', fd: 'fdc', xvd: 'xen', ubd: 'uml' };
+
+function withSpaceBefore(text: string, span: Span): Span {
+  let start = span.start;
+  while (start > 0 && /\s/.test(text[start - 1]!)) {
+    start--;
+  }
+  return { start, end: span.end };
+}
+
+/** virtio-only <driver> options on a device that is not virtio. */
+function checkVirtioOptions(text: string, el: XmlElement, what: string, extra: string[], findings: Finding[]): void {
+  const driver = child(el, 'driver');
+  for (const a of driver ? driver.attributes : []) {
+    if (VIRTIO_OPTIONS.includes(a.name) || extra.includes(a.name)) {
+      findings.push({
+        code: 'virtio-option-non-virtio',
+        message: `'${a.name}' is a virtio option; libvirt refuses it on ${what}.`,
+        span: a.span,
+        fixes: [{ title: `Remove ${a.name}`, edits: [{ span: withSpaceBefore(text, a.span), newText: '' }], preferred: true }],
+      });
+    }
+  }
+}
+
+function checkDeviceKinds(model: DomainModel, findings: Finding[]): void {
+  const text = model.doc.text;
+  for (const i of model.interfaces) {
+    const m = i.model?.value;
+    if (i.type === 'vhostuser' && !(m && VIRTIO_NIC.has(m.toLowerCase()))) {
+      const span = i.model ? (i.model.valueSpan ?? i.model.span) : i.el.nameSpan;
+      const first = i.el.children[0];
+      const fix = i.model
+        ? { title: "Use 'virtio'", edits: [{ span, newText: "'virtio'" }], preferred: true }
+        : first
+          ? { title: "Add <model type='virtio'/>", edits: [insertBefore(text, first, "<model type='virtio'/>")], preferred: true }
+          : undefined;
+      findings.push({
+        code: 'nic-vhostuser-model',
+        message: i.model
+          ? `A vhostuser interface talks to a virtio-net backend: its model must be virtio, not '${m ?? ''}'.`
+          : "A vhostuser interface needs <model type='virtio'/>: libvirt does not pick one for it.",
+        span,
+        fixes: fix ? [fix] : [],
+      });
+    }
+    if (m && i.type !== 'hostdev' && !VIRTIO_NIC.has(m.toLowerCase())) {
+      checkVirtioOptions(text, i.el, `a '${m}' network card`, [], findings);
+    }
+  }
+  for (const d of model.devices) {
+    if (d.kind === 'video') {
+      const m = child(d.el, 'model');
+      const type = m ? attr(m, 'type')?.value : undefined;
+      if (type && type !== 'virtio') {
+        checkVirtioOptions(text, d.el, `a '${type}' video device`, [], findings);
+      }
+    } else if (d.kind === 'disk') {
+      const prefix = TARGET_RE.exec(d.targetDev?.value ?? '')?.[1];
+      const bus = d.bus ? d.bus.value : prefix ? BUS_OF_PREFIX[prefix] : undefined;
+      if (bus && bus !== 'virtio') {
+        checkVirtioOptions(text, d.el, `a disk on the '${bus}' bus`, ['ioeventfd'], findings);
+      }
+    }
+  }
+}
+
 export const modelRules: RuleFamily = {
   id: 'models',
   check(model) {
     const findings: Finding[] = [];
+    checkDeviceKinds(model, findings);
     if (!qemuX86(model)) {
       return findings;
     }

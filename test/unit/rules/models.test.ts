@@ -101,6 +101,31 @@ ${nic('netfront')}
 </interface>
 `,
   },
+  {
+    name: 'vhostuser without a model; virtio options on a sata disk and an sd disk without bus=',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <interface type='vhostuser'>
+<!-- ^^^^^^^^^ nic-vhostuser-model: needs <model type='virtio'/> -->
+      <source type='unix' path='/run/vhost-user/sock0' mode='client'/>
+    </interface>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' ioeventfd='on'/>
+      <!--                             ^^^^^^^^^^^^^^ virtio-option-non-virtio: 'sata' -->
+      <target dev='sda' bus='sata'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2' page_per_vq='on'/>
+      <!--                             ^^^^^^^^^^^^^^^^ virtio-option-non-virtio: 'scsi' -->
+      <target dev='sdb'/>
+    </disk>`
+    ),
+    fix: {
+      code: 'nic-vhostuser-model',
+      title: "Add <model type='virtio'/>",
+      contains: "<model type='virtio'/>\n      <source type='unix'",
+    },
+  },
 ];
 
 runRuleCases('models', CASES);
