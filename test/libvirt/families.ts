@@ -66,20 +66,75 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid (harddisk|floppy) device name/, codes: ['disk-target-invalid'] },
   { re: /Found duplicate drive address for disk/, codes: ['disk-drive-address-duplicate'] },
   { re: /Invalid value for attribute 'r?error_policy' in element 'driver': 'retry'/, codes: ['disk-retry-unsupported'] },
+  { re: /Invalid address type '[^']*' for the disk '[^']*' with the bus type/, codes: ['disk-address-type'] },
+  { re: /unexpected address type for usb disk/, codes: ['disk-address-type'], qemuOnly: true },
+  { re: /virtio disk cannot have an address of type/, codes: ['disk-address-type'], qemuOnly: true },
+  {
+    re: /(rawio|sgio) can be used only with device='lun'|<reservations\/> allowed only for lun devices|tray is only valid for cdrom and floppy/,
+    codes: ['disk-option-device'],
+  },
+  {
+    re: /total and read\/write (bytes_sec|iops_sec|bytes_sec_max|iops_sec_max) cannot be set at the same time/,
+    codes: ['disk-iotune-conflict'],
+  },
   // Boot order
   { re: /boot order '[^']*' used for more than one device/, codes: ['boot-order-duplicate'] },
   { re: /per-device boot elements cannot be used together with os\/boot elements/, codes: ['boot-order-with-os-boot'] },
   // Host devices
   { re: /Hostdev already exists in the domain configuration/, codes: ['hostdev-duplicate'] },
+  {
+    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type/,
+    codes: ['hostdev-address-type'],
+  },
+  { re: /using disk target name '[^']*' conflicts with SCSI host device address/, codes: ['scsi-drive-address-conflict'] },
+  {
+    re: /SCSI host address controller='\d+' bus='\d+' target='\d+' unit='\d+' in use by (a SCSI disk|another SCSI disk|another SCSI host device)/,
+    codes: ['scsi-drive-address-conflict'],
+  },
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
+  { re: /Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'\/>/, codes: ['nic-vhostuser-model'] },
+  {
+    re: /(iommu|ats|packed) driver option is only supported for virtio devices|page_per_vq option is only supported for virtio devices|disk ioeventfd mode supported only for virtio bus/,
+    codes: ['virtio-option-non-virtio'],
+  },
+  // Video (conf/domain_validate.c; the secondary-model check is qemu/qemu_validate.c)
+  { re: /Only one primary video device is supported/, codes: ['video-primary-duplicate'] },
+  { re: /video type '[^']*' is only valid as primary video device/, codes: ['video-secondary-model'], qemuOnly: true },
+  { re: /a 'none' video type must be the only video device/, codes: ['video-none-not-alone'] },
+  { re: /(ram|vram64|vgamem) attribute only supported for video type qxl/, codes: ['video-qxl-attribute'] },
+  { re: /address not supported for video type ramfb/, codes: ['video-ramfb-address'] },
+  {
+    re: /video type '[^']*' doesn't support multiple 'heads'|value for 'vgamem' must be (at least 1 MiB|power of two)|value for 'vram' must be at least 1 MiB|model resolution is not supported|3d acceleration is supported only with 'virtio'/,
+    codes: ['video-setting-invalid'],
+    qemuOnly: true,
+  },
+  { re: /video resolution values must be greater than 0/, codes: ['video-setting-invalid'] },
   // Domain
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },
   { re: /missing name information/, codes: ['domain-name-invalid'] },
   { re: /invalid char in name/, codes: ['domain-name-invalid'] },
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
+  // Character devices (conf/domain_validate.c virDomainChrSourceDefValidate)
+  { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
+  // Sizes that must be powers of two
+  { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
+  // IOMMU (conf/domain_conf.c parser, conf/domain_validate.c, qemu/qemu_validate.c qemuValidateDomainDeviceDefIOMMU)
+  { re: /only a single IOMMU device is supported/, codes: ['iommu-duplicate'] },
+  { re: /IOMMU device: '[^']*' is only supported with (Q35|Q35 and ARM Virt|ARM Virt) machines/, codes: ['iommu-machine'], qemuOnly: true },
+  { re: /IOMMU device: 'virtio' requires ACPI/, codes: ['iommu-requirement'], qemuOnly: true },
+  {
+    re: /IOMMU interrupt remapping requires split I\/O APIC|IOMMU eim requires interrupt remapping to be enabled/,
+    codes: ['iommu-requirement'],
+  },
+  {
+    re: /iommu model '[^']*' (doesn't support additional attributes|can't have address)|IOMMU device: 'virtio' needs a PCI address/,
+    codes: ['iommu-option-unsupported'],
+  },
+  // Devices the machine type cannot carry
+  { re: /No PCI buses available/, codes: ['machine-no-pci'], qemuOnly: true },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
@@ -122,6 +177,14 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['pci-address-reserved-at-start'],
     qemuOnly: true,
   },
+  // libvirt itself refuses these when it builds QEMU's command line (qemu_command.c qemuBuildShmemCommandLine).
+  { re: /QEMU refuses at start: .*shmem size must be (a power of two|at least 1 MiB)/, codes: ['shmem-size-at-start'], qemuOnly: true },
+  // A NIC <model type> libvirt passes through as QEMU's -device driver (qemu_command.c qemuBuildNicDevProps).
+  {
+    re: /QEMU refuses at start: [\w-]+: ('[\w-]+' is not a valid device model name|Device '[\w-]+' can't go on PCIE? bus)/,
+    codes: ['nic-model-unknown'],
+    qemuOnly: true,
+  },
 ];
 
 /** Codes for guests `virsh define` accepts and QEMU refuses to start: the suite confirms them with `virsh start`. */
@@ -129,6 +192,8 @@ export const START_CODES: ReadonlySet<string> = new Set([
   'controller-chassis-duplicate',
   'controller-usb-master-at-start',
   'pci-address-reserved-at-start',
+  'nic-model-unknown',
+  'shmem-size-at-start',
 ]);
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */

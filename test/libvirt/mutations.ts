@@ -593,6 +593,192 @@ const nameGen: Gen = (rng) => {
   return { title: `name '${name}'`, machine, devices: baseDevices(machine), extra: { name } };
 };
 
+// ---------------------------------------------------------------------------------------------
+// Device models libvirt passes to QEMU (start-time), video, disk address types, other hostdev
+// kinds and SCSI drive addresses, chardev sources, power-of-two sizes, the IOMMU.
+
+/** baseDevices without its <video>, for generators that bring their own. */
+function baseWithoutVideo(machine: Machine): string[] {
+  return baseDevices(machine).filter((d) => !d.startsWith('<video>'));
+}
+
+const NIC_MODELS = [
+  'virtio',
+  'virtoi',
+  'Virtio',
+  'e1000',
+  'e1000e',
+  'e1000-e',
+  'rtl8139',
+  'rtl8193',
+  'vmxnet3',
+  'vmxnet',
+  'ne2k_pci',
+  'pcnet',
+  'virtio-net-pci',
+  'i82559er',
+  'e100',
+];
+
+const nicModelGen: Gen = (rng) => {
+  const machine = rng.pick(MACHINES);
+  const m = rng.pick(NIC_MODELS);
+  const devs = [
+    ...baseDevices(machine),
+    `<interface type='user'>\n      <mac address='${mac(rng)}'/>\n      <model type='${m}'/>\n    </interface>`,
+  ];
+  return { title: `NIC model '${m}'`, machine, devices: devs };
+};
+
+const VIDEO_MODELS = ['vga', 'cirrus', 'qxl', 'virtio', 'bochs', 'ramfb', 'none'];
+
+const videoGen: Gen = (rng) => {
+  const machine = rng.pick(MACHINES);
+  const n = rng.int(1, 3);
+  const vids: string[] = [];
+  const parts: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const m = rng.pick(VIDEO_MODELS);
+    const primary = rng.chance(0.25) ? " primary='yes'" : '';
+    const mem = rng.chance(0.2) ? ` ${rng.pick(['ram', 'vram64', 'vgamem'])}='${rng.pick(['0', '16384', '65536'])}'` : '';
+    const addr = m === 'ramfb' && rng.chance(0.4) ? `\n      ${pciAddr(0, 0x0a + k, 0)}` : '';
+    vids.push(`<video>\n      <model type='${m}'${primary}${mem}/>${addr}\n    </video>`);
+    parts.push(`${m}${primary ? '(primary)' : ''}${mem}${addr ? '@pci' : ''}`);
+  }
+  return { title: `video ${parts.join(', ')}`, machine, devices: [...baseWithoutVideo(machine), ...vids] };
+};
+
+const DISK_ADDRS: { bus: string; dev: string; addrs: string[] }[] = [
+  { bus: 'sata', dev: 'sda', addrs: ['drive', 'pci', 'usb'] },
+  { bus: 'scsi', dev: 'sdb', addrs: ['drive', 'pci'] },
+  { bus: 'ide', dev: 'hdc', addrs: ['drive', 'pci'] },
+  { bus: 'virtio', dev: 'vda', addrs: ['pci', 'drive', 'usb'] },
+  { bus: 'usb', dev: 'sdc', addrs: ['usb', 'drive', 'pci'] },
+];
+
+const diskAddressGen: Gen = (rng) => {
+  const machine = rng.pick(MACHINES);
+  const d = rng.pick(DISK_ADDRS.filter((x) => machine === 'q35' || x.bus !== 'sata'));
+  const kind = rng.pick(d.addrs);
+  const addr = kind === 'drive' ? driveAddr(0, 0, 0, d.bus === 'ide' ? 0 : 1) : kind === 'pci' ? pciAddr(0, 0x0b, 0) : usbAddr(0, '2');
+  const bus = machine === 'pc' && d.bus === 'ide' && rng.chance(0.5) ? undefined : d.bus;
+  const devs = [...baseDevices(machine), controller('usb', 0, 'qemu-xhci'), disk({ dev: d.dev, bus: bus ?? 'ide', addr })];
+  if (bus === undefined) {
+    devs[devs.length - 1] = devs[devs.length - 1]!.replace(" bus='ide'", '');
+  }
+  return { title: `${d.bus} disk ${d.dev}${bus ? '' : ' (bus from the name)'} with a ${kind} address`, machine, devices: devs };
+};
+
+function hostdevScsi(adapter: string, unit: number, guestUnit?: number): string {
+  return `<hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='${adapter}'/>
+        <address bus='0' target='0' unit='${unit}'/>
+      </source>${guestUnit === undefined ? '' : `\n      ${driveAddr(0, 0, 0, guestUnit)}`}
+    </hostdev>`;
+}
+
+function hostdevMdev(uuid: string): string {
+  return `<hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='${uuid}'/>
+      </source>
+    </hostdev>`;
+}
+
+const hostdevKindsGen: Gen = (rng, i) => {
+  const machine = rng.pick(MACHINES);
+  const devs = [...baseDevices(machine)];
+  let title: string;
+  if (i % 3 === 0) {
+    const u1 = 'c2177883-f1bb-47f0-914d-32a22e3a8804';
+    const u2 = rng.pick([u1, u1.toUpperCase(), u1.replace(/-/g, ''), 'c2177883-f1bb-47f0-914d-32a22e3a8805']);
+    devs.push(hostdevMdev(u1), hostdevMdev(u2));
+    title = `mdev ${u1} and ${u2}`;
+  } else if (i % 3 === 1) {
+    const a2 = rng.pick(['scsi_host0', 'scsi_host1']);
+    const unit2 = rng.int(0, 1);
+    const g1 = rng.chance(0.5) ? rng.int(0, 3) : undefined;
+    const g2 = rng.chance(0.5) ? rng.int(0, 3) : undefined;
+    devs.push(controller('scsi', 0, 'virtio-scsi'), hostdevScsi('scsi_host0', 0, g1), hostdevScsi(a2, unit2, g2));
+    title = `SCSI hostdevs scsi_host0:0 (guest unit ${g1 ?? '-'}) and ${a2}:${unit2} (guest unit ${g2 ?? '-'})`;
+  } else {
+    const dev = rng.pick(['sda', 'sdb', 'sdc']);
+    const explicit = rng.chance(0.3) ? rng.int(0, 2) : undefined;
+    const g = rng.int(0, 2);
+    devs.push(
+      controller('scsi', 0, 'virtio-scsi'),
+      disk({ dev, bus: 'scsi', addr: explicit === undefined ? undefined : driveAddr(0, 0, 0, explicit) }),
+      hostdevScsi('scsi_host0', 0, g)
+    );
+    title = `SCSI disk ${dev}${explicit === undefined ? '' : ` at unit ${explicit}`} and a SCSI hostdev at guest unit ${g}`;
+  }
+  return { title, machine, devices: devs };
+};
+
+const CHARDEVS: string[] = [
+  "<serial type='file'>\n      <target port='0'/>\n    </serial>",
+  "<serial type='file'>\n      <source path='/tmp/lx-gen-serial.log'/>\n      <target port='0'/>\n    </serial>",
+  "<serial type='tcp'>\n      <source mode='bind' host='127.0.0.1'/>\n      <target port='0'/>\n    </serial>",
+  "<serial type='tcp'>\n      <source mode='bind' host='127.0.0.1' service='4555'/>\n      <target port='0'/>\n    </serial>",
+  "<serial type='udp'>\n      <source mode='bind' host='127.0.0.1' service='4556'/>\n      <target port='0'/>\n    </serial>",
+  "<serial type='udp'>\n      <source mode='connect' host='127.0.0.1' service='4557'/>\n      <target port='0'/>\n    </serial>",
+  "<serial type='unix'>\n      <source mode='bind'/>\n      <target port='0'/>\n    </serial>",
+  "<channel type='unix'>\n      <source mode='bind'/>\n      <target type='virtio' name='org.qemu.guest_agent.0'/>\n    </channel>",
+  "<channel type='pipe'>\n      <target type='virtio' name='org.example.pipe'/>\n    </channel>",
+  "<console type='file'>\n      <target type='virtio' port='0'/>\n    </console>",
+  "<serial type='pty'>\n      <target port='0'/>\n    </serial>\n    <console type='file'>\n      <target type='serial' port='0'/>\n    </console>",
+  "<parallel type='dev'>\n      <target port='0'/>\n    </parallel>",
+];
+
+const chardevGen: Gen = (rng) => {
+  const machine = rng.pick(MACHINES);
+  const c = rng.pick(CHARDEVS);
+  return { title: c.replace(/\s+/g, ' '), machine, devices: [...baseDevices(machine), c] };
+};
+
+const sizeGen: Gen = (rng, i) => {
+  const machine = rng.pick(MACHINES);
+  const devs = [...baseDevices(machine)];
+  let title: string;
+  if (i % 2 === 0) {
+    const [n, unit] = rng.pick([
+      ['4', 'M'],
+      ['3', 'M'],
+      ['4', 'MB'],
+      ['512', 'KiB'],
+      ['2048', 'KiB'],
+      ['6', 'MiB'],
+      ['1', 'G'],
+    ] as const);
+    devs.push(`<shmem name='lx-gen-${i}'>\n      <model type='ivshmem-plain'/>\n      <size unit='${unit}'>${n}</size>\n    </shmem>`);
+    title = `shmem size ${n} ${unit}`;
+  } else {
+    const which = rng.pick(['rx_queue_size', 'tx_queue_size']);
+    const n = rng.pick([256, 300, 512, 1000, 1024]);
+    const m = rng.pick(['virtio', 'virtio', 'e1000']);
+    devs.push(
+      `<interface type='user'>\n      <model type='${m}'/>\n      <driver ${which === 'rx_queue_size' ? "name='qemu' " : ''}${which}='${n}'/>\n    </interface>`
+    );
+    title = `${m} NIC with ${which}=${n}`;
+  }
+  return { title, machine, devices: devs };
+};
+
+const iommuGen: Gen = (rng) => {
+  const machine = rng.pick(MACHINES);
+  const m = rng.pick(['intel', 'intel', 'virtio', 'smmuv3']);
+  const driver = rng.chance(0.3) ? `\n      <driver ${rng.pick(["caching_mode='on'", "eim='on'", "iotlb='on'"])}/>` : '';
+  const addr = rng.chance(0.25) ? `\n      ${rng.chance(0.5) ? pciAddr(0, 0x0c, 0) : driveAddr(0, 0, 0, 0)}` : '';
+  const two = rng.chance(0.15);
+  const el = driver || addr ? `<iommu model='${m}'>${driver}${addr}\n    </iommu>` : `<iommu model='${m}'/>`;
+  return {
+    title: `iommu ${m}${driver ? ' ' + driver.trim() : ''}${addr ? ' with address' : ''}${two ? ' twice' : ''}`,
+    machine,
+    devices: [...baseDevices(machine), el, ...(two ? [`<iommu model='${m}'/>`] : [])],
+  };
+};
+
 /** Generators, each with its family (table row) and number of cases. */
 export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'controllers', count: 48, gen: controllerGen },
@@ -608,6 +794,13 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'mac', count: 30, gen: macGen },
   { family: 'cpu-topology', count: 20, gen: topologyGen },
   { family: 'domain-name', count: 14, gen: nameGen },
+  { family: 'nic-model', count: 16, gen: nicModelGen },
+  { family: 'video', count: 24, gen: videoGen },
+  { family: 'disk-address-type', count: 16, gen: diskAddressGen },
+  { family: 'hostdev-kinds', count: 18, gen: hostdevKindsGen },
+  { family: 'chardev', count: 16, gen: chardevGen },
+  { family: 'sizes', count: 16, gen: sizeGen },
+  { family: 'iommu', count: 16, gen: iommuGen },
 ];
 
 export const DEFAULT_SEED = 20240501;

@@ -136,6 +136,24 @@ export const CODES = {
     severity: 'warning',
     summary: 'I/O error retry is supported only for virtio-blk (bus virtio) and virtio-scsi (bus scsi) disks.',
   },
+  'disk-address-type': {
+    severity: 'error',
+    summary:
+      "A disk's <address> type does not fit its bus: ide, sata, scsi and fdc disks take a drive address, usb disks a usb one, virtio disks a pci one.",
+  },
+  'disk-option-device': {
+    severity: 'error',
+    summary:
+      "A disk setting its device type does not take: rawio, sgio and <reservations> need device='lun', tray='open' needs a cdrom or floppy.",
+  },
+  'disk-iotune-conflict': {
+    severity: 'error',
+    summary: 'An <iotune> limit is given both as a total and as a read or write limit of the same kind.',
+  },
+  'scsi-drive-address-conflict': {
+    severity: 'error',
+    summary: 'A SCSI host device uses the drive address (controller, bus, target, unit) of a SCSI disk or of another SCSI host device.',
+  },
 
   // Boot order
   'boot-order-duplicate': { severity: 'error', summary: 'Two devices have the same <boot order>.' },
@@ -149,12 +167,84 @@ export const CODES = {
     severity: 'error',
     summary: 'The same host device is assigned twice (by <hostdev> or <interface type="hostdev">).',
   },
+  'hostdev-address-type': {
+    severity: 'error',
+    summary:
+      "A <hostdev>'s guest <address> type does not fit its kind: PCI takes pci (or unassigned), SCSI drive, vhost-scsi pci or ccw, USB usb.",
+  },
 
   // Interfaces
   'mac-invalid': { severity: 'error', summary: 'A MAC address is six colon-separated hexadecimal octets.' },
   'mac-multicast': {
     severity: 'error',
     summary: 'The first octet of a guest MAC address must be even: an odd first octet is a multicast address.',
+  },
+  'nic-model-unknown': {
+    severity: 'error',
+    summary:
+      'A network card <model type> that QEMU does not have (a misspelt virtio, say): virsh define accepts it, but QEMU refuses to start the guest.',
+  },
+  'nic-vhostuser-model': { severity: 'error', summary: "An <interface type='vhostuser'> needs a virtio <model>." },
+  'virtio-option-non-virtio': {
+    severity: 'error',
+    summary:
+      "virtio's <driver> options (iommu, ats, packed, page_per_vq; ioeventfd on disks) on a NIC, video device or disk that is not virtio.",
+  },
+
+  // Video (rules/video.ts)
+  'video-primary-duplicate': { severity: 'error', summary: "More than one video device has primary='yes'." },
+  'video-secondary-model': {
+    severity: 'error',
+    summary: 'Only qxl and virtio video devices can be secondary: vga, cirrus, bochs, ramfb and the others must be the primary one.',
+  },
+  'video-none-not-alone': { severity: 'error', summary: "A video device of model 'none' must be the only video device." },
+  'video-qxl-attribute': {
+    severity: 'error',
+    summary: 'The ram, vram64 and vgamem attributes of a video <model> are for qxl only.',
+  },
+  'video-ramfb-address': { severity: 'error', summary: 'A ramfb video device cannot have an <address>.' },
+  'video-setting-invalid': {
+    severity: 'error',
+    summary:
+      'A video <model> setting its model does not take or a value out of range: several heads, a <resolution>, 3D acceleration, qxl vgamem or vga vram under 1 MiB.',
+  },
+
+  // Character devices (rules/chardevs.ts)
+  'chardev-source-missing': {
+    severity: 'error',
+    summary:
+      'A serial, parallel, console or channel device lacks the host side its type needs: a source path (file, dev, pipe, unix), host and service (tcp), a connect service (udp).',
+  },
+
+  // Sizes that must be powers of two (rules/sizes.ts)
+  'shmem-size-at-start': {
+    severity: 'error',
+    summary:
+      'A <shmem> size that is not a power of two or is under 1 MiB: virsh define accepts it, but libvirt refuses to start the guest.',
+  },
+  'nic-queue-size': { severity: 'error', summary: 'rx_queue_size and tx_queue_size of a virtio NIC must be powers of two.' },
+
+  // IOMMU (rules/iommu.ts)
+  'iommu-duplicate': { severity: 'error', summary: 'A guest can have only one <iommu>.' },
+  'iommu-machine': {
+    severity: 'error',
+    summary: 'The IOMMU model does not exist on this machine type: intel needs q35, virtio q35 or ARM virt, smmuv3 ARM virt.',
+  },
+  'iommu-requirement': {
+    severity: 'error',
+    summary:
+      "The IOMMU lacks what it needs: a virtio IOMMU needs <acpi/>, intremap='on' needs <ioapic driver='qemu'/>, eim='on' needs intremap='on'.",
+  },
+  'iommu-option-unsupported': {
+    severity: 'error',
+    summary: 'An IOMMU setting its model does not take: intel-only driver attributes on virtio or smmuv3, an <address> on intel or smmuv3.',
+  },
+
+  // Devices the machine type cannot carry (rules/machine-devices.ts)
+  'machine-no-pci': {
+    severity: 'error',
+    summary: 'The isapc machine has no PCI bus, yet a device (or one libvirt adds by itself: memballoon, USB controller, video) needs one.',
+    absence: true,
   },
 
   // Domain-wide

@@ -7,12 +7,21 @@
  * - disk-retry-value: retry_interval / retry_timeout must be 0..2^63-1 milliseconds.
  * - disk-retry-without-policy: retry_* without a 'retry' policy does nothing.
  * - disk-retry-bus: retry works on virtio-blk and virtio-scsi disks only.
+ * - disk-address-type: "Invalid address type '%s' for the disk '%s' with the bus type '%s'"
+ *   (conf/domain_validate.c virDomainDiskDefValidate, via virDomainDiskAddressDiskBusCompatibility),
+ *   "unexpected address type for usb disk" (qemu/qemu_validate.c qemuValidateDomainDeviceDefDisk),
+ *   "virtio disk cannot have an address of type '%s'" (qemu/qemu_domain_address.c).
+ * - disk-option-device: "rawio|sgio can be used only with device='lun'", "<reservations/> allowed
+ *   only for lun devices", "tray is only valid for cdrom and floppy" (tray='open' only: 'closed' is
+ *   the default and passes; virDomainDiskDefValidate).
+ * - disk-iotune-conflict: "total and read/write bytes_sec|iops_sec|bytes_sec_max|iops_sec_max
+ *   cannot be set at the same time" (virDomainDiskDefValidate; a value of 0 is unset).
  */
-import { attr, type XmlAttribute } from '../syntax/tree';
+import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
-import { claimingFix } from './edits';
+import { claimingFix, wholeLines } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
@@ -228,6 +237,133 @@ function checkRetry(d: Disk, ctx: RuleContext, findings: Finding[]): void {
   }
 }
 
+/** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
+function busOf(d: Disk): string | undefined {
+  if (d.bus) {
+    return d.bus.value;
+  }
+  const m = TARGET_RE.exec(d.targetDev?.value ?? '');
+  return m ? ({ hd: 'ide', sd: 'scsi', vd: 'virtio', fd: 'fdc', xvd: 'xen', ubd: 'uml' } as Record<string, string>)[m[1]!] : undefined;
+}
+
+/** An attribute's span with the blanks before it, so that removing it leaves no gap. */
+function withSpaceBefore(text: string, span: Span): Span {
+  let start = span.start;
+  while (start > 0 && /\s/.test(text[start - 1]!)) {
+    start--;
+  }
+  return { start, end: span.end };
+}
+
+const DRIVE_ONLY = new Set(['ide', 'sata', 'scsi', 'fdc']);
+
+/** An <address> of a type the disk's bus cannot take (libvirt 9.0, QEMU driver). */
+function checkAddressType(model: DomainModel, d: Disk, findings: Finding[]): void {
+  const a = d.address;
+  const bus = busOf(d);
+  if (!a || !bus) {
+    return;
+  }
+  const type = a.type === 'other' ? a.addressType : a.type;
+  if (type === undefined) {
+    return;
+  }
+  let wants: string | undefined;
+  if (DRIVE_ONLY.has(bus) && type !== 'drive') {
+    wants = 'a drive address (controller, bus, target, unit)';
+  } else if (bus === 'usb' && type !== 'usb') {
+    wants = 'a usb address (bus, port)';
+  } else if (bus === 'virtio' && (type === 'drive' || type === 'usb')) {
+    wants = 'a pci address';
+  }
+  if (!wants) {
+    return;
+  }
+  const dev = d.targetDev?.value;
+  const typeAttr = a.el.attributes.find((x) => x.name === 'type');
+  findings.push({
+    code: 'disk-address-type',
+    message: `A ${bus} disk${dev ? ` ('${dev}')` : ''} cannot have a ${type} address: it takes ${wants}, or none and libvirt picks one.`,
+    span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
+    // Without the <address>, libvirt assigns one; for a drive bus it derives it from the target
+    // name, which another disk may hold, so only the virtio and usb cases are safe for Fix All.
+    fixes: [
+      {
+        title: 'Remove the <address>',
+        edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }],
+        preferred: bus === 'virtio' || bus === 'usb',
+      },
+    ],
+  });
+}
+
+/** Settings of one device type on a disk of another (libvirt 9.0 virDomainDiskDefValidate). */
+function checkDeviceOptions(model: DomainModel, d: Disk, findings: Finding[]): void {
+  const device = d.device ?? 'disk';
+  const text = model.doc.text;
+  if (device !== 'lun') {
+    for (const name of ['rawio', 'sgio']) {
+      const a = attr(d.el, name);
+      if (a) {
+        findings.push({
+          code: 'disk-option-device',
+          message: `${name} is for a disk with device='lun' (SCSI passthrough); this disk is device='${device}'.`,
+          span: a.span,
+          fixes: [{ title: `Remove ${name}`, edits: [{ span: withSpaceBefore(text, a.span), newText: '' }], preferred: true }],
+        });
+      }
+    }
+    const reservations = d.source ? child(d.source, 'reservations') : undefined;
+    if (reservations) {
+      findings.push({
+        code: 'disk-option-device',
+        message: `<reservations> (SCSI persistent reservations) are for a disk with device='lun'; this disk is device='${device}'.`,
+        span: reservations.nameSpan,
+      });
+    }
+  }
+  const tray = d.target ? attr(d.target, 'tray') : undefined;
+  // tray='closed' is libvirt's default (0) and passes everywhere.
+  if (tray && tray.value === 'open' && device !== 'cdrom' && device !== 'floppy') {
+    findings.push({
+      code: 'disk-option-device',
+      message: `Only a cdrom or a floppy has a tray to open; this disk is device='${device}'.`,
+      span: tray.span,
+      fixes: [{ title: 'Remove tray', edits: [{ span: withSpaceBefore(text, tray.span), newText: '' }], preferred: true }],
+    });
+  }
+}
+
+/** total_* together with read_* or write_* of the same kind in <iotune>. */
+function checkIotune(d: Disk, findings: Finding[]): void {
+  const iotune = child(d.el, 'iotune');
+  if (!iotune) {
+    return;
+  }
+  const set = (name: string): XmlElement | undefined => {
+    const el = child(iotune, name);
+    const n = el ? el.text.trim() : '';
+    return el && /^[0-9]+$/.test(n) && BigInt(n) !== 0n ? el : undefined;
+  };
+  for (const kind of ['bytes_sec', 'iops_sec', 'bytes_sec_max', 'iops_sec_max']) {
+    const total = set(`total_${kind}`);
+    if (!total) {
+      continue;
+    }
+    for (const side of ['read', 'write']) {
+      const el = set(`${side}_${kind}`);
+      if (el) {
+        findings.push({
+          code: 'disk-iotune-conflict',
+          message: `<${side}_${kind}> cannot be set together with <total_${kind}>: give either a total or separate read and write limits.`,
+          span: el.nameSpan,
+          related: [{ message: `<total_${kind}>`, span: total.nameSpan }],
+        });
+      }
+    }
+  }
+}
+
 export const diskRules: RuleFamily = {
   id: 'disks',
   check(model, ctx) {
@@ -236,6 +372,9 @@ export const diskRules: RuleFamily = {
     checkDriveAddresses(model, findings);
     for (const d of model.disks) {
       checkRetry(d, ctx, findings);
+      checkAddressType(model, d, findings);
+      checkDeviceOptions(model, d, findings);
+      checkIotune(d, findings);
     }
     return findings;
   },

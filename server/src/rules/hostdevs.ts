@@ -6,12 +6,28 @@
  * Matching follows libvirt 9.0 (virDomainHostdevMatch), checked against the daemon: PCI sources
  * compare domain:bus:slot.function with missing parts as 0 (two sources without an <address>
  * match); for USB the earlier device decides: with a non-zero bus and device it matches by
- * bus/device, otherwise by vendor/product, compared as numbers (0x0781 = 0x781).
+ * bus/device, otherwise by vendor/product, compared as numbers (0x0781 = 0x781). An mdev matches
+ * by UUID (parsed, so case and dashes do not matter), a SCSI host device by adapter name and
+ * bus/target/unit, an iSCSI one by host name, port and IQN, a vhost-scsi one (scsi_host) by wwpn.
+ * - scsi-drive-address-conflict: a SCSI <hostdev>'s guest drive address that a SCSI disk holds
+ *   ("using disk target name '%s' conflicts with SCSI host device address ...",
+ *   conf/domain_conf.c virDomainDiskDefAssignAddress; "... in use by a SCSI disk",
+ *   conf/domain_postparse.c; "... in use by another SCSI disk", conf/domain_validate.c
+ *   virDomainDefDuplicateDriveAddressesValidate) or another SCSI host device holds ("... in use by
+ *   another SCSI host device", same function). Only written addresses count: libvirt gives a
+ *   SCSI host device without one a free unit.
+ * - hostdev-address-type: the guest <address> of a <hostdev> of a type its kind cannot take ("PCI
+ *   host devices must use 'pci' or 'unassigned' address type", "SCSI host device must use 'drive'
+ *   address type", "SCSI_host host device must use 'pci' or 'ccw' address type", "USB host device
+ *   must use 'usb' address type"; conf/domain_validate.c virDomainHostdevDefValidate).
  */
 import { parseInteger } from '../../../lib/integer';
 import { formatPci } from '../model/pci';
-import type { HostAssignment } from '../model/types';
-import type { Span } from '../syntax/tree';
+import { driveOf } from '../model/allocate';
+import { implicitDrive, targetIndex, TARGET_RE, type DriveNumbers } from '../model/drive';
+import type { Disk, DomainModel, HostAssignment } from '../model/types';
+import { attr, child, type Span } from '../syntax/tree';
+import { wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
 interface HostKey {
@@ -21,6 +37,8 @@ interface HostKey {
   usb?: { bus: number; device: number; vendor: number; product: number };
   label: string;
   span: Span;
+  /** mdev, scsi, scsi_host: the source's identity as one string, compared as a whole. */
+  other?: string;
   /** USB: where the vendor/product pair is, for a match by vendor and product. */
   idSpan?: Span;
   idLabel?: string;
@@ -67,6 +85,62 @@ function hostKey(h: HostAssignment): HostKey | undefined {
       idLabel,
     };
   }
+  return otherKey(h, mode);
+}
+
+/** mdev, SCSI (adapter or iSCSI) and vhost-scsi sources, as virDomainHostdevMatchSubsys compares them. */
+function otherKey(h: HostAssignment, mode: string): HostKey | undefined {
+  const src = h.source!;
+  const type = h.type ?? '';
+  if (type === 'mdev') {
+    const a = child(src, 'address');
+    const uuid = a && attr(a, 'uuid');
+    const hex = uuid?.value?.replace(/[-\s]/g, '').toLowerCase();
+    if (!uuid || !hex || !/^[0-9a-f]{32}$/.test(hex)) {
+      return undefined;
+    }
+    return { mode, type, other: hex, label: `mediated device ${uuid.value!.trim()}`, span: uuid.valueSpan ?? uuid.span };
+  }
+  if (type === 'scsi') {
+    if (attr(src, 'protocol')?.value === 'iscsi') {
+      const host = child(src, 'host');
+      const name = attr(src, 'name')?.value;
+      // libvirt reads an IQN without a LUN as LUN 0 (virDomainPostParseCheckISCSIPath).
+      const iqn = name && !name.includes('/') ? `${name}/0` : name;
+      const hostName = host && attr(host, 'name')?.value;
+      const port = host ? parseInteger(attr(host, 'port')?.value ?? '0', 10) : 0;
+      if (!iqn || !hostName || port === undefined) {
+        return undefined;
+      }
+      return { mode, type, other: `iscsi|${hostName}|${port}|${iqn}`, label: `iSCSI LUN ${iqn} on ${hostName}`, span: src.nameSpan };
+    }
+    const adapter = child(src, 'adapter');
+    const name = adapter && attr(adapter, 'name')?.value;
+    const a = child(src, 'address');
+    if (!name || !a) {
+      return undefined;
+    }
+    const nums = ['bus', 'target', 'unit'].map((n) => parseInteger(attr(a, n)?.value, 0));
+    if (nums.some((n) => n === undefined)) {
+      return undefined;
+    }
+    const [bus, target, unit] = nums as [number, number, number];
+    return {
+      mode,
+      type,
+      other: `host|${name}|${bus}|${target}|${unit}`,
+      label: `host SCSI device ${name} bus ${bus} target ${target} unit ${unit}`,
+      span: a.nameSpan,
+    };
+  }
+  if (type === 'scsi_host') {
+    const wwpn = attr(src, 'wwpn');
+    if (!wwpn?.value) {
+      return undefined;
+    }
+    const protocol = attr(src, 'protocol')?.value ?? '';
+    return { mode, type, other: `${protocol}|${wwpn.value}`, label: `vhost-scsi target ${wwpn.value}`, span: wwpn.valueSpan ?? wwpn.span };
+  }
   return undefined;
 }
 
@@ -88,13 +162,103 @@ function matches(first: HostKey, second: HostKey): boolean {
     }
     return a.vendor === b.vendor && a.product === b.product;
   }
+  if (first.other !== undefined) {
+    return first.other === second.other;
+  }
   return false;
+}
+
+/** A disk's drive address on a SCSI bus: written, or derived from its target name. */
+function scsiDiskDrive(d: Disk): DriveNumbers | undefined {
+  const m = TARGET_RE.exec(d.targetDev?.value ?? '');
+  const bus = d.bus ? d.bus.value : m?.[1] === 'sd' ? 'scsi' : undefined;
+  if (bus !== 'scsi') {
+    return undefined;
+  }
+  if (d.address) {
+    return d.address.type === 'drive' ? driveOf(d) : undefined;
+  }
+  const idx = targetIndex(d.targetDev?.value);
+  return idx === undefined ? undefined : implicitDrive('scsi', idx);
+}
+
+const sameDrive = (a: DriveNumbers, b: DriveNumbers): boolean =>
+  a.controller === b.controller && a.bus === b.bus && a.target === b.target && a.unit === b.unit;
+
+function checkScsiDrives(model: DomainModel, findings: Finding[]): void {
+  const disks = model.disks.flatMap((d) => {
+    const at = scsiDiskDrive(d);
+    return at ? [{ d, at }] : [];
+  });
+  const seen: { el: Span; at: DriveNumbers }[] = [];
+  for (const h of model.hostdevs) {
+    const a = h.device.address;
+    if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || h.type !== 'scsi' || a?.type !== 'drive') {
+      continue;
+    }
+    const nums = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
+    if (nums.some((n) => n === undefined)) {
+      continue;
+    }
+    const [controller, bus, target, unit] = nums as [number, number, number, number];
+    const at = { controller, bus, target, unit };
+    const where = `controller=${controller} bus=${bus} target=${target} unit=${unit}`;
+    const disk = disks.find((x) => sameDrive(x.at, at));
+    const other = seen.find((x) => sameDrive(x.at, at));
+    if (disk) {
+      const dev = disk.d.targetDev?.value ?? '?';
+      findings.push({
+        code: 'scsi-drive-address-conflict',
+        message: `SCSI disk '${dev}' already uses drive address ${where}${disk.d.address ? '' : ' (libvirt derives it from the target name)'}; this host device needs another unit.`,
+        span: a.el.nameSpan,
+        related: [{ message: `disk '${dev}'`, span: disk.d.address?.el.nameSpan ?? disk.d.targetDev?.valueSpan ?? disk.d.el.nameSpan }],
+      });
+    } else if (other) {
+      findings.push({
+        code: 'scsi-drive-address-conflict',
+        message: `Another SCSI host device already uses drive address ${where}; each needs its own unit.`,
+        span: a.el.nameSpan,
+        related: [{ message: 'first used here', span: other.el }],
+      });
+    }
+    seen.push({ el: a.el.nameSpan, at });
+  }
+}
+
+const HOSTDEV_ADDRESS_TYPES: Record<string, string[]> = {
+  pci: ['pci', 'unassigned'],
+  scsi: ['drive'],
+  scsi_host: ['pci', 'ccw'],
+  usb: ['usb'],
+};
+
+function checkAddressTypes(model: DomainModel, findings: Finding[]): void {
+  for (const h of model.hostdevs) {
+    const a = h.device.address;
+    const ok = h.type === undefined ? undefined : HOSTDEV_ADDRESS_TYPES[h.type];
+    if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || !a || !ok) {
+      continue;
+    }
+    const type = a.type === 'other' ? a.addressType : a.type;
+    if (type === undefined || ok.includes(type)) {
+      continue;
+    }
+    const typeAttr = a.el.attributes.find((x) => x.name === 'type');
+    findings.push({
+      code: 'hostdev-address-type',
+      message: `A ${h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
+      span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
+      fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }], preferred: true }],
+    });
+  }
 }
 
 export const hostdevRules: RuleFamily = {
   id: 'hostdevs',
   check(model) {
     const findings: Finding[] = [];
+    checkAddressTypes(model, findings);
+    checkScsiDrives(model, findings);
     const keyed: { h: HostAssignment; k: HostKey }[] = [];
     for (const h of model.hostdevs) {
       const k = hostKey(h);

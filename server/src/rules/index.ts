@@ -2,17 +2,23 @@
  * The registry of rule families, in the order their findings are listed.
  */
 import { bootRules } from './boot';
+import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
+import { iommuRules } from './iommu';
+import { machineDeviceRules } from './machine-devices';
+import { modelRules } from './models';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
+import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
+import { videoRules } from './video';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   domainRules,
@@ -23,6 +29,12 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   bootRules,
   hostdevRules,
   interfaceRules,
+  modelRules,
+  videoRules,
+  chardevRules,
+  sizeRules,
+  iommuRules,
+  machineDeviceRules,
   schemaRules,
   targetVersionRules,
   hostRules,

@@ -26,7 +26,8 @@
  * Left to the families that know the domain (never reported here, so nothing is said twice):
  * PCI address numbers (pci-address-range), USB ports (usb-port-syntax), MAC addresses
  * (mac-invalid), disk target names (disk-target-invalid), the domain name (domain-name-invalid),
- * openEuler's retry attributes and values (disk-retry-*).
+ * openEuler's retry attributes and values (disk-retry-*), qxl's memory attributes on other video
+ * models (video-qxl-attribute), rawio and sgio on disks that are not LUNs (disk-option-device).
  *
  * Speed: verdicts depend only on the resolved schema element and the value, and are cached; the
  * walk itself costs a few map lookups per element.
@@ -220,6 +221,18 @@ function valueFixes(v: ValueRejected, span: Span, quote: string): Fix[] {
   }));
 }
 
+/**
+ * Attributes the schema allows only in some variants (a model, a device type) that libvirt reads
+ * in all and refuses itself where they do not belong: another family says so (parent/element@attr).
+ */
+const OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'video/model@ram', // video-qxl-attribute
+  'video/model@vram64',
+  'video/model@vgamem',
+  'devices/disk@rawio', // disk-option-device
+  'devices/disk@sgio',
+]);
+
 function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out: Problem[]): void {
   let candidates: string[] | undefined;
   for (const a of el.attributes) {
@@ -228,7 +241,7 @@ function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out
     }
     const info = r.attributes.get(a.name);
     if (!info) {
-      if (!r.anyAttributes) {
+      if (!r.anyAttributes && !OWNED_ATTRIBUTES.has(`${el.parent?.name}/${el.name}@${a.name}`)) {
         candidates ??= absentAttributes(el, r);
         out.push(unknownAttribute(el, a, candidates, text));
       }

@@ -322,6 +322,106 @@ const CASES: RuleCase[] = [
     </disk>`
     ),
   },
+  {
+    name: 'address types a bus cannot take: pci on scsi and fdc, usb on sata, drive on virtio (bus from the target name)',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='sda' bus='scsi'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+      <!--          ^^^^^ disk-address-type: scsi -->
+    </disk>
+    <disk type='file' device='floppy'>
+      <target dev='fda' bus='fdc'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/>
+      <!--          ^^^^^ disk-address-type: fdc -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdb' bus='sata'/>
+      <address type='usb' bus='0' port='1'/>
+      <!--          ^^^^^ disk-address-type: usb address -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vdb'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <!--          ^^^^^^^ disk-address-type: virtio -->
+    </disk>`
+    ),
+    fix: { code: 'disk-address-type', title: 'Remove the <address>', contains: "<target dev='sda' bus='scsi'/>", lacks: "slot='0x05'" },
+  },
+  {
+    name: 'address types that fit: drive on ide, usb on usb, pci and ccw on virtio, none at all',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='hda' bus='ide'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdc' bus='usb'/>
+      <address type='usb' bus='0' port='1'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='vdb' bus='virtio'/>
+      <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdd' bus='sata'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'settings of another device type: sgio on a disk, reservations on a cdrom, a tray on a lun',
+    xml: domainXml(
+      {},
+      `    <disk type='block' device='disk' sgio='filtered'>
+      <!--                           ^^^^^^^^^^^^^^^ disk-option-device: sgio -->
+      <source dev='/dev/sdz'/>
+      <target dev='sda' bus='scsi'/>
+    </disk>
+    <disk type='block' device='cdrom'>
+      <source dev='/dev/sr0'>
+        <reservations managed='yes'/>
+    <!-- ^^^^^^^^^^^^ disk-option-device: reservations -->
+      </source>
+      <target dev='sdb' bus='scsi'/>
+    </disk>
+    <disk type='block' device='lun'>
+      <source dev='/dev/sdy'/>
+      <target dev='sdc' bus='scsi' tray='open'/>
+      <!--                         ^^^^^^^^^^^ disk-option-device: lun -->
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdd' bus='scsi' tray='closed'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-option-device', title: 'Remove sgio', contains: "<disk type='block' device='disk'>" },
+  },
+  {
+    name: 'iotune: every kind of total with read or write; zeros are unset',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <target dev='vda' bus='virtio'/>
+      <iotune>
+        <total_iops_sec>100</total_iops_sec>
+        <write_iops_sec>50</write_iops_sec>
+    <!-- ^^^^^^^^^^^^^^ disk-iotune-conflict -->
+        <total_bytes_sec_max>0</total_bytes_sec_max>
+        <read_bytes_sec_max>10</read_bytes_sec_max>
+        <total_iops_sec_max>100</total_iops_sec_max>
+        <read_iops_sec_max>10</read_iops_sec_max>
+    <!-- ^^^^^^^^^^^^^^^^^ disk-iotune-conflict -->
+        <write_iops_sec_max>10</write_iops_sec_max>
+    <!-- ^^^^^^^^^^^^^^^^^^ disk-iotune-conflict -->
+      </iotune>
+    </disk>`
+    ),
+  },
 ];
 
 runRuleCases('disks', CASES);

@@ -170,6 +170,167 @@ const CASES: RuleCase[] = [
     </hostdev>`
     ),
   },
+  {
+    name: 'mdev by UUID, SCSI by adapter and address, iSCSI by host and IQN (LUN 0 implied), vhost-scsi by wwpn',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='mdev' model='vfio-ccw'>
+      <source>
+        <address uuid='c2177883f1bb47f0914d32a22e3a8804'/>
+        <!--          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ hostdev-duplicate: mediated device -->
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host3'/>
+        <address bus='0' target='2' unit='1'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host3'/>
+        <address bus='0' target='2' unit='1'/>
+    <!-- ^^^^^^^ hostdev-duplicate: scsi_host3 bus 0 target 2 unit 1 -->
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source protocol='iscsi' name='iqn.2014-08.com.example:iscsi-nopool'>
+        <host name='example.com' port='3260'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source protocol='iscsi' name='iqn.2014-08.com.example:iscsi-nopool/0'>
+ <!--  ^^^^^^ hostdev-duplicate: iSCSI -->
+        <host name='example.com' port='3260'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d8'/>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d8'/>
+      <!--                          ^^^^^^^^^^^^^^^^^^^^^^ hostdev-duplicate: vhost-scsi -->
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'near misses: other UUID, unit, adapter, LUN, wwpn',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8804'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='mdev' model='vfio-pci'>
+      <source>
+        <address uuid='c2177883-f1bb-47f0-914d-32a22e3a8805'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host3'/>
+        <address bus='0' target='2' unit='1'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host3'/>
+        <address bus='0' target='2' unit='2'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host4'/>
+        <address bus='0' target='2' unit='1'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source protocol='iscsi' name='iqn.2014-08.com.example:iscsi-nopool/1'>
+        <host name='example.com' port='3260'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source protocol='iscsi' name='iqn.2014-08.com.example:iscsi-nopool/2'>
+        <host name='example.com' port='3260'/>
+      </source>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d8'/>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d9'/>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'SCSI drive addresses: a hostdev on an explicit disk address, one on a hostdev; near misses on sata and without an address',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <disk type='file' device='disk'>
+      <target dev='sdq' bus='scsi'/>
+      <address type='drive' controller='0' bus='0' target='0' unit='4'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <target dev='sdb' bus='sata'/>
+    </disk>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host0'/>
+        <address bus='0' target='0' unit='0'/>
+      </source>
+      <address type='drive' controller='0' bus='0' target='0' unit='4'/>
+  <!-- ^^^^^^^ scsi-drive-address-conflict: disk 'sdq' -->
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host0'/>
+        <address bus='0' target='0' unit='1'/>
+      </source>
+      <address type='drive' controller='0' bus='0' target='0' unit='1'/>
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi'>
+      <source>
+        <adapter name='scsi_host0'/>
+        <address bus='0' target='0' unit='2'/>
+      </source>
+    </hostdev>`
+    ),
+  },
+  {
+    name: 'guest address types: a PCI host device on a drive, a vhost-scsi one on usb; pci unassigned and ccw fit',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/>
+      </source>
+      <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <!--          ^^^^^^^ hostdev-address-type: 'pci' or 'unassigned' -->
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d8'/>
+      <address type='usb' bus='0' port='1'/>
+      <!--          ^^^^^ hostdev-address-type: vhost-scsi -->
+    </hostdev>
+    <hostdev mode='subsystem' type='scsi_host'>
+      <source protocol='vhost' wwpn='naa.50014057667280d9'/>
+      <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+    </hostdev>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <source>
+        <address domain='0x0000' bus='0x06' slot='0x03' function='0x0'/>
+      </source>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x09' function='0x0'/>
+    </hostdev>`
+    ),
+    fix: { code: 'hostdev-address-type', title: 'Remove the <address>', contains: "function='0x0'/>", lacks: "<address type='drive'" },
+  },
 ];
 
 runRuleCases('hostdevs', CASES);
