@@ -80,6 +80,57 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing name information/, codes: ['domain-name-invalid'] },
   { re: /invalid char in name/, codes: ['domain-name-invalid'] },
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
+  { re: /UUID mismatch between <uuid> and <sysinfo>/, codes: ['sysinfo-uuid-mismatch'] },
+  { re: /seclabel for model \S+ is already provided/, codes: ['seclabel-model-duplicate'] },
+  // Memory and memory hotplug
+  { re: /Memory size must be specified via <memory> or in the <numa> configuration/, codes: ['memory-missing'] },
+  { re: /both maximum memory size and memory slot count must be specified/, codes: ['memory-max-slots-missing'] },
+  { re: /maximum memory size must be equal or greater than the actual memory size/, codes: ['memory-max-too-small'] },
+  { re: /memory device total size exceeds hotplug space/, codes: ['memory-max-too-small'], qemuOnly: true },
+  {
+    re: /cannot use\/hotplug a memory device when domain 'maxMemory' is not defined/,
+    codes: ['memory-hotplug-max-missing'],
+    qemuOnly: true,
+  },
+  {
+    re: /At least one numa node has to be configured when enabling memory hotplug/,
+    codes: ['memory-hotplug-numa-missing'],
+    qemuOnly: true,
+  },
+  { re: /memory device slot '\d+' exceeds slots count/, codes: ['memory-slot-range'], qemuOnly: true },
+  { re: /memory device count '\d+' exceeds slots count/, codes: ['memory-slot-range'], qemuOnly: true },
+  { re: /failed to find an empty memory slot/, codes: ['memory-slot-range'], qemuOnly: true },
+  {
+    re: /memory device (slot|base) '[^']*' is already being used by another memory device/,
+    codes: ['memory-address-duplicate'],
+    qemuOnly: true,
+  },
+  { re: /target NUMA node needs to be specified for memory device/, codes: ['memory-target-node-missing'], qemuOnly: true },
+  {
+    re: /can't add memory backend (for guest node '\d+' as the guest has only|as guest has no NUMA nodes)/,
+    codes: ['memory-target-node-range'],
+  },
+  // NUMA
+  { re: /Duplicate NUMA cell info for cell id/, codes: ['numa-cell-id-duplicate'] },
+  { re: /Exactly one 'cell' element per guest NUMA cell allowed/, codes: ['numa-cell-id-range'] },
+  { re: /NUMA cells \d+ and \d+ have overlapping vCPU ids/, codes: ['numa-cpus-overlap'] },
+  { re: /(Number of CPUs|CPU IDs) in <numa> exceeds? the <vcpu> count/, codes: ['numa-cpus-range'] },
+  { re: /'sibling_id \d+' does not refer to a valid cell within NUMA/, codes: ['numa-distance-cell-missing'] },
+  { re: /'value \d+' is invalid for 'sibling id \d+' under NUMA/, codes: ['numa-distance-value'] },
+  { re: /Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell/, codes: ['numatune-memnode-cell'] },
+  { re: /Element 'memnode' is invalid without any guest NUMA cells/, codes: ['numatune-memnode-cell'] },
+  { re: /Multiple memnode elements with cellid/, codes: ['numatune-memnode-duplicate'] },
+  { re: /hugepages: node \d+ not found/, codes: ['numa-hugepage-nodeset'] },
+  {
+    re: /pcie?-expander-bus with index \d+ is configured for a NUMA node \(\d+\) not present/,
+    codes: ['numa-expander-node'],
+    qemuOnly: true,
+  },
+  // cputune
+  { re: /'(vcpusched|iothreadsched)' attributes '(vcpus|iothreads)' must not overlap/, codes: ['cputune-sched-overlap'] },
+  { re: /vCPU '\d+' is not present in domain definition/, codes: ['cputune-vcpu-missing'] },
+  { re: /Cannot find 'iothread' : \d+/, codes: ['cputune-iothread-missing'] },
+  { re: /duplicate (vcpupin for vcpu|iothreadpin for same iothread) '\d+'/, codes: ['cputune-pin-duplicate'] },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
@@ -96,7 +147,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Missing required attribute '[^']+' in element '[^']+'/, codes: ['schema-missing-attribute'] },
   { re: /'network' attribute is required for listen type 'network'/, codes: ['schema-missing-attribute'] },
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
-  { re: /an os <type> must be specified/, codes: ['schema-missing-element'] },
+  { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // What QEMU says when it refuses to start a guest that `virsh define` accepted (the suite starts
   // the cases where we report one of START_CODES); libvirt itself never raises these at define.
@@ -111,6 +162,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['pci-address-reserved-at-start'],
     qemuOnly: true,
   },
+  {
+    re: /QEMU refuses at start: .*memory hotplug is not enabled: missing acpi device or acpi disabled/,
+    codes: ['memory-dimm-acpi-at-start'],
+    qemuOnly: true,
+  },
 ];
 
 /** Codes for guests `virsh define` accepts and QEMU refuses to start: the suite confirms them with `virsh start`. */
@@ -118,6 +174,7 @@ export const START_CODES: ReadonlySet<string> = new Set([
   'controller-chassis-duplicate',
   'controller-usb-master-at-start',
   'pci-address-reserved-at-start',
+  'memory-dimm-acpi-at-start',
 ]);
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */

@@ -175,6 +175,119 @@ export const CODES = {
     severity: 'warning',
     summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',
   },
+  'os-type-missing': {
+    severity: 'error',
+    summary: 'The domain has no <os><type> (hvm for QEMU/KVM): libvirt refuses a domain without its OS type.',
+    absence: true,
+  },
+  'sysinfo-uuid-mismatch': {
+    severity: 'error',
+    summary: "The SMBIOS system uuid in <sysinfo> differs from the domain's <uuid>: libvirt refuses the domain.",
+  },
+  'seclabel-model-duplicate': {
+    severity: 'error',
+    summary: 'Two domain <seclabel> elements for the same security model (dac, selinux, apparmor): libvirt takes one per model.',
+  },
+
+  // Memory and memory hotplug (rules/memory.ts)
+  'memory-missing': {
+    severity: 'error',
+    summary: 'The domain has no memory size: neither <memory> nor NUMA cells with memory (or the size is 0).',
+    absence: true,
+  },
+  'memory-max-slots-missing': {
+    severity: 'error',
+    summary: '<maxMemory> needs both a size and slots= (the number of hotplug slots): libvirt refuses one without the other.',
+  },
+  'memory-max-too-small': {
+    severity: 'error',
+    summary: "<maxMemory> is smaller than the guest's memory (with NUMA cells: their sum plus the memory devices).",
+  },
+  'memory-hotplug-max-missing': {
+    severity: 'error',
+    summary: "A memory device (<memory model='dimm'>...) needs memory hotplug: the domain has no <maxMemory slots=...>.",
+    absence: true,
+  },
+  'memory-hotplug-numa-missing': {
+    severity: 'error',
+    summary: 'Memory hotplug (<maxMemory>) needs at least one guest NUMA cell on x86 and most architectures (not ppc64).',
+    absence: true,
+  },
+  'memory-slot-range': {
+    severity: 'error',
+    summary: 'A DIMM slot number must be below <maxMemory slots>, and there cannot be more memory devices than slots.',
+  },
+  'memory-address-duplicate': {
+    severity: 'error',
+    summary: 'Two memory devices use the same DIMM slot or the same base address.',
+  },
+  'memory-target-node-missing': {
+    severity: 'error',
+    summary: 'With guest NUMA cells, a dimm, nvdimm or virtio-mem device needs <target><node> (its cell).',
+    absence: true,
+  },
+  'memory-target-node-range': {
+    severity: 'error',
+    summary: "A memory device's <target><node> names a NUMA cell the guest does not have.",
+    absence: true,
+  },
+  'memory-dimm-acpi-at-start': {
+    severity: 'error',
+    summary:
+      'A DIMM on an x86 guest without <features><acpi/>: virsh define accepts it, but QEMU refuses to start the guest (memory hotplug goes through ACPI).',
+    absence: true,
+  },
+
+  // Guest NUMA cells and what names them (rules/numa.ts)
+  'numa-cell-id-duplicate': { severity: 'error', summary: 'Two NUMA cells have the same id (a cell without id takes its position).' },
+  'numa-cell-id-range': {
+    severity: 'error',
+    summary: 'NUMA cell ids must be 0 to the number of cells minus one, each once: no gaps, starting at 0.',
+  },
+  'numa-cpus-overlap': { severity: 'error', summary: 'A vCPU is in the cpus= of two NUMA cells.' },
+  'numa-cpus-range': { severity: 'error', summary: "A NUMA cell's cpus= names a vCPU beyond <vcpu>." },
+  'numa-distance-cell-missing': {
+    severity: 'error',
+    summary: 'A NUMA distance (<sibling id>) is to a cell the guest does not have.',
+    absence: true,
+  },
+  'numa-distance-value': {
+    severity: 'error',
+    summary: 'A NUMA distance must be 10 from a cell to itself and 11 to 255 to another cell.',
+  },
+  'numatune-memnode-cell': {
+    severity: 'error',
+    summary: '<numatune><memnode cellid> names a NUMA cell the guest does not have.',
+    absence: true,
+  },
+  'numatune-memnode-duplicate': { severity: 'error', summary: 'Two <numatune><memnode> elements for the same NUMA cell.' },
+  'numa-hugepage-nodeset': {
+    severity: 'error',
+    summary: '<memoryBacking><hugepages><page nodeset> names a NUMA node the guest does not have.',
+    absence: true,
+  },
+  'numa-expander-node': {
+    severity: 'error',
+    summary: 'A pci-expander-bus or pcie-expander-bus is for a NUMA node (<target><node>) the guest does not have.',
+    absence: true,
+  },
+
+  // vCPU and I/O thread tuning (rules/cputune.ts)
+  'cputune-sched-overlap': {
+    severity: 'error',
+    summary: 'Two <vcpusched> (or two <iothreadsched>) elements name the same vCPU (I/O thread).',
+  },
+  'cputune-vcpu-missing': { severity: 'error', summary: '<vcpusched vcpus> names a vCPU beyond <vcpu>.', absence: true },
+  'cputune-vcpupin-ignored': {
+    severity: 'warning',
+    summary: 'A <vcpupin> for a vCPU beyond <vcpu>: libvirt accepts it and silently drops it.',
+  },
+  'cputune-iothread-missing': {
+    severity: 'error',
+    summary: '<iothreadpin> or <iothreadsched> names an I/O thread the guest does not have (<iothreads>, <iothreadids>).',
+    absence: true,
+  },
+  'cputune-pin-duplicate': { severity: 'error', summary: 'Two <vcpupin> for one vCPU, or two <iothreadpin> for one I/O thread.' },
 
   // Suppression comments (rules/suppress.ts)
   'suppression-unused': {

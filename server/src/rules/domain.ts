@@ -6,9 +6,12 @@
  * - domain-name-style: openEuler's naming advice (letters, digits, _ - :; not all digits; <= 64 chars).
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
  * - graphics-vnc-password-length: "VNC password is 9 characters long, only 8 permitted" (QEMU driver).
+ * - os-type-missing: "an os <type> must be specified" (no <os>, or <os> without <type>).
+ * - sysinfo-uuid-mismatch: "UUID mismatch between <uuid> and <sysinfo>" (compared as UUIDs, not as text).
+ * - seclabel-model-duplicate: "seclabel for model dac is already provided".
  */
 import { parseInteger } from '../../../lib/integer';
-import { attr } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type XmlAttribute } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import type { Finding, RuleFamily } from './types';
 
@@ -158,6 +161,73 @@ function checkVnc(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+function checkOs(model: DomainModel, findings: Finding[]): void {
+  // <os> without <type> is the schema rule's (schema-missing-element): one finding is enough.
+  if (child(model.root, 'os')) {
+    return;
+  }
+  findings.push({
+    code: 'os-type-missing',
+    message: "The domain has no <os>: libvirt needs the guest's OS type (<os><type>hvm</type></os> for a QEMU/KVM guest).",
+    span: model.root.nameSpan,
+  });
+}
+
+/** A UUID as libvirt reads it (virUUIDParse): 32 hex digits, dashes allowed between them. */
+function uuidKey(raw: string): string | undefined {
+  const s = raw.trim().replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(s) ? s : undefined;
+}
+
+function checkSysinfo(model: DomainModel, findings: Finding[]): void {
+  const uuidEl = child(model.root, 'uuid');
+  const domainUuid = uuidEl && uuidKey(uuidEl.text);
+  if (!domainUuid) {
+    return;
+  }
+  for (const sysinfo of childrenNamed(model.root, 'sysinfo')) {
+    const system = child(sysinfo, 'system');
+    for (const e of system ? childrenNamed(system, 'entry') : []) {
+      if (attrValue(e, 'name') !== 'uuid') {
+        continue;
+      }
+      const key = uuidKey(e.text);
+      if (key && key !== domainUuid) {
+        findings.push({
+          code: 'sysinfo-uuid-mismatch',
+          message: `The SMBIOS system uuid (${e.text.trim()}) differs from the domain's <uuid> (${uuidEl.text.trim()}): libvirt wants the same UUID in both, or none in <sysinfo>.`,
+          span: e.textSpan ?? e.nameSpan,
+          related: [{ message: "the domain's <uuid>", span: uuidEl.textSpan ?? uuidEl.nameSpan }],
+          fixes: [{ title: "Use the domain's UUID", edits: [{ span: e.textSpan!, newText: uuidEl.text.trim() }], preferred: true }].filter(
+            () => e.textSpan !== undefined
+          ),
+        });
+      }
+    }
+  }
+}
+
+function checkSeclabels(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, XmlAttribute>();
+  for (const l of childrenNamed(model.root, 'seclabel')) {
+    const m = attr(l, 'model');
+    if (!m?.value) {
+      continue;
+    }
+    const first = seen.get(m.value);
+    if (first) {
+      findings.push({
+        code: 'seclabel-model-duplicate',
+        message: `A second <seclabel> for the security model '${m.value}': libvirt takes one label per model.`,
+        span: m.valueSpan ?? m.span,
+        related: [{ message: 'the first one', span: first.valueSpan ?? first.span }],
+      });
+      continue;
+    }
+    seen.set(m.value, m);
+  }
+}
+
 export const domainRules: RuleFamily = {
   id: 'domain',
   check(model) {
@@ -165,6 +235,9 @@ export const domainRules: RuleFamily = {
     if (model.kind === 'domain') {
       checkTopology(model, findings);
       checkName(model, findings);
+      checkOs(model, findings);
+      checkSysinfo(model, findings);
+      checkSeclabels(model, findings);
     }
     checkVnc(model, findings);
     return findings;
