@@ -141,6 +141,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid disk read error policy/, codes: ['schema-invalid-value'] },
   { re: /unknown suffix '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /Failed to parse bitmap '[^']*'/, codes: ['schema-invalid-value'] },
+  { re: /malformed uuid element/, codes: ['schema-invalid-value'] },
   { re: /(unknown|invalid) secret type '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /loadparm value '[^']*' must be between 1 and 8 characters|invalid loadparm value/, codes: ['schema-invalid-value'] },
   { re: /spapr-vio reg='[^']*' exceeds maximum possible value/, codes: ['schema-invalid-value'], qemuOnly: true },
