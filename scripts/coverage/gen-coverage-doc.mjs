@@ -91,7 +91,6 @@ const rows = data.sites.map((s) => {
   return { ...s, codes: c.codes, proof: proof?.file };
 });
 
-const covered = (r) => r.proof !== undefined || r.reason === 'schema';
 const unreachable = (r) => r.reason === 'host' || r.reason === 'other-driver' || r.reason === 'not-static';
 const count = (rs, p) => rs.filter(p).length;
 

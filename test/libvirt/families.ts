@@ -82,6 +82,13 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
   { re: /UUID mismatch between <uuid> and <sysinfo>/, codes: ['sysinfo-uuid-mismatch'] },
   { re: /seclabel for model \S+ is already provided/, codes: ['seclabel-model-duplicate'] },
+  { re: /maximum vCPU count must not be less than current vCPU count/, codes: ['vcpu-current-above-max'] },
+  {
+    re: /qemu driver doesn't support (the '(rename-restart|preserve)' action|'onReboot' set to 'destroy)/,
+    codes: ['lifecycle-action-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /only a single (watchdog|memory balloon|IOMMU|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
   // Memory and memory hotplug
   { re: /Memory size must be specified via <memory> or in the <numa> configuration/, codes: ['memory-missing'] },
   { re: /both maximum memory size and memory slot count must be specified/, codes: ['memory-max-slots-missing'] },
@@ -121,6 +128,10 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Element 'memnode' is invalid without any guest NUMA cells/, codes: ['numatune-memnode-cell'] },
   { re: /Multiple memnode elements with cellid/, codes: ['numatune-memnode-duplicate'] },
   { re: /hugepages: node \d+ not found/, codes: ['numa-hugepage-nodeset'] },
+  { re: /nodeset attribute of hugepages of sizes \d+ and \d+ intersect|two master hugepages detected/, codes: ['numa-hugepage-overlap'] },
+  { re: /nodeset for NUMA memory tuning must be set if 'placement' is 'static'/, codes: ['numatune-nodeset-missing'] },
+  { re: /Per-node binding is not compatible with automatic NUMA placement/, codes: ['numatune-memnode-auto'] },
+  { re: /NUMA topology defined without NUMA cells/, codes: ['schema-missing-element'] },
   {
     re: /pcie?-expander-bus with index \d+ is configured for a NUMA node \(\d+\) not present/,
     codes: ['numa-expander-node'],
@@ -131,6 +142,9 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /vCPU '\d+' is not present in domain definition/, codes: ['cputune-vcpu-missing'] },
   { re: /Cannot find 'iothread' : \d+/, codes: ['cputune-iothread-missing'] },
   { re: /duplicate (vcpupin for vcpu|iothreadpin for same iothread) '\d+'/, codes: ['cputune-pin-duplicate'] },
+  { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
+  { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
+  { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.

@@ -188,6 +188,19 @@ export const CODES = {
     severity: 'error',
     summary: 'Two domain <seclabel> elements for the same security model (dac, selinux, apparmor): libvirt takes one per model.',
   },
+  'vcpu-current-above-max': {
+    severity: 'error',
+    summary: "<vcpu current='N'> is more than the maximum number of vCPUs (<vcpu>'s text).",
+  },
+  'lifecycle-action-unsupported': {
+    severity: 'error',
+    summary:
+      "A lifecycle action the QEMU driver refuses: 'rename-restart' anywhere, 'preserve' on power-off or reboot, or restart on power-off with destroy on reboot.",
+  },
+  'device-single-duplicate': {
+    severity: 'error',
+    summary: 'A second watchdog, memory balloon, IOMMU, vsock or nvram device: libvirt supports one per domain.',
+  },
 
   // Memory and memory hotplug (rules/memory.ts)
   'memory-missing': {
@@ -271,6 +284,19 @@ export const CODES = {
     summary: 'A pci-expander-bus or pcie-expander-bus is for a NUMA node (<target><node>) the guest does not have.',
     absence: true,
   },
+  'numatune-nodeset-missing': {
+    severity: 'error',
+    summary: "<numatune><memory placement='static'> without nodeset=: libvirt needs the host nodes.",
+    absence: true,
+  },
+  'numatune-memnode-auto': {
+    severity: 'error',
+    summary: "<numatune><memnode> together with placement='auto': libvirt refuses per-cell binding with automatic placement.",
+  },
+  'numa-hugepage-overlap': {
+    severity: 'error',
+    summary: 'Two hugepage sizes for the same NUMA node, or two sizes without nodeset= (each node takes one size).',
+  },
 
   // vCPU and I/O thread tuning (rules/cputune.ts)
   'cputune-sched-overlap': {
@@ -294,6 +320,9 @@ export const CODES = {
     severity: 'information',
     summary: 'A libvirt-lint-disable comment names a code that is not reported where it applies (or no code at all): it can go.',
   },
+  'cputune-iothread-id-duplicate': { severity: 'error', summary: 'An I/O thread id is listed twice in <iothreadids>.' },
+  'cputune-vcpus-id-range': { severity: 'error', summary: "A <vcpus><vcpu id> beyond <vcpu>'s maximum." },
+  'cputune-emulator-duplicate': { severity: 'error', summary: 'A second <emulatorpin> or <emulatorsched> in <cputune>.' },
 
   // Conflicts between domains linted together (rules/fleet.ts)
   'fleet-name-duplicate': {

@@ -8,6 +8,9 @@
  *   drops it (virsh dumpxml no longer shows it).
  * - cputune-iothread-missing: "Cannot find 'iothread' : 2" (iothreadpin, iothreadsched).
  * - cputune-pin-duplicate: "duplicate vcpupin for vcpu '1'", "duplicate iothreadpin for same iothread '1'".
+ * - cputune-iothread-id-duplicate: "duplicate iothread id '1' found" (<iothreadids>).
+ * - cputune-vcpus-id-range: "vcpu id '2' is out of range of maximum vcpu count" (<vcpus><vcpu id>).
+ * - cputune-emulator-duplicate: "only one emulatorpin is supported" (and emulatorsched).
  */
 import { formatBitmap, parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
@@ -38,11 +41,56 @@ function iothreadIds(model: DomainModel): Set<number> | undefined {
   return ids;
 }
 
+function checkIds(model: DomainModel, findings: Finding[]): void {
+  const list = child(model.root, 'iothreadids');
+  const seen = new Map<number, XmlAttribute>();
+  for (const t of list ? childrenNamed(list, 'iothread') : []) {
+    const a = attr(t, 'id');
+    const id = parseInteger(a?.value, 10);
+    if (!a || id === undefined) {
+      continue;
+    }
+    if (seen.has(id)) {
+      findings.push({
+        code: 'cputune-iothread-id-duplicate',
+        message: `I/O thread id ${id} is listed twice in <iothreadids>.`,
+        span: valueSpan(a),
+        related: [{ message: 'the first one', span: valueSpan(seen.get(id)!) }],
+      });
+      continue;
+    }
+    seen.set(id, a);
+  }
+  const vcpus = maxVcpus(model);
+  const vcpuList = child(model.root, 'vcpus');
+  for (const v of vcpuList && vcpus !== undefined ? childrenNamed(vcpuList, 'vcpu') : []) {
+    const a = attr(v, 'id');
+    const id = parseInteger(a?.value, 10);
+    if (a && id !== undefined && id >= vcpus!) {
+      findings.push({
+        code: 'cputune-vcpus-id-range',
+        message: `vCPU id ${id} is beyond the guest's ${vcpus} vCPU${vcpus === 1 ? '' : 's'} (0 to ${vcpus! - 1}, from <vcpu>).`,
+        span: valueSpan(a),
+      });
+    }
+  }
+}
+
 function check(model: DomainModel): Finding[] {
   const findings: Finding[] = [];
+  checkIds(model, findings);
   const cputune = child(model.root, 'cputune');
   if (!cputune) {
     return findings;
+  }
+  for (const name of ['emulatorpin', 'emulatorsched']) {
+    for (const extra of childrenNamed(cputune, name).slice(1)) {
+      findings.push({
+        code: 'cputune-emulator-duplicate',
+        message: `A second <${name}>: libvirt takes one for the emulator threads.`,
+        span: extra.nameSpan,
+      });
+    }
   }
   const vcpus = maxVcpus(model);
   const iothreads = iothreadIds(model);

@@ -9,9 +9,14 @@
  * - os-type-missing: "an os <type> must be specified" (no <os>, or <os> without <type>).
  * - sysinfo-uuid-mismatch: "UUID mismatch between <uuid> and <sysinfo>" (compared as UUIDs, not as text).
  * - seclabel-model-duplicate: "seclabel for model dac is already provided".
+ * - vcpu-current-above-max: "maximum vCPU count must not be less than current vCPU count".
+ * - lifecycle-action-unsupported: "qemu driver doesn't support the 'rename-restart' action ..." (and
+ *   'preserve' on poweroff/reboot, and poweroff=restart with reboot=destroy).
+ * - device-single-duplicate: "only a single watchdog device is supported" (and memory balloon,
+ *   IOMMU, vsock, nvram).
  */
 import { parseInteger } from '../../../lib/integer';
-import { attr, attrValue, child, childrenNamed, type XmlAttribute } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import type { Finding, RuleFamily } from './types';
 
@@ -228,6 +233,92 @@ function checkSeclabels(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+function checkVcpuCurrent(model: DomainModel, findings: Finding[]): void {
+  const v = model.vcpu;
+  const cur = v && attr(v, 'current');
+  const max = v ? parseInteger(v.text, 10) : undefined;
+  const current = cur ? parseInteger(cur.value, 10) : undefined;
+  if (cur && max !== undefined && current !== undefined && current > max) {
+    findings.push({
+      code: 'vcpu-current-above-max',
+      message: `current='${current}' is more than the maximum of ${max} vCPUs (<vcpu>'s text).`,
+      span: cur.valueSpan ?? cur.span,
+      fixes: [{ title: `Set current to ${max}`, edits: [{ span: cur.valueSpan ?? cur.span, newText: `'${max}'` }], preferred: true }],
+    });
+  }
+}
+
+function checkLifecycle(model: DomainModel, findings: Finding[]): void {
+  const ev = (name: string): XmlElementLike | undefined => {
+    const el = child(model.root, name);
+    return el ? { el, value: el.text.trim() } : undefined;
+  };
+  const poweroff = ev('on_poweroff');
+  const reboot = ev('on_reboot');
+  const crash = ev('on_crash');
+  for (const e of [poweroff, reboot, crash]) {
+    if (e?.value === 'rename-restart') {
+      findings.push({
+        code: 'lifecycle-action-unsupported',
+        message: `The QEMU driver does not support the 'rename-restart' action (<${e.el.name}>).`,
+        span: e.el.textSpan ?? e.el.nameSpan,
+      });
+    }
+  }
+  for (const e of [poweroff, reboot]) {
+    if (e?.value === 'preserve') {
+      findings.push({
+        code: 'lifecycle-action-unsupported',
+        message: `The QEMU driver does not support the 'preserve' action for <${e.el.name}> (only for <on_crash>).`,
+        span: e.el.textSpan ?? e.el.nameSpan,
+      });
+    }
+  }
+  if (poweroff?.value === 'restart' && reboot?.value === 'destroy') {
+    findings.push({
+      code: 'lifecycle-action-unsupported',
+      message: 'The QEMU driver cannot restart on power-off while destroying on reboot (<on_poweroff>restart with <on_reboot>destroy).',
+      span: reboot.el.textSpan ?? reboot.el.nameSpan,
+      related: [{ message: '<on_poweroff>restart', span: poweroff.el.textSpan ?? poweroff.el.nameSpan }],
+    });
+  }
+}
+
+interface XmlElementLike {
+  el: XmlElement;
+  value: string;
+}
+
+/** Devices a domain has at most one of (libvirt 9.0's parser). */
+const SINGLE_DEVICES: Readonly<Record<string, string>> = {
+  watchdog: 'watchdog device',
+  memballoon: 'memory balloon device',
+  iommu: 'IOMMU device',
+  vsock: 'vsock device',
+  nvram: 'nvram device',
+};
+
+function checkSingleDevices(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, XmlElement>();
+  for (const d of model.devices) {
+    const what = SINGLE_DEVICES[d.el.name];
+    if (!what || d.el.parent?.name !== 'devices') {
+      continue;
+    }
+    const first = seen.get(d.el.name);
+    if (first) {
+      findings.push({
+        code: 'device-single-duplicate',
+        message: `A second <${d.el.name}>: libvirt supports a single ${what} per domain.`,
+        span: d.el.nameSpan,
+        related: [{ message: 'the first one', span: first.nameSpan }],
+      });
+      continue;
+    }
+    seen.set(d.el.name, d.el);
+  }
+}
+
 export const domainRules: RuleFamily = {
   id: 'domain',
   check(model) {
@@ -238,6 +329,9 @@ export const domainRules: RuleFamily = {
       checkOs(model, findings);
       checkSysinfo(model, findings);
       checkSeclabels(model, findings);
+      checkVcpuCurrent(model, findings);
+      checkLifecycle(model, findings);
+      checkSingleDevices(model, findings);
     }
     checkVnc(model, findings);
     return findings;

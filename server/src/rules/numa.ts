@@ -15,6 +15,10 @@
  *   guest's NUMA cell", or "Element 'memnode' is invalid without any guest NUMA cells".
  * - numatune-memnode-duplicate: "Multiple memnode elements with cellid 1".
  * - numa-hugepage-nodeset: "hugepages: node 3 not found".
+ * - numatune-nodeset-missing: "nodeset for NUMA memory tuning must be set if 'placement' is 'static'".
+ * - numatune-memnode-auto: "Per-node binding is not compatible with automatic NUMA placement."
+ * - numa-hugepage-overlap: "nodeset attribute of hugepages of sizes 1048576 and 2048 intersect", and
+ *   "two master hugepages detected" (two sizes without nodeset).
  * - numa-expander-node: "pci-expander-bus with index 1 is configured for a NUMA node (3) not present
  *   in the domain's <cpu><numa> array (2)".
  */
@@ -174,8 +178,27 @@ function checkNumatune(model: DomainModel, n: number, findings: Finding[]): void
   if (!numatune) {
     return;
   }
+  const memory = child(numatune, 'memory');
+  const placement = memory && attr(memory, 'placement');
+  if (memory && placement?.value === 'static' && !attr(memory, 'nodeset')) {
+    findings.push({
+      code: 'numatune-nodeset-missing',
+      message: "<numatune><memory placement='static'> needs a nodeset= (the host NUMA nodes to take memory from).",
+      span: valueSpan(placement),
+    });
+  }
+  const memnodes = childrenNamed(numatune, 'memnode');
+  if (memory && placement?.value === 'auto' && memnodes.length > 0) {
+    findings.push({
+      code: 'numatune-memnode-auto',
+      message:
+        "<memnode> binds guest cells to host nodes, which automatic placement (placement='auto') decides itself: libvirt refuses both together.",
+      span: memnodes[0]!.nameSpan,
+      related: [{ message: "placement='auto'", span: valueSpan(placement) }],
+    });
+  }
   const seen = new Map<number, XmlAttribute>();
-  for (const m of childrenNamed(numatune, 'memnode')) {
+  for (const m of memnodes) {
     const a = attr(m, 'cellid');
     const id = parseInteger(a?.value, 10);
     if (!a || id === undefined) {
@@ -209,9 +232,26 @@ function checkHugepages(model: DomainModel, n: number, findings: Finding[]): voi
   if (!pages) {
     return;
   }
+  const earlier: { el: XmlElement; nodes: number[] | undefined }[] = [];
   for (const p of childrenNamed(pages, 'page')) {
     const a = attr(p, 'nodeset');
     const nodes = parseBitmap(a?.value);
+    for (const e of earlier) {
+      const both = a ? (nodes && e.nodes ? nodes.filter((x) => e.nodes!.includes(x)) : []) : attr(e.el, 'nodeset') ? [] : undefined;
+      if (both === undefined || both.length > 0) {
+        findings.push({
+          code: 'numa-hugepage-overlap',
+          message:
+            both === undefined
+              ? 'Two hugepage sizes without nodeset=: only one size can be the default for every node.'
+              : `Two hugepage sizes are for NUMA node ${both.join(', ')}: each node takes one size.`,
+          span: a ? valueSpan(a) : p.nameSpan,
+          related: [{ message: 'the other size', span: e.el.nameSpan }],
+        });
+        break;
+      }
+    }
+    earlier.push({ el: p, nodes: a ? nodes : undefined });
     const missing = nodes?.filter((x) => x >= n) ?? [];
     if (a && missing.length > 0) {
       findings.push({
