@@ -89,6 +89,17 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   { re: /only a single (watchdog|memory balloon|IOMMU|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
+  {
+    re: /element 'genid' can only appear once|only one resource element is supported|Only one acpi table is supported|perf event '[^']*' was already specified|no more than one cipher node with name/,
+    codes: ['domain-element-duplicate'],
+  },
+  {
+    re: /dirty ring must be power of 2|HyperV spinlock retry count must be at least|HyperV vendor_id value must not be more than/,
+    codes: ['features-value-invalid'],
+  },
+  { re: /missing '(timezone|start)' attribute for clock with offset/, codes: ['clock-attribute-missing'] },
+  { re: /hugepage size can't be zero/, codes: ['memory-hugepage-size-zero'] },
+  { re: /Invalid value of 'cpuset': |scheduler bitmap '[^']*' is empty/, codes: ['cputune-bitmap-empty'] },
   // Memory and memory hotplug
   { re: /Memory size must be specified via <memory> or in the <numa> configuration/, codes: ['memory-missing'] },
   { re: /both maximum memory size and memory slot count must be specified/, codes: ['memory-max-slots-missing'] },
@@ -155,7 +166,8 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid disk read error policy/, codes: ['schema-invalid-value'] },
   { re: /unknown suffix '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /Failed to parse bitmap '[^']*'/, codes: ['schema-invalid-value'] },
-  { re: /malformed uuid element/, codes: ['schema-invalid-value'] },
+  { re: /malformed (uuid|genid) element/, codes: ['schema-invalid-value'] },
+  { re: /Domain title can't contain newlines/, codes: ['schema-invalid-value'] },
   { re: /(unknown|invalid) secret type '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /loadparm value '[^']*' must be between 1 and 8 characters|invalid loadparm value/, codes: ['schema-invalid-value'] },
   { re: /spapr-vio reg='[^']*' exceeds maximum possible value/, codes: ['schema-invalid-value'], qemuOnly: true },

@@ -201,6 +201,21 @@ export const CODES = {
     severity: 'error',
     summary: 'A second watchdog, memory balloon, IOMMU, vsock or nvram device: libvirt supports one per domain.',
   },
+  'domain-element-duplicate': {
+    severity: 'error',
+    summary:
+      'An element libvirt takes once appears twice: <genid>, <resource>, an <os><acpi><table>, a perf event or keywrap cipher of one name.',
+  },
+  'features-value-invalid': {
+    severity: 'error',
+    summary:
+      'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters).',
+  },
+  'clock-attribute-missing': {
+    severity: 'error',
+    summary: "<clock offset='timezone'> without timezone=, or offset='absolute' without start=.",
+    absence: true,
+  },
 
   // Memory and memory hotplug (rules/memory.ts)
   'memory-missing': {
@@ -250,6 +265,7 @@ export const CODES = {
       'A DIMM on an x86 guest without <features><acpi/>: virsh define accepts it, but QEMU refuses to start the guest (memory hotplug goes through ACPI).',
     absence: true,
   },
+  'memory-hugepage-size-zero': { severity: 'error', summary: 'A <hugepages><page size> of 0.' },
 
   // Guest NUMA cells and what names them (rules/numa.ts)
   'numa-cell-id-duplicate': { severity: 'error', summary: 'Two NUMA cells have the same id (a cell without id takes its position).' },
@@ -323,6 +339,10 @@ export const CODES = {
   'cputune-iothread-id-duplicate': { severity: 'error', summary: 'An I/O thread id is listed twice in <iothreadids>.' },
   'cputune-vcpus-id-range': { severity: 'error', summary: "A <vcpus><vcpu id> beyond <vcpu>'s maximum." },
   'cputune-emulator-duplicate': { severity: 'error', summary: 'A second <emulatorpin> or <emulatorsched> in <cputune>.' },
+  'cputune-bitmap-empty': {
+    severity: 'error',
+    summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
+  },
 
   // Conflicts between domains linted together (rules/fleet.ts)
   'fleet-name-duplicate': {

@@ -11,6 +11,8 @@
  * - cputune-iothread-id-duplicate: "duplicate iothread id '1' found" (<iothreadids>).
  * - cputune-vcpus-id-range: "vcpu id '2' is out of range of maximum vcpu count" (<vcpus><vcpu id>).
  * - cputune-emulator-duplicate: "only one emulatorpin is supported" (and emulatorsched).
+ * - cputune-bitmap-empty: "Invalid value of 'cpuset': 0,^0" and "'vcpus' scheduler bitmap '0,^0' is
+ *   empty": a cpuset or scheduler list that names nothing.
  */
 import { formatBitmap, parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
@@ -80,6 +82,33 @@ function check(model: DomainModel): Finding[] {
   const findings: Finding[] = [];
   checkIds(model, findings);
   const cputune = child(model.root, 'cputune');
+  const lists: XmlAttribute[] = [];
+  if (model.vcpu) {
+    lists.push(...[attr(model.vcpu, 'cpuset')].filter((a): a is XmlAttribute => a !== undefined));
+  }
+  for (const [el, name] of [
+    ['vcpupin', 'cpuset'],
+    ['iothreadpin', 'cpuset'],
+    ['emulatorpin', 'cpuset'],
+    ['vcpusched', 'vcpus'],
+    ['iothreadsched', 'iothreads'],
+  ] as const) {
+    for (const e of cputune ? childrenNamed(cputune, el) : []) {
+      const a = attr(e, name);
+      if (a) {
+        lists.push(a);
+      }
+    }
+  }
+  for (const a of lists) {
+    if (parseBitmap(a.value)?.length === 0) {
+      findings.push({
+        code: 'cputune-bitmap-empty',
+        message: `'${a.value}' names no CPU at all: libvirt needs at least one.`,
+        span: valueSpan(a),
+      });
+    }
+  }
   if (!cputune) {
     return findings;
   }

@@ -14,6 +14,13 @@
  *   'preserve' on poweroff/reboot, and poweroff=restart with reboot=destroy).
  * - device-single-duplicate: "only a single watchdog device is supported" (and memory balloon,
  *   IOMMU, vsock, nvram).
+ * - domain-element-duplicate: "element 'genid' can only appear once", "only one resource element is
+ *   supported", "Only one acpi table is supported", "perf event 'cmt' was already specified", "A domain
+ *   definition can have no more than one cipher node with name aes".
+ * - features-value-invalid: "dirty ring must be power of 2 and ranges [1024, 65536]", "HyperV spinlock
+ *   retry count must be at least 4095", "HyperV vendor_id value must not be more than 12 characters."
+ * - clock-attribute-missing: "missing 'timezone' attribute for clock with offset='timezone'" (and 'start'
+ *   for offset='absolute').
  */
 import { parseInteger } from '../../../lib/integer';
 import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
@@ -319,6 +326,90 @@ function checkSingleDevices(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+function checkOnce(model: DomainModel, findings: Finding[]): void {
+  const twice = (els: XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
+    const seen = new Map<string, XmlElement>();
+    for (const el of els) {
+      const k = key ? key(el) : '';
+      if (k === undefined) {
+        continue;
+      }
+      const first = seen.get(k);
+      if (first) {
+        findings.push({
+          code: 'domain-element-duplicate',
+          message: `${what}${k ? ` '${k}'` : ''} a second time: libvirt takes it once.`,
+          span: el.nameSpan,
+          related: [{ message: 'the first one', span: first.nameSpan }],
+        });
+        continue;
+      }
+      seen.set(k, el);
+    }
+  };
+  twice(childrenNamed(model.root, 'genid'), '<genid>');
+  twice(childrenNamed(model.root, 'resource'), '<resource>');
+  const os = child(model.root, 'os');
+  const acpi = os && child(os, 'acpi');
+  twice(acpi ? childrenNamed(acpi, 'table') : [], 'An ACPI <table>');
+  const perf = child(model.root, 'perf');
+  twice(perf ? childrenNamed(perf, 'event') : [], 'The perf event', (el) => attrValue(el, 'name'));
+  const keywrap = child(model.root, 'keywrap');
+  twice(keywrap ? childrenNamed(keywrap, 'cipher') : [], 'The keywrap cipher', (el) => attrValue(el, 'name'));
+}
+
+function checkFeatureValues(model: DomainModel, findings: Finding[]): void {
+  const features = child(model.root, 'features');
+  if (!features) {
+    return;
+  }
+  const kvm = child(features, 'kvm');
+  const ring = kvm && child(kvm, 'dirty-ring');
+  const size = ring && attr(ring, 'size');
+  const n = size ? parseInteger(size.value, 10) : undefined;
+  if (size && n !== undefined && attrValue(ring, 'state') === 'on' && (n < 1024 || n > 65536 || (n & (n - 1)) !== 0)) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `The KVM dirty ring size must be a power of two from 1024 to 65536; ${n} is not.`,
+      span: size.valueSpan ?? size.span,
+    });
+  }
+  const hyperv = child(features, 'hyperv');
+  const spin = hyperv && child(hyperv, 'spinlocks');
+  const retries = spin && attr(spin, 'retries');
+  const r = retries ? parseInteger(retries.value, 10) : undefined;
+  if (retries && r !== undefined && attrValue(spin, 'state') === 'on' && r < 4095) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `Hyper-V spinlock retries must be at least 4095; ${r} is less.`,
+      span: retries.valueSpan ?? retries.span,
+      fixes: [{ title: 'Set it to 4095', edits: [{ span: retries.valueSpan ?? retries.span, newText: "'4095'" }] }],
+    });
+  }
+  const vendor = hyperv && child(hyperv, 'vendor_id');
+  const value = vendor && attr(vendor, 'value');
+  if (value?.value !== undefined && attrValue(vendor!, 'state') === 'on' && [...value.value].length > 12) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `A Hyper-V vendor_id is at most 12 characters; '${value.value}' has ${[...value.value].length}.`,
+      span: value.valueSpan ?? value.span,
+    });
+  }
+}
+
+function checkClock(model: DomainModel, findings: Finding[]): void {
+  const clock = child(model.root, 'clock');
+  const offset = clock && attr(clock, 'offset');
+  const need = offset?.value === 'timezone' ? 'timezone' : offset?.value === 'absolute' ? 'start' : undefined;
+  if (clock && offset && need && !attr(clock, need)) {
+    findings.push({
+      code: 'clock-attribute-missing',
+      message: `<clock offset='${offset.value}'> needs a ${need}= attribute (${need === 'timezone' ? "the guest's time zone, such as 'Europe/Paris'" : 'the guest clock at start, in seconds since the epoch'}).`,
+      span: offset.valueSpan ?? offset.span,
+    });
+  }
+}
+
 export const domainRules: RuleFamily = {
   id: 'domain',
   check(model) {
@@ -332,6 +423,9 @@ export const domainRules: RuleFamily = {
       checkVcpuCurrent(model, findings);
       checkLifecycle(model, findings);
       checkSingleDevices(model, findings);
+      checkOnce(model, findings);
+      checkFeatureValues(model, findings);
+      checkClock(model, findings);
     }
     checkVnc(model, findings);
     return findings;

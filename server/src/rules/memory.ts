@@ -15,13 +15,14 @@
  * - memory-target-node-missing: "target NUMA node needs to be specified for memory device".
  * - memory-target-node-range: "can't add memory backend for guest node '2' as the guest has only
  *   '2' NUMA nodes configured".
+ * - memory-hugepage-size-zero: "hugepage size can't be zero".
  * - memory-dimm-acpi-at-start: a DIMM on an x86 guest without <features><acpi/>: define passes,
  *   QEMU refuses to start ("memory hotplug is not enabled: missing acpi device or acpi disabled").
  */
 import { parseSizeKiB } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import type { DomainModel } from '../model/types';
-import { attr, attrValue, child, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { numaCells, textSpan, valueSpan } from './numa';
 import type { Finding, RuleFamily } from './types';
 
@@ -207,6 +208,19 @@ function check(model: DomainModel): Finding[] {
         code: 'memory-target-node-missing',
         message: `The guest has NUMA cells, so this memory device needs a <node> in its <target> (the cell it belongs to).`,
         span: d.el.nameSpan,
+      });
+    }
+  }
+
+  const backing = child(root, 'memoryBacking');
+  const hugepages = backing && child(backing, 'hugepages');
+  for (const p of hugepages ? childrenNamed(hugepages, 'page') : []) {
+    const size = attr(p, 'size');
+    if (size && parseSizeKiB(size.value, attrValue(p, 'unit')) === 0) {
+      findings.push({
+        code: 'memory-hugepage-size-zero',
+        message: 'A hugepage size of 0: name the page size (2048 KiB or 1 GiB on x86).',
+        span: valueSpan(size),
       });
     }
   }

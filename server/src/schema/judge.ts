@@ -91,6 +91,8 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   spaprvioReg: (raw) => /^\s*(0[xX])?[0-9a-fA-F]+$/.test(raw) && BigInt('0x' + raw.trim().replace(/^0[xX]/, '')) <= 0xffffffffn,
   // virDomainDeviceLoadparmIsValid: "loadparm value '…' must be between 1 and 8 characters", or a bad character
   'boot@loadparm': (raw) => /^[A-Za-z0-9. ]{1,8}$/.test(raw),
+  // virDomainDefParseXML: "Domain title can't contain newlines"
+  'title#text': (raw) => !/[\r\n]/.test(raw),
 };
 
 /** libvirt's virBitmapParse, syntax only: N, N-M (N <= M) and ^N, separated by commas, blanks allowed between. */
@@ -426,7 +428,7 @@ export function judgeTextValue(el: ResolvedElement, value: string): ValueJudgeme
   if (!o) {
     return OK;
   }
-  const reader = o.kind === 'bad-format' ? LIBVIRT_READERS[type.name ?? ''] : undefined;
+  const reader = o.kind === 'bad-format' ? (LIBVIRT_READERS[type.name ?? ''] ?? LIBVIRT_READERS[`${el.name}#text`]) : undefined;
   if (reader && !reader(value)) {
     return {
       ...o,
