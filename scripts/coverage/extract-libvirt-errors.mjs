@@ -1,17 +1,27 @@
 #!/usr/bin/env node
 // @ts-check
-// Lists the virReportError sites of libvirt's domain validation: for each call, the file, the
-// enclosing function, the error code and the message format (the _("…") text, concatenated).
-// Only these facts are written, no code.
+// Lists the virReportError sites of libvirt's domain definition checks: parsing and post-parse
+// (domain_conf.c, domain_postparse.c, numa_conf.c for <cpu><numa> and <numatune>), validation
+// (domain_validate.c, qemu_validate.c) and address assignment (domain_addr.c,
+// qemu_domain_address.c). For each call: the file, the enclosing function, the line, the error
+// code and the message format (the _("…") text, concatenated). Only these facts are written, no code.
 //
-//   node scripts/coverage/extract-libvirt-errors.mjs LIBVIRT_SOURCE_DIR > schemas/libvirt-9.0-validate-errors.json
+//   node scripts/coverage/extract-libvirt-errors.mjs LIBVIRT_SOURCE_DIR > scripts/coverage/libvirt-9.0-domain-errors.json
 //
 // LIBVIRT_SOURCE_DIR: an unpacked libvirt release (Debian's libvirt_9.0.0.orig.tar.xz, see
 // /work/shared/recipes/libvirt-source.md or the README of this folder).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const FILES = ['src/conf/domain_validate.c', 'src/qemu/qemu_validate.c'];
+const FILES = [
+  'src/conf/domain_conf.c',
+  'src/conf/domain_postparse.c',
+  'src/conf/numa_conf.c',
+  'src/conf/domain_validate.c',
+  'src/qemu/qemu_validate.c',
+  'src/conf/domain_addr.c',
+  'src/qemu/qemu_domain_address.c',
+];
 
 const dir = process.argv[2];
 if (!dir || !fs.existsSync(path.join(dir, FILES[0]))) {
@@ -53,7 +63,7 @@ process.stdout.write(
   JSON.stringify(
     {
       $comment:
-        'Written by scripts/coverage/extract-libvirt-errors.mjs from the libvirt source release named below: every virReportError site of its domain validation (file, enclosing function, line, error code, message format). Facts only, no code.',
+        'Written by scripts/coverage/extract-libvirt-errors.mjs from the libvirt source release named below: every virReportError site of its domain definition checks (parse, post-parse, validation, address assignment) (file, enclosing function, line, error code, message format). Facts only, no code.',
       libvirt: version,
       files: FILES,
       sites,

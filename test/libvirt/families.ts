@@ -135,6 +135,82 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   // Devices the machine type cannot carry
   { re: /No PCI buses available/, codes: ['machine-no-pci'], qemuOnly: true },
+  { re: /UUID mismatch between <uuid> and <sysinfo>/, codes: ['sysinfo-uuid-mismatch'] },
+  { re: /seclabel for model \S+ is already provided/, codes: ['seclabel-model-duplicate'] },
+  { re: /maximum vCPU count must not be less than current vCPU count/, codes: ['vcpu-current-above-max'] },
+  {
+    re: /qemu driver doesn't support (the '(rename-restart|preserve)' action|'onReboot' set to 'destroy)/,
+    codes: ['lifecycle-action-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /only a single (watchdog|memory balloon|IOMMU|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
+  {
+    re: /element 'genid' can only appear once|only one resource element is supported|Only one acpi table is supported|perf event '[^']*' was already specified|no more than one cipher node with name/,
+    codes: ['domain-element-duplicate'],
+  },
+  {
+    re: /dirty ring must be power of 2|HyperV spinlock retry count must be at least|HyperV vendor_id value must not be more than/,
+    codes: ['features-value-invalid'],
+  },
+  { re: /missing '(timezone|start)' attribute for clock with offset/, codes: ['clock-attribute-missing'] },
+  { re: /hugepage size can't be zero/, codes: ['memory-hugepage-size-zero'] },
+  { re: /Invalid value of 'cpuset': |scheduler bitmap '[^']*' is empty/, codes: ['cputune-bitmap-empty'] },
+  // Memory and memory hotplug
+  { re: /Memory size must be specified via <memory> or in the <numa> configuration/, codes: ['memory-missing'] },
+  { re: /both maximum memory size and memory slot count must be specified/, codes: ['memory-max-slots-missing'] },
+  { re: /maximum memory size must be equal or greater than the actual memory size/, codes: ['memory-max-too-small'] },
+  { re: /memory device total size exceeds hotplug space/, codes: ['memory-max-too-small'], qemuOnly: true },
+  {
+    re: /cannot use\/hotplug a memory device when domain 'maxMemory' is not defined/,
+    codes: ['memory-hotplug-max-missing'],
+    qemuOnly: true,
+  },
+  {
+    re: /At least one numa node has to be configured when enabling memory hotplug/,
+    codes: ['memory-hotplug-numa-missing'],
+    qemuOnly: true,
+  },
+  { re: /memory device slot '\d+' exceeds slots count/, codes: ['memory-slot-range'], qemuOnly: true },
+  { re: /memory device count '\d+' exceeds slots count/, codes: ['memory-slot-range'], qemuOnly: true },
+  { re: /failed to find an empty memory slot/, codes: ['memory-slot-range'], qemuOnly: true },
+  {
+    re: /memory device (slot|base) '[^']*' is already being used by another memory device/,
+    codes: ['memory-address-duplicate'],
+    qemuOnly: true,
+  },
+  { re: /target NUMA node needs to be specified for memory device/, codes: ['memory-target-node-missing'], qemuOnly: true },
+  {
+    re: /can't add memory backend (for guest node '\d+' as the guest has only|as guest has no NUMA nodes)/,
+    codes: ['memory-target-node-range'],
+  },
+  // NUMA
+  { re: /Duplicate NUMA cell info for cell id/, codes: ['numa-cell-id-duplicate'] },
+  { re: /Exactly one 'cell' element per guest NUMA cell allowed/, codes: ['numa-cell-id-range'] },
+  { re: /NUMA cells \d+ and \d+ have overlapping vCPU ids/, codes: ['numa-cpus-overlap'] },
+  { re: /(Number of CPUs|CPU IDs) in <numa> exceeds? the <vcpu> count/, codes: ['numa-cpus-range'] },
+  { re: /'sibling_id \d+' does not refer to a valid cell within NUMA/, codes: ['numa-distance-cell-missing'] },
+  { re: /'value \d+' is invalid for 'sibling id \d+' under NUMA/, codes: ['numa-distance-value'] },
+  { re: /Argument 'cellid' in memnode element must correspond to existing guest's NUMA cell/, codes: ['numatune-memnode-cell'] },
+  { re: /Element 'memnode' is invalid without any guest NUMA cells/, codes: ['numatune-memnode-cell'] },
+  { re: /Multiple memnode elements with cellid/, codes: ['numatune-memnode-duplicate'] },
+  { re: /hugepages: node \d+ not found/, codes: ['numa-hugepage-nodeset'] },
+  { re: /nodeset attribute of hugepages of sizes \d+ and \d+ intersect|two master hugepages detected/, codes: ['numa-hugepage-overlap'] },
+  { re: /nodeset for NUMA memory tuning must be set if 'placement' is 'static'/, codes: ['numatune-nodeset-missing'] },
+  { re: /Per-node binding is not compatible with automatic NUMA placement/, codes: ['numatune-memnode-auto'] },
+  { re: /NUMA topology defined without NUMA cells/, codes: ['schema-missing-element'] },
+  {
+    re: /pcie?-expander-bus with index \d+ is configured for a NUMA node \(\d+\) not present/,
+    codes: ['numa-expander-node'],
+    qemuOnly: true,
+  },
+  // cputune
+  { re: /'(vcpusched|iothreadsched)' attributes '(vcpus|iothreads)' must not overlap/, codes: ['cputune-sched-overlap'] },
+  { re: /vCPU '\d+' is not present in domain definition/, codes: ['cputune-vcpu-missing'] },
+  { re: /Cannot find 'iothread' : \d+/, codes: ['cputune-iothread-missing'] },
+  { re: /duplicate (vcpupin for vcpu|iothreadpin for same iothread) '\d+'/, codes: ['cputune-pin-duplicate'] },
+  { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
+  { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
+  { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.
@@ -150,13 +226,15 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid disk read error policy/, codes: ['schema-invalid-value'] },
   { re: /unknown suffix '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /Failed to parse bitmap '[^']*'/, codes: ['schema-invalid-value'] },
+  { re: /malformed (uuid|genid) element/, codes: ['schema-invalid-value'] },
+  { re: /Domain title can't contain newlines/, codes: ['schema-invalid-value'] },
   { re: /(unknown|invalid) secret type '[^']*'/, codes: ['schema-invalid-value'] },
   { re: /loadparm value '[^']*' must be between 1 and 8 characters|invalid loadparm value/, codes: ['schema-invalid-value'] },
   { re: /spapr-vio reg='[^']*' exceeds maximum possible value/, codes: ['schema-invalid-value'], qemuOnly: true },
   { re: /Missing required attribute '[^']+' in element '[^']+'/, codes: ['schema-missing-attribute'] },
   { re: /'network' attribute is required for listen type 'network'/, codes: ['schema-missing-attribute'] },
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
-  { re: /an os <type> must be specified/, codes: ['schema-missing-element'] },
+  { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
@@ -185,6 +263,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['nic-model-unknown'],
     qemuOnly: true,
   },
+  {
+    re: /QEMU refuses at start: .*memory hotplug is not enabled: missing acpi device or acpi disabled/,
+    codes: ['memory-dimm-acpi-at-start'],
+    qemuOnly: true,
+  },
 ];
 
 /** Codes for guests `virsh define` accepts and QEMU refuses to start: the suite confirms them with `virsh start`. */
@@ -194,6 +277,7 @@ export const START_CODES: ReadonlySet<string> = new Set([
   'pci-address-reserved-at-start',
   'nic-model-unknown',
   'shmem-size-at-start',
+  'memory-dimm-acpi-at-start',
 ]);
 
 /** Rejections caused by this machine, not by the document: never a miss, never an agreement. */

@@ -265,11 +265,173 @@ export const CODES = {
     severity: 'warning',
     summary: 'A VNC console listens on every network address without a password: anyone who can reach the host can take over the guest.',
   },
+  'os-type-missing': {
+    severity: 'error',
+    summary: 'The domain has no <os><type> (hvm for QEMU/KVM): libvirt refuses a domain without its OS type.',
+    absence: true,
+  },
+  'sysinfo-uuid-mismatch': {
+    severity: 'error',
+    summary: "The SMBIOS system uuid in <sysinfo> differs from the domain's <uuid>: libvirt refuses the domain.",
+  },
+  'seclabel-model-duplicate': {
+    severity: 'error',
+    summary: 'Two domain <seclabel> elements for the same security model (dac, selinux, apparmor): libvirt takes one per model.',
+  },
+  'vcpu-current-above-max': {
+    severity: 'error',
+    summary: "<vcpu current='N'> is more than the maximum number of vCPUs (<vcpu>'s text).",
+  },
+  'lifecycle-action-unsupported': {
+    severity: 'error',
+    summary:
+      "A lifecycle action the QEMU driver refuses: 'rename-restart' anywhere, 'preserve' on power-off or reboot, or restart on power-off with destroy on reboot.",
+  },
+  'device-single-duplicate': {
+    severity: 'error',
+    summary: 'A second watchdog, memory balloon, IOMMU, vsock or nvram device: libvirt supports one per domain.',
+  },
+  'domain-element-duplicate': {
+    severity: 'error',
+    summary:
+      'An element libvirt takes once appears twice: <genid>, <resource>, an <os><acpi><table>, a perf event or keywrap cipher of one name.',
+  },
+  'features-value-invalid': {
+    severity: 'error',
+    summary:
+      'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters).',
+  },
+  'clock-attribute-missing': {
+    severity: 'error',
+    summary: "<clock offset='timezone'> without timezone=, or offset='absolute' without start=.",
+    absence: true,
+  },
+
+  // Memory and memory hotplug (rules/memory.ts)
+  'memory-missing': {
+    severity: 'error',
+    summary: 'The domain has no memory size: neither <memory> nor NUMA cells with memory (or the size is 0).',
+    absence: true,
+  },
+  'memory-max-slots-missing': {
+    severity: 'error',
+    summary: '<maxMemory> needs both a size and slots= (the number of hotplug slots): libvirt refuses one without the other.',
+  },
+  'memory-max-too-small': {
+    severity: 'error',
+    summary: "<maxMemory> is smaller than the guest's memory (with NUMA cells: their sum plus the memory devices).",
+  },
+  'memory-hotplug-max-missing': {
+    severity: 'error',
+    summary: "A memory device (<memory model='dimm'>...) needs memory hotplug: the domain has no <maxMemory slots=...>.",
+    absence: true,
+  },
+  'memory-hotplug-numa-missing': {
+    severity: 'error',
+    summary: 'Memory hotplug (<maxMemory>) needs at least one guest NUMA cell on x86 and most architectures (not ppc64).',
+    absence: true,
+  },
+  'memory-slot-range': {
+    severity: 'error',
+    summary: 'A DIMM slot number must be below <maxMemory slots>, and there cannot be more memory devices than slots.',
+  },
+  'memory-address-duplicate': {
+    severity: 'error',
+    summary: 'Two memory devices use the same DIMM slot or the same base address.',
+  },
+  'memory-target-node-missing': {
+    severity: 'error',
+    summary: 'With guest NUMA cells, a dimm, nvdimm or virtio-mem device needs <target><node> (its cell).',
+    absence: true,
+  },
+  'memory-target-node-range': {
+    severity: 'error',
+    summary: "A memory device's <target><node> names a NUMA cell the guest does not have.",
+    absence: true,
+  },
+  'memory-dimm-acpi-at-start': {
+    severity: 'error',
+    summary:
+      'A DIMM on an x86 guest without <features><acpi/>: virsh define accepts it, but QEMU refuses to start the guest (memory hotplug goes through ACPI).',
+    absence: true,
+  },
+  'memory-hugepage-size-zero': { severity: 'error', summary: 'A <hugepages><page size> of 0.' },
+
+  // Guest NUMA cells and what names them (rules/numa.ts)
+  'numa-cell-id-duplicate': { severity: 'error', summary: 'Two NUMA cells have the same id (a cell without id takes its position).' },
+  'numa-cell-id-range': {
+    severity: 'error',
+    summary: 'NUMA cell ids must be 0 to the number of cells minus one, each once: no gaps, starting at 0.',
+  },
+  'numa-cpus-overlap': { severity: 'error', summary: 'A vCPU is in the cpus= of two NUMA cells.' },
+  'numa-cpus-range': { severity: 'error', summary: "A NUMA cell's cpus= names a vCPU beyond <vcpu>." },
+  'numa-distance-cell-missing': {
+    severity: 'error',
+    summary: 'A NUMA distance (<sibling id>) is to a cell the guest does not have.',
+    absence: true,
+  },
+  'numa-distance-value': {
+    severity: 'error',
+    summary: 'A NUMA distance must be 10 from a cell to itself and 11 to 255 to another cell.',
+  },
+  'numatune-memnode-cell': {
+    severity: 'error',
+    summary: '<numatune><memnode cellid> names a NUMA cell the guest does not have.',
+    absence: true,
+  },
+  'numatune-memnode-duplicate': { severity: 'error', summary: 'Two <numatune><memnode> elements for the same NUMA cell.' },
+  'numa-hugepage-nodeset': {
+    severity: 'error',
+    summary: '<memoryBacking><hugepages><page nodeset> names a NUMA node the guest does not have.',
+    absence: true,
+  },
+  'numa-expander-node': {
+    severity: 'error',
+    summary: 'A pci-expander-bus or pcie-expander-bus is for a NUMA node (<target><node>) the guest does not have.',
+    absence: true,
+  },
+  'numatune-nodeset-missing': {
+    severity: 'error',
+    summary: "<numatune><memory placement='static'> without nodeset=: libvirt needs the host nodes.",
+    absence: true,
+  },
+  'numatune-memnode-auto': {
+    severity: 'error',
+    summary: "<numatune><memnode> together with placement='auto': libvirt refuses per-cell binding with automatic placement.",
+  },
+  'numa-hugepage-overlap': {
+    severity: 'error',
+    summary: 'Two hugepage sizes for the same NUMA node, or two sizes without nodeset= (each node takes one size).',
+  },
+
+  // vCPU and I/O thread tuning (rules/cputune.ts)
+  'cputune-sched-overlap': {
+    severity: 'error',
+    summary: 'Two <vcpusched> (or two <iothreadsched>) elements name the same vCPU (I/O thread).',
+  },
+  'cputune-vcpu-missing': { severity: 'error', summary: '<vcpusched vcpus> names a vCPU beyond <vcpu>.', absence: true },
+  'cputune-vcpupin-ignored': {
+    severity: 'warning',
+    summary: 'A <vcpupin> for a vCPU beyond <vcpu>: libvirt accepts it and silently drops it.',
+  },
+  'cputune-iothread-missing': {
+    severity: 'error',
+    summary: '<iothreadpin> or <iothreadsched> names an I/O thread the guest does not have (<iothreads>, <iothreadids>).',
+    absence: true,
+  },
+  'cputune-pin-duplicate': { severity: 'error', summary: 'Two <vcpupin> for one vCPU, or two <iothreadpin> for one I/O thread.' },
 
   // Suppression comments (rules/suppress.ts)
   'suppression-unused': {
     severity: 'information',
     summary: 'A libvirt-lint-disable comment names a code that is not reported where it applies (or no code at all): it can go.',
+  },
+  'cputune-iothread-id-duplicate': { severity: 'error', summary: 'An I/O thread id is listed twice in <iothreadids>.' },
+  'cputune-vcpus-id-range': { severity: 'error', summary: "A <vcpus><vcpu id> beyond <vcpu>'s maximum." },
+  'cputune-emulator-duplicate': { severity: 'error', summary: 'A second <emulatorpin> or <emulatorsched> in <cputune>.' },
+  'cputune-bitmap-empty': {
+    severity: 'error',
+    summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
   },
 
   // Conflicts between domains linted together (rules/fleet.ts)

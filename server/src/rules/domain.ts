@@ -5,9 +5,24 @@
  * - domain-name-style: openEuler's naming advice (letters, digits, _ - :; not all digits; <= 64 chars).
  * - graphics-vnc-open: VNC on all addresses without a password (security advice from openEuler's guide).
  * - graphics-vnc-password-length: "VNC password is 9 characters long, only 8 permitted" (QEMU driver).
+ * - os-type-missing: "an os <type> must be specified" (no <os>, or <os> without <type>).
+ * - sysinfo-uuid-mismatch: "UUID mismatch between <uuid> and <sysinfo>" (compared as UUIDs, not as text).
+ * - seclabel-model-duplicate: "seclabel for model dac is already provided".
+ * - vcpu-current-above-max: "maximum vCPU count must not be less than current vCPU count".
+ * - lifecycle-action-unsupported: "qemu driver doesn't support the 'rename-restart' action ..." (and
+ *   'preserve' on poweroff/reboot, and poweroff=restart with reboot=destroy).
+ * - device-single-duplicate: "only a single watchdog device is supported" (and memory balloon,
+ *   IOMMU, vsock, nvram).
+ * - domain-element-duplicate: "element 'genid' can only appear once", "only one resource element is
+ *   supported", "Only one acpi table is supported", "perf event 'cmt' was already specified", "A domain
+ *   definition can have no more than one cipher node with name aes".
+ * - features-value-invalid: "dirty ring must be power of 2 and ranges [1024, 65536]", "HyperV spinlock
+ *   retry count must be at least 4095", "HyperV vendor_id value must not be more than 12 characters."
+ * - clock-attribute-missing: "missing 'timezone' attribute for clock with offset='timezone'" (and 'start'
+ *   for offset='absolute').
  */
 import { parseInteger } from '../../../lib/integer';
-import { attr } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
 import type { Finding, RuleFamily } from './types';
@@ -160,6 +175,243 @@ function checkVnc(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+function checkOs(model: DomainModel, findings: Finding[]): void {
+  // <os> without <type> is the schema rule's (schema-missing-element): one finding is enough.
+  if (child(model.root, 'os')) {
+    return;
+  }
+  findings.push({
+    code: 'os-type-missing',
+    message: "The domain has no <os>: libvirt needs the guest's OS type (<os><type>hvm</type></os> for a QEMU/KVM guest).",
+    span: model.root.nameSpan,
+  });
+}
+
+/** A UUID as libvirt reads it (virUUIDParse): 32 hex digits, dashes allowed between them. */
+function uuidKey(raw: string): string | undefined {
+  const s = raw.trim().replace(/-/g, '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(s) ? s : undefined;
+}
+
+function checkSysinfo(model: DomainModel, findings: Finding[]): void {
+  const uuidEl = child(model.root, 'uuid');
+  const domainUuid = uuidEl && uuidKey(uuidEl.text);
+  if (!domainUuid) {
+    return;
+  }
+  for (const sysinfo of childrenNamed(model.root, 'sysinfo')) {
+    const system = child(sysinfo, 'system');
+    for (const e of system ? childrenNamed(system, 'entry') : []) {
+      if (attrValue(e, 'name') !== 'uuid') {
+        continue;
+      }
+      const key = uuidKey(e.text);
+      if (key && key !== domainUuid) {
+        findings.push({
+          code: 'sysinfo-uuid-mismatch',
+          message: `The SMBIOS system uuid (${e.text.trim()}) differs from the domain's <uuid> (${uuidEl.text.trim()}): libvirt wants the same UUID in both, or none in <sysinfo>.`,
+          span: e.textSpan ?? e.nameSpan,
+          related: [{ message: "the domain's <uuid>", span: uuidEl.textSpan ?? uuidEl.nameSpan }],
+          fixes: [{ title: "Use the domain's UUID", edits: [{ span: e.textSpan!, newText: uuidEl.text.trim() }], preferred: true }].filter(
+            () => e.textSpan !== undefined
+          ),
+        });
+      }
+    }
+  }
+}
+
+function checkSeclabels(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, XmlAttribute>();
+  for (const l of childrenNamed(model.root, 'seclabel')) {
+    const m = attr(l, 'model');
+    if (!m?.value) {
+      continue;
+    }
+    const first = seen.get(m.value);
+    if (first) {
+      findings.push({
+        code: 'seclabel-model-duplicate',
+        message: `A second <seclabel> for the security model '${m.value}': libvirt takes one label per model.`,
+        span: m.valueSpan ?? m.span,
+        related: [{ message: 'the first one', span: first.valueSpan ?? first.span }],
+      });
+      continue;
+    }
+    seen.set(m.value, m);
+  }
+}
+
+function checkVcpuCurrent(model: DomainModel, findings: Finding[]): void {
+  const v = model.vcpu;
+  const cur = v && attr(v, 'current');
+  const max = v ? parseInteger(v.text, 10) : undefined;
+  const current = cur ? parseInteger(cur.value, 10) : undefined;
+  if (cur && max !== undefined && current !== undefined && current > max) {
+    findings.push({
+      code: 'vcpu-current-above-max',
+      message: `current='${current}' is more than the maximum of ${max} vCPUs (<vcpu>'s text).`,
+      span: cur.valueSpan ?? cur.span,
+      fixes: [{ title: `Set current to ${max}`, edits: [{ span: cur.valueSpan ?? cur.span, newText: `'${max}'` }], preferred: true }],
+    });
+  }
+}
+
+function checkLifecycle(model: DomainModel, findings: Finding[]): void {
+  const ev = (name: string): XmlElementLike | undefined => {
+    const el = child(model.root, name);
+    return el ? { el, value: el.text.trim() } : undefined;
+  };
+  const poweroff = ev('on_poweroff');
+  const reboot = ev('on_reboot');
+  const crash = ev('on_crash');
+  for (const e of [poweroff, reboot, crash]) {
+    if (e?.value === 'rename-restart') {
+      findings.push({
+        code: 'lifecycle-action-unsupported',
+        message: `The QEMU driver does not support the 'rename-restart' action (<${e.el.name}>).`,
+        span: e.el.textSpan ?? e.el.nameSpan,
+      });
+    }
+  }
+  for (const e of [poweroff, reboot]) {
+    if (e?.value === 'preserve') {
+      findings.push({
+        code: 'lifecycle-action-unsupported',
+        message: `The QEMU driver does not support the 'preserve' action for <${e.el.name}> (only for <on_crash>).`,
+        span: e.el.textSpan ?? e.el.nameSpan,
+      });
+    }
+  }
+  if (poweroff?.value === 'restart' && reboot?.value === 'destroy') {
+    findings.push({
+      code: 'lifecycle-action-unsupported',
+      message: 'The QEMU driver cannot restart on power-off while destroying on reboot (<on_poweroff>restart with <on_reboot>destroy).',
+      span: reboot.el.textSpan ?? reboot.el.nameSpan,
+      related: [{ message: '<on_poweroff>restart', span: poweroff.el.textSpan ?? poweroff.el.nameSpan }],
+    });
+  }
+}
+
+interface XmlElementLike {
+  el: XmlElement;
+  value: string;
+}
+
+/** Devices a domain has at most one of (libvirt 9.0's parser). */
+const SINGLE_DEVICES: Readonly<Record<string, string>> = {
+  watchdog: 'watchdog device',
+  memballoon: 'memory balloon device',
+  iommu: 'IOMMU device',
+  vsock: 'vsock device',
+  nvram: 'nvram device',
+};
+
+function checkSingleDevices(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, XmlElement>();
+  for (const d of model.devices) {
+    const what = SINGLE_DEVICES[d.el.name];
+    if (!what || d.el.parent?.name !== 'devices') {
+      continue;
+    }
+    const first = seen.get(d.el.name);
+    if (first) {
+      findings.push({
+        code: 'device-single-duplicate',
+        message: `A second <${d.el.name}>: libvirt supports a single ${what} per domain.`,
+        span: d.el.nameSpan,
+        related: [{ message: 'the first one', span: first.nameSpan }],
+      });
+      continue;
+    }
+    seen.set(d.el.name, d.el);
+  }
+}
+
+function checkOnce(model: DomainModel, findings: Finding[]): void {
+  const twice = (els: XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
+    const seen = new Map<string, XmlElement>();
+    for (const el of els) {
+      const k = key ? key(el) : '';
+      if (k === undefined) {
+        continue;
+      }
+      const first = seen.get(k);
+      if (first) {
+        findings.push({
+          code: 'domain-element-duplicate',
+          message: `${what}${k ? ` '${k}'` : ''} a second time: libvirt takes it once.`,
+          span: el.nameSpan,
+          related: [{ message: 'the first one', span: first.nameSpan }],
+        });
+        continue;
+      }
+      seen.set(k, el);
+    }
+  };
+  twice(childrenNamed(model.root, 'genid'), '<genid>');
+  twice(childrenNamed(model.root, 'resource'), '<resource>');
+  const os = child(model.root, 'os');
+  const acpi = os && child(os, 'acpi');
+  twice(acpi ? childrenNamed(acpi, 'table') : [], 'An ACPI <table>');
+  const perf = child(model.root, 'perf');
+  twice(perf ? childrenNamed(perf, 'event') : [], 'The perf event', (el) => attrValue(el, 'name'));
+  const keywrap = child(model.root, 'keywrap');
+  twice(keywrap ? childrenNamed(keywrap, 'cipher') : [], 'The keywrap cipher', (el) => attrValue(el, 'name'));
+}
+
+function checkFeatureValues(model: DomainModel, findings: Finding[]): void {
+  const features = child(model.root, 'features');
+  if (!features) {
+    return;
+  }
+  const kvm = child(features, 'kvm');
+  const ring = kvm && child(kvm, 'dirty-ring');
+  const size = ring && attr(ring, 'size');
+  const n = size ? parseInteger(size.value, 10) : undefined;
+  if (size && n !== undefined && attrValue(ring, 'state') === 'on' && (n < 1024 || n > 65536 || (n & (n - 1)) !== 0)) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `The KVM dirty ring size must be a power of two from 1024 to 65536; ${n} is not.`,
+      span: size.valueSpan ?? size.span,
+    });
+  }
+  const hyperv = child(features, 'hyperv');
+  const spin = hyperv && child(hyperv, 'spinlocks');
+  const retries = spin && attr(spin, 'retries');
+  const r = retries ? parseInteger(retries.value, 10) : undefined;
+  if (retries && r !== undefined && attrValue(spin, 'state') === 'on' && r < 4095) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `Hyper-V spinlock retries must be at least 4095; ${r} is less.`,
+      span: retries.valueSpan ?? retries.span,
+      fixes: [{ title: 'Set it to 4095', edits: [{ span: retries.valueSpan ?? retries.span, newText: "'4095'" }] }],
+    });
+  }
+  const vendor = hyperv && child(hyperv, 'vendor_id');
+  const value = vendor && attr(vendor, 'value');
+  if (value?.value !== undefined && attrValue(vendor!, 'state') === 'on' && [...value.value].length > 12) {
+    findings.push({
+      code: 'features-value-invalid',
+      message: `A Hyper-V vendor_id is at most 12 characters; '${value.value}' has ${[...value.value].length}.`,
+      span: value.valueSpan ?? value.span,
+    });
+  }
+}
+
+function checkClock(model: DomainModel, findings: Finding[]): void {
+  const clock = child(model.root, 'clock');
+  const offset = clock && attr(clock, 'offset');
+  const need = offset?.value === 'timezone' ? 'timezone' : offset?.value === 'absolute' ? 'start' : undefined;
+  if (clock && offset && need && !attr(clock, need)) {
+    findings.push({
+      code: 'clock-attribute-missing',
+      message: `<clock offset='${offset.value}'> needs a ${need}= attribute (${need === 'timezone' ? "the guest's time zone, such as 'Europe/Paris'" : 'the guest clock at start, in seconds since the epoch'}).`,
+      span: offset.valueSpan ?? offset.span,
+    });
+  }
+}
+
 export const domainRules: RuleFamily = {
   id: 'domain',
   check(model, ctx) {
@@ -167,6 +419,15 @@ export const domainRules: RuleFamily = {
     if (model.kind === 'domain') {
       checkTopology(model, findings, ctx.targetVersion);
       checkName(model, findings);
+      checkOs(model, findings);
+      checkSysinfo(model, findings);
+      checkSeclabels(model, findings);
+      checkVcpuCurrent(model, findings);
+      checkLifecycle(model, findings);
+      checkSingleDevices(model, findings);
+      checkOnce(model, findings);
+      checkFeatureValues(model, findings);
+      checkClock(model, findings);
     }
     checkVnc(model, findings);
     return findings;

@@ -4,6 +4,7 @@
 import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
+import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { hostRules } from './host';
@@ -12,6 +13,8 @@ import { interfaceRules } from './interfaces';
 import { iommuRules } from './iommu';
 import { machineDeviceRules } from './machine-devices';
 import { modelRules } from './models';
+import { memoryRules } from './memory';
+import { numaRules } from './numa';
 import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
@@ -22,6 +25,9 @@ import { videoRules } from './video';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   domainRules,
+  memoryRules,
+  numaRules,
+  cputuneRules,
   controllerRules,
   pciRules,
   usbRules,

@@ -84,11 +84,15 @@ const ALSO_ACCEPTED: ReadonlySet<string> = new Set([
 const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   // virBitmapParse: "Failed to parse bitmap 'aaa'" (blanks around numbers, commas and '-' are allowed)
   cpuset: readsAsBitmap,
+  // virUUIDParse: "malformed uuid element" (16 pairs of hex digits; '-' and blanks between pairs, blanks around)
+  UUID: (raw) => /^\s*(?:[- ]*[0-9a-fA-F]{2}){16}\s*$/.test(raw),
   // virXMLPropULongLong(..., 16, ...): "Invalid value for attribute 'reg' ... Expected non-negative integer value"
   // and the QEMU driver: "spapr-vio reg='…' exceeds maximum possible value (0xffffffff)"
   spaprvioReg: (raw) => /^\s*(0[xX])?[0-9a-fA-F]+$/.test(raw) && BigInt('0x' + raw.trim().replace(/^0[xX]/, '')) <= 0xffffffffn,
   // virDomainDeviceLoadparmIsValid: "loadparm value '…' must be between 1 and 8 characters", or a bad character
   'boot@loadparm': (raw) => /^[A-Za-z0-9. ]{1,8}$/.test(raw),
+  // virDomainDefParseXML: "Domain title can't contain newlines"
+  'title#text': (raw) => !/[\r\n]/.test(raw),
 };
 
 /** libvirt's virBitmapParse, syntax only: N, N-M (N <= M) and ^N, separated by commas, blanks allowed between. */
@@ -421,7 +425,21 @@ export function judgeTextValue(el: ResolvedElement, value: string): ValueJudgeme
   const v = value.trim();
   const type = el.text;
   const o = cached(textCache, type, v, () => objection(type, v, `content of <${el.name}>`));
-  return o ? withVerdict(o, `${cachedSignature(el)}#text=`, v) : OK;
+  if (!o) {
+    return OK;
+  }
+  const reader = o.kind === 'bad-format' ? (LIBVIRT_READERS[type.name ?? ''] ?? LIBVIRT_READERS[`${el.name}#text`]) : undefined;
+  if (reader && !reader(value)) {
+    return {
+      ...o,
+      kind: 'bad-value',
+      status: 'error',
+      key: `${cachedSignature(el)}#text=`,
+      value: v,
+      message: `'${v}' is not ${o.allowed}, as the content of <${el.name}> must be: libvirt cannot read it and refuses the domain.`,
+    };
+  }
+  return withVerdict(o, `${cachedSignature(el)}#text=`, v);
 }
 
 // ---------------------------------------------------------------------------

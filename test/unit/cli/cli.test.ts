@@ -21,6 +21,7 @@ const GOOD = `<domain type='kvm'>
   <name>good</name>
   <memory unit='GiB'>1</memory>
   <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
     <controller type='usb' index='0' model='piix3-uhci'/>
   </devices>
@@ -70,7 +71,7 @@ describe('libvirt-lint', () => {
     const r = lint('--no-color', path.join(dir, 'bad.xml'));
     assert.equal(r.code, 1);
     const file = path.join(dir, 'bad.xml');
-    assert.ok(r.stdout.includes(`${file}:7:34: error controller-index-duplicate: `), r.stdout);
+    assert.ok(r.stdout.includes(`${file}:8:34: error controller-index-duplicate: `), r.stdout);
     assert.ok(r.stdout.includes("    <controller type='usb' index='0' model='ehci'/>"));
     assert.ok(r.stdout.includes(`${' '.repeat(2 + 33)}^^^`));
   });
@@ -94,7 +95,7 @@ describe('libvirt-lint', () => {
     }[];
     assert.equal(out.length, 2);
     const d = out.find((f) => f.file.endsWith('bad.xml'))!.diagnostics;
-    assert.deepEqual(d[0]!.range, { start: { line: 6, character: 33 }, end: { line: 6, character: 36 } });
+    assert.deepEqual(d[0]!.range, { start: { line: 7, character: 33 }, end: { line: 7, character: 36 } });
     assert.equal(d[0]!.code, 'controller-index-duplicate');
     assert.equal(d[0]!.severity, 'error');
     assert.deepEqual(out.find((f) => f.file.endsWith('good.xml'))!.diagnostics, []);
@@ -114,7 +115,7 @@ describe('libvirt-lint', () => {
     const res = log.runs[0]!.results[0]!;
     assert.equal(res.ruleId, 'controller-index-duplicate');
     assert.equal(res.level, 'error');
-    assert.deepEqual(res.locations[0]!.physicalLocation.region, { startLine: 7, startColumn: 34, endLine: 7, endColumn: 37 });
+    assert.deepEqual(res.locations[0]!.physicalLocation.region, { startLine: 8, startColumn: 34, endLine: 8, endColumn: 37 });
   });
 
   test('exit 2 on usage errors', () => {

@@ -46,6 +46,7 @@ function domain(name: string, devices: string, uuid = ''): string {
   <name>${name}</name>${uuid ? `\n  <uuid>${uuid}</uuid>` : ''}
   <memory unit='GiB'>1</memory>
   <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
 ${devices}
   </devices>
@@ -196,7 +197,7 @@ describe('--fix', () => {
     const r = lint(dir, '--fix-dry-run', 'a.xml');
     assert.equal(r.code, 0);
     assert.equal(fs.readFileSync(path.join(dir, 'a.xml'), 'utf8'), text);
-    assert.match(r.stdout, /^--- a\/a\.xml\n\+\+\+ b\/a\.xml\n@@ -5,6 \+5,6 @@\n/);
+    assert.match(r.stdout, /^--- a\/a\.xml\n\+\+\+ b\/a\.xml\n@@ -6,6 \+6,6 @@\n/);
     assert.ok(
       r.stdout.includes(
         "-    <controller type='usb' index='0' model='ich9-ehci1'/>\n+    <controller type='usb' index='1' model='ich9-ehci1'/>\n"

@@ -292,7 +292,7 @@ describe('onSave mode through the stdio server', () => {
 
   test('a quick fix applied removes its finding at once; the other stays where its text went', async () => {
     const uri = 'file:///onsave.xml';
-    const text = `<domain type='kvm'>\n  <name>s</name>\n  <memory unit='GiB'>1</memory>\n  <devices>\n    <controller type='usb' index='0' model='piix3-uhci'/>\n    <controller type='usb' index='0' model='ehci'/>\n    <interface type='network'>\n      <mac address='53:54:00:00:00:01'/>\n      <source network='default'/>\n    </interface>\n  </devices>\n</domain>\n`;
+    const text = `<domain type='kvm'>\n  <name>s</name>\n  <memory unit='GiB'>1</memory>\n  <os><type arch='x86_64' machine='pc'>hvm</type></os>\n  <devices>\n    <controller type='usb' index='0' model='piix3-uhci'/>\n    <controller type='usb' index='0' model='ehci'/>\n    <interface type='network'>\n      <mac address='53:54:00:00:00:01'/>\n      <source network='default'/>\n    </interface>\n  </devices>\n</domain>\n`;
     await s.open(uri, text);
     const first = await s.diagnostics(uri, 1);
     assert.deepEqual(first.diagnostics.map((d) => d.code).sort(), ['controller-index-duplicate', 'mac-multicast']);

@@ -17,6 +17,7 @@ const dom = (name: string, mac: string): string => `<domain type='kvm'>
   <name>${name}</name>
   <memory unit='GiB'>1</memory>
   <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
     <interface type='network'>
       <mac address='${mac}'/>
@@ -70,7 +71,7 @@ describe('language server: config file, suppressions, conflicts between open fil
     const uri = uriOf('top.xml');
     const actions = await c.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
-      range: { start: { line: 9, character: 60 }, end: { line: 9, character: 60 } },
+      range: { start: { line: 10, character: 60 }, end: { line: 10, character: 60 } },
       context: { diagnostics: [] },
     });
     const a = actions.find((x) => x.title === 'Suppress graphics-vnc-open on this line');

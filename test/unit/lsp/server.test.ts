@@ -12,6 +12,7 @@ const BAD = `<domain type='kvm'>
   <name>demo</name>
   <memory unit='GiB'>1</memory>
   <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
     <controller type='usb' index='0' model='piix3-uhci'/>
     <controller type='usb' index='0' model='ehci'/>
@@ -48,14 +49,14 @@ describe('language server over streams', () => {
     const dup = p.diagnostics.find((d) => d.code === 'controller-index-duplicate')!;
     assert.equal(dup.source, 'libvirt');
     assert.equal(dup.severity, 1);
-    assert.deepEqual(dup.range, { start: { line: 6, character: 33 }, end: { line: 6, character: 36 } });
-    assert.equal(dup.relatedInformation?.[0]?.location.range.start.line, 5);
+    assert.deepEqual(dup.range, { start: { line: 7, character: 33 }, end: { line: 7, character: 36 } });
+    assert.equal(dup.relatedInformation?.[0]?.location.range.start.line, 6);
   });
 
   test('quick fix for a diagnostic, and applying it clears the diagnostic', async () => {
     const actions = await c.conn.sendRequest<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: 'file:///bad.xml' },
-      range: { start: { line: 8, character: 20 }, end: { line: 8, character: 20 } },
+      range: { start: { line: 9, character: 20 }, end: { line: 9, character: 20 } },
       context: { diagnostics: [] },
     });
     const fix = actions.find((a) => a.kind === 'quickfix' && a.title.includes('52:54:00:00:00:01'));

@@ -10,6 +10,7 @@ import { withoutTouched } from '../../../server/src/lsp/stale';
 const BAD = `<domain type='kvm'>
   <name>demo</name>
   <memory unit='GiB'>1</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
     <controller type='usb' index='0' model='piix3-uhci'/>
     <controller type='usb' index='0' model='ehci'/>

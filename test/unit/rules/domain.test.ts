@@ -120,6 +120,18 @@ const CASES: RuleCase[] = [
     <graphics type='spice' listen='0.0.0.0'/>`
     ),
   },
+  {
+    name: 'current vCPUs above the maximum: the fix lowers current',
+    xml: domainXml(
+      {
+        vcpu: undefined,
+        head: `  <vcpu placement='static' current='8'>4</vcpu>
+  <!--                             ^^^ vcpu-current-above-max -->`,
+      },
+      ``
+    ),
+    fix: { code: 'vcpu-current-above-max', title: 'Set current to 4', contains: `current='4'>4</vcpu>` },
+  },
 ];
 
 runRuleCases('domain', CASES);

@@ -1,0 +1,251 @@
+/**
+ * Rule family: memory — the guest's memory size, memory hotplug (<maxMemory>) and memory
+ * devices (<memory model='dimm'|'nvdimm'|'virtio-mem'|'virtio-pmem'>). Each checked against
+ * libvirt 9.0's QEMU driver here:
+ * - memory-missing: "Memory size must be specified via <memory> or in the <numa> configuration".
+ * - memory-max-slots-missing: "both maximum memory size and memory slot count must be specified".
+ * - memory-max-too-small: "maximum memory size must be equal or greater than the actual memory size"
+ *   (with NUMA cells, libvirt's define takes the cells' sum plus the memory devices as the size).
+ * - memory-hotplug-max-missing: "cannot use/hotplug a memory device when domain 'maxMemory' is not defined".
+ * - memory-hotplug-numa-missing: "At least one numa node has to be configured when enabling memory hotplug" (not ppc64).
+ * - memory-slot-range: "memory device slot '2' exceeds slots count '2'", and more memory devices
+ *   than slots ("failed to find an empty memory slot").
+ * - memory-address-duplicate: "memory device slot '1' is already being used by another memory
+ *   device" (and the same for base=).
+ * - memory-target-node-missing: "target NUMA node needs to be specified for memory device".
+ * - memory-target-node-range: "can't add memory backend for guest node '2' as the guest has only
+ *   '2' NUMA nodes configured".
+ * - memory-hugepage-size-zero: "hugepage size can't be zero".
+ * - memory-dimm-acpi-at-start: a DIMM on an x86 guest without <features><acpi/>: define passes,
+ *   QEMU refuses to start ("memory hotplug is not enabled: missing acpi device or acpi disabled").
+ */
+import { parseSizeKiB } from '../../../lib/bitmap';
+import { parseInteger } from '../../../lib/integer';
+import type { DomainModel } from '../model/types';
+import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { numaCells, textSpan, valueSpan } from './numa';
+import type { Finding, RuleFamily } from './types';
+
+/** Memory device models that take a NUMA node and count against <maxMemory slots>. */
+const HOTPLUG_MODELS = new Set(['dimm', 'nvdimm', 'virtio-mem', 'virtio-pmem']);
+
+function sizeOf(el: XmlElement | undefined): number | undefined {
+  return el ? parseSizeKiB(el.text, attrValue(el, 'unit')) : undefined;
+}
+
+function mib(kib: number): string {
+  return kib % 1024 === 0 ? `${kib / 1024} MiB` : `${kib} KiB`;
+}
+
+interface MemDevice {
+  el: XmlElement;
+  model: string;
+  size: number | undefined;
+  node: XmlElement | undefined;
+  dimm: XmlElement | undefined;
+}
+
+function memoryDevices(model: DomainModel): MemDevice[] {
+  return model.devices
+    .filter((d) => d.kind === 'memory')
+    .map((d) => {
+      const target = child(d.el, 'target');
+      const address = child(d.el, 'address');
+      return {
+        el: d.el,
+        model: attrValue(d.el, 'model') ?? '',
+        size: sizeOf(target && child(target, 'size')),
+        node: target && child(target, 'node'),
+        dimm: address && attrValue(address, 'type') === 'dimm' ? address : undefined,
+      };
+    });
+}
+
+function check(model: DomainModel): Finding[] {
+  const findings: Finding[] = [];
+  const root = model.root;
+  const memory = child(root, 'memory');
+  const max = child(root, 'maxMemory');
+  const cells = numaCells(model);
+  const cellKiB = cells.map((c) => parseSizeKiB(attrValue(c.el, 'memory'), attrValue(c.el, 'unit')));
+  const numaKiB = cellKiB.every((x) => x !== undefined) ? cellKiB.reduce<number>((a, b) => a + b, 0) : undefined;
+  const devices = memoryDevices(model);
+  const hotplug = devices.filter((d) => HOTPLUG_MODELS.has(d.model));
+
+  // The size: <memory>, or the NUMA cells' sum.
+  const memKiB = sizeOf(memory);
+  if ((!memory || memKiB === 0) && (cells.length === 0 || numaKiB === 0)) {
+    findings.push({
+      code: 'memory-missing',
+      message: memory
+        ? 'The guest has 0 memory: libvirt needs a size in <memory> (or in the NUMA cells).'
+        : 'The domain has no <memory>: libvirt needs the guest memory size (<memory unit="MiB">1024</memory>), or NUMA cells with memory.',
+      span: memory ? textSpan(memory) : root.nameSpan,
+    });
+  }
+
+  // <maxMemory slots='N'>: both or none.
+  const slotsAttr: XmlAttribute | undefined = max && attr(max, 'slots');
+  const slots = slotsAttr ? parseInteger(slotsAttr.value, 10) : 0;
+  const maxKiB = sizeOf(max);
+  if (max && maxKiB !== undefined && slots !== undefined && (maxKiB === 0) !== (slots === 0)) {
+    findings.push({
+      code: 'memory-max-slots-missing',
+      message:
+        maxKiB === 0
+          ? '<maxMemory> is 0 while slots= is set: libvirt needs both a maximum size and a slot count for memory hotplug.'
+          : "<maxMemory> has no slots= (or slots='0'): libvirt needs both a maximum size and a slot count for memory hotplug.",
+      span: slotsAttr ? valueSpan(slotsAttr) : max.nameSpan,
+      fixes: slotsAttr
+        ? []
+        : [{ title: "Add slots='16'", edits: [{ span: { start: max.nameSpan.end, end: max.nameSpan.end }, newText: " slots='16'" }] }],
+    });
+  }
+  const hotplugOn = !!max && ((maxKiB ?? 0) > 0 || (slots ?? 0) > 0);
+
+  // The guest's size as libvirt's define computes it: with NUMA cells their sum plus the devices.
+  const deviceKiB = devices.every((d) => d.size !== undefined) ? devices.reduce((a, d) => a + d.size!, 0) : undefined;
+  const totalKiB = cells.length > 0 ? (numaKiB !== undefined && deviceKiB !== undefined ? numaKiB + deviceKiB : undefined) : memKiB;
+  if (max && maxKiB && totalKiB !== undefined && maxKiB < totalKiB) {
+    findings.push({
+      code: 'memory-max-too-small',
+      message:
+        cells.length > 0
+          ? `<maxMemory> is ${mib(maxKiB)}, less than the guest's memory: ${mib(numaKiB!)} in the NUMA cells${deviceKiB ? ` plus ${mib(deviceKiB)} of memory devices` : ''}.`
+          : `<maxMemory> is ${mib(maxKiB)}, less than <memory> (${mib(totalKiB)}).`,
+      span: textSpan(max),
+    });
+  }
+
+  if (!hotplugOn) {
+    for (const d of devices) {
+      findings.push({
+        code: 'memory-hotplug-max-missing',
+        message: `A <memory model='${d.model}'> device needs memory hotplug: add <maxMemory slots='N' unit='MiB'>SIZE</maxMemory> to the domain.`,
+        span: d.el.nameSpan,
+      });
+    }
+  } else if (cells.length === 0 && !/^ppc64/.test(model.machine.arch)) {
+    findings.push({
+      code: 'memory-hotplug-numa-missing',
+      message: 'Memory hotplug (<maxMemory>) needs at least one guest NUMA cell (<cpu><numa><cell>) on this architecture.',
+      span: max.nameSpan,
+    });
+  }
+
+  // Slots: explicit dimm addresses first, then every other slot-taking device gets a free one.
+  if (hotplugOn && slots !== undefined && slots > 0) {
+    const seenSlot = new Map<number, XmlAttribute>();
+    const seenBase = new Map<string, XmlAttribute>();
+    for (const d of hotplug) {
+      const slotA = d.dimm && attr(d.dimm, 'slot');
+      const slot = slotA ? parseInteger(slotA.value, 10) : undefined;
+      if (slotA && slot !== undefined) {
+        if (slot >= slots) {
+          findings.push({
+            code: 'memory-slot-range',
+            message: `Memory slot ${slot} is out of range: <maxMemory slots='${slots}'> gives slots 0 to ${slots - 1}.`,
+            span: valueSpan(slotA),
+          });
+        } else if (seenSlot.has(slot)) {
+          findings.push({
+            code: 'memory-address-duplicate',
+            message: `Two memory devices use slot ${slot}.`,
+            span: valueSpan(slotA),
+            related: [{ message: 'the other one', span: valueSpan(seenSlot.get(slot)!) }],
+          });
+        } else {
+          seenSlot.set(slot, slotA);
+        }
+      }
+      const baseA = d.dimm && attr(d.dimm, 'base');
+      const base =
+        baseA?.value && /^\s*(0[xX])?[0-9a-fA-F]+\s*$/.test(baseA.value)
+          ? BigInt('0x' + baseA.value.trim().replace(/^0[xX]/, ''))
+          : undefined;
+      if (baseA && base !== undefined && base !== 0n) {
+        const key = base.toString(16);
+        if (seenBase.has(key)) {
+          findings.push({
+            code: 'memory-address-duplicate',
+            message: `Two memory devices start at base 0x${key}.`,
+            span: valueSpan(baseA),
+            related: [{ message: 'the other one', span: valueSpan(seenBase.get(key)!) }],
+          });
+        } else {
+          seenBase.set(key, baseA);
+        }
+      }
+    }
+    if (hotplug.length > slots) {
+      for (const d of hotplug.slice(slots)) {
+        findings.push({
+          code: 'memory-slot-range',
+          message: `There are ${hotplug.length} memory devices but <maxMemory slots='${slots}'>: this one gets no slot. Raise slots=.`,
+          span: d.el.nameSpan,
+          related: slotsAttr ? [{ message: `slots='${slots}'`, span: valueSpan(slotsAttr) }] : [],
+        });
+      }
+    }
+  }
+
+  // Target NUMA nodes.
+  for (const d of devices) {
+    if (d.node) {
+      const node = parseInteger(d.node.text, 10);
+      if (node !== undefined && node >= cells.length && (cells.length > 0 || hotplugOn)) {
+        findings.push({
+          code: 'memory-target-node-range',
+          message:
+            cells.length === 0
+              ? `This memory device is for NUMA node ${node}, but the guest has no NUMA cells (<cpu><numa>).`
+              : `This memory device is for NUMA node ${node}, but the guest has ${cells.length} NUMA cell${cells.length === 1 ? '' : 's'} (0 to ${cells.length - 1}).`,
+          span: textSpan(d.node),
+        });
+      }
+    } else if (cells.length > 0 && hotplugOn && (d.model === 'dimm' || d.model === 'nvdimm' || d.model === 'virtio-mem')) {
+      findings.push({
+        code: 'memory-target-node-missing',
+        message: `The guest has NUMA cells, so this memory device needs a <node> in its <target> (the cell it belongs to).`,
+        span: d.el.nameSpan,
+      });
+    }
+  }
+
+  const backing = child(root, 'memoryBacking');
+  const hugepages = backing && child(backing, 'hugepages');
+  for (const p of hugepages ? childrenNamed(hugepages, 'page') : []) {
+    const size = attr(p, 'size');
+    if (size && parseSizeKiB(size.value, attrValue(p, 'unit')) === 0) {
+      findings.push({
+        code: 'memory-hugepage-size-zero',
+        message: 'A hugepage size of 0: name the page size (2048 KiB or 1 GiB on x86).',
+        span: valueSpan(size),
+      });
+    }
+  }
+
+  // QEMU's pc-dimm needs ACPI on x86 (memory hotplug goes through ACPI).
+  const x86 = model.machine.arch === 'x86_64' || model.machine.arch === 'i686';
+  const features = child(root, 'features');
+  const acpi = features && child(features, 'acpi');
+  const acpiOff = acpi && attrValue(acpi, 'state') === 'off';
+  if (x86 && (model.machine.family === 'i440fx' || model.machine.family === 'q35') && (!acpi || acpiOff)) {
+    for (const d of hotplug.filter((x) => x.model === 'dimm')) {
+      findings.push({
+        code: 'memory-dimm-acpi-at-start',
+        message:
+          "A DIMM needs ACPI on an x86 guest: virsh define accepts it, but QEMU refuses to start the guest ('memory hotplug is not enabled: missing acpi device'). Add <features><acpi/></features>.",
+        span: d.el.nameSpan,
+      });
+    }
+  }
+  return findings;
+}
+
+export const memoryRules: RuleFamily = {
+  id: 'memory',
+  check(model) {
+    return model.kind === 'domain' ? check(model) : [];
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * Rule family "cputune": vCPU and I/O thread tuning. Each case was judged by libvirt 9.0's QEMU
+ * driver here (see test/fixtures/rules/cputune/).
+ */
+import { domainXml, runRuleCases, type RuleCase } from './cases';
+
+const CASES: RuleCase[] = [
+  {
+    name: 'I/O thread ids: <iothreadids> first, then the lowest free ids up to <iothreads>',
+    xml: domainXml(
+      {
+        vcpu: '2',
+        head: `  <iothreads>3</iothreads>
+  <iothreadids>
+    <iothread id='2'/>
+  </iothreadids>
+  <cputune>
+    <iothreadpin iothread='1' cpuset='0'/>
+    <iothreadpin iothread='2' cpuset='0'/>
+    <iothreadpin iothread='3' cpuset='0'/>
+    <iothreadpin iothread='4' cpuset='0'/>
+    <!--                  ^^^ cputune-iothread-missing: 1-3 -->
+  </cputune>`,
+      },
+      ``
+    ),
+  },
+  {
+    name: 'no <vcpu>: one vCPU, so vcpusched for vCPU 1 names a missing one',
+    xml: domainXml(
+      {
+        vcpu: undefined,
+        head: `  <cputune>
+    <vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>
+    <!--             ^^^^^ cputune-vcpu-missing: vCPU 1 -->
+  </cputune>`,
+      },
+      ``
+    ),
+  },
+  {
+    name: 'vcpusched ranges that touch but do not overlap',
+    xml: domainXml(
+      {
+        vcpu: '4',
+        head: `  <cputune>
+    <vcpusched vcpus='0-1' scheduler='fifo' priority='1'/>
+    <vcpusched vcpus='2,^3' scheduler='rr' priority='1'/>
+    <vcpusched vcpus='3' scheduler='batch'/>
+  </cputune>`,
+      },
+      ``
+    ),
+  },
+];
+
+runRuleCases('cputune', CASES);
