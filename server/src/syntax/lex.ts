@@ -52,6 +52,8 @@ export interface LexError {
 
 export interface Tokens {
   count: number;
+  /** Where tokenizing stopped (the end of the last token; past `to` when one crossed it). */
+  stop: number;
   kind: Uint8Array;
   start: Int32Array;
   end: Int32Array;
@@ -89,9 +91,13 @@ function lineTerminator(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
-export function tokenize(text: string): Tokens {
+/**
+ * The tokens of text[from, to), lexed as the whole text would be from `from` in content (outside
+ * any tag); lookahead (a comment's end, a name) may read past `to`, as it would in the whole text.
+ */
+export function tokenize(text: string, from = 0, to = text.length): Tokens {
   const n = text.length;
-  let cap = Math.max(64, n >> 3);
+  let cap = Math.max(64, (to - from) >> 3);
   let kind = new Uint8Array(cap);
   let start = new Int32Array(cap);
   let end = new Int32Array(cap);
@@ -335,8 +341,8 @@ export function tokenize(text: string): Tokens {
   };
 
   let inTag = false;
-  let p = 0;
-  while (p < n) {
+  let p = from;
+  while (p < to) {
     // The common cases first, inline: a space, a name, '=' or a quoted value inside a tag; '<'
     // and a letter, or whitespace, outside. Everything else goes through the matchers.
     const c = text.charCodeAt(p);
@@ -409,5 +415,5 @@ export function tokenize(text: string): Tokens {
     }
     p = mEnd;
   }
-  return { count, kind, start, end, errors };
+  return { count, stop: p, kind, start, end, errors };
 }

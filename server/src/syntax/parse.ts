@@ -82,7 +82,38 @@ function nearlySame(a: string, b: string): boolean {
 }
 
 export function parseXml(text: string): XmlDocument {
-  const { count: n, kind: K, start: S, end: E, errors: lexErrors } = tokenize(text);
+  return build(text, 0, text.length, undefined) as XmlDocument;
+}
+
+/** What parseContent() built, or undefined when the content cannot be parsed on its own. */
+export interface ParsedContent {
+  /** The elements placed directly in the content, in order (their parent is the stand-in). */
+  children: XmlElement[];
+  /** The stand-in element that received them, its text and textSpan. */
+  holder: XmlElement;
+  errors: XmlSyntaxError[];
+  comments: Span[];
+}
+
+/**
+ * The content text[from, to) of the last of `open` (a chain of open elements, outermost first),
+ * parsed as the whole document's parse would have parsed it: undefined when that parse would have
+ * reached outside the range (a close tag of an element of `open`, an element left open at `to`,
+ * a token across `to`). `from` must be just after a '>' in content, and `to` the start of a
+ * tag. Used by splice.ts to re-parse what an edit changed.
+ */
+export function parseContent(text: string, from: number, to: number, open: readonly XmlElement[]): ParsedContent | undefined {
+  return build(text, from, to, open) as ParsedContent | undefined;
+}
+
+function build(text: string, from: number, to: number, open: readonly XmlElement[] | undefined): XmlDocument | ParsedContent | undefined {
+  const { count: n, kind: K, start: S, end: E, errors: lexErrors, stop } = tokenize(text, from, to);
+  // A token across `to` reads the rest differently. Ending inside a tag is fine: `to` starts a
+  // tag, whose '<' or '</' the lexer then reads as INVALID_OPEN_INSIDE or INVALID_SLASH_OPEN,
+  // which the tree builder takes exactly as OPEN and SLASH_OPEN.
+  if (open && stop !== to) {
+    return undefined;
+  }
   /** The kind of token j, or -1 past the last one. */
   const kindAt = (j: number): number => (j < n ? K[j]! : -1);
   const image = (j: number): string => text.slice(S[j]!, E[j]!);
@@ -118,6 +149,9 @@ export function parseXml(text: string): XmlDocument {
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const brokenStart = new Set<XmlElement>();
+  /** Elements of `open` (a content parse) are below this depth: popping one means failure. */
+  const floor = open ? open.length : 0;
+  let breached = false;
   /**
    * How many elements of each name are open: a close tag that matches none skips the walk down
    * the stack, so a run of stray close tags under deep nesting stays linear.
@@ -127,6 +161,16 @@ export function parseXml(text: string): XmlDocument {
     stack.push(el);
     openNames.set(el.name, (openNames.get(el.name) ?? 0) + 1);
   };
+  /** A content parse: the open elements, the last one a stand-in that receives what is parsed. */
+  let holder: XmlElement | undefined;
+  if (open) {
+    for (let k = 0; k < open.length - 1; k++) {
+      openElement(open[k]!);
+    }
+    const last = open[open.length - 1]!;
+    holder = { ...last, children: NO_CHILDREN, text: '', textSpan: undefined, wellFormed: true };
+    openElement(holder);
+  }
 
   for (const e of lexErrors) {
     const bad = text.slice(e.offset, e.offset + Math.min(e.length, 20));
@@ -179,6 +223,10 @@ export function parseXml(text: string): XmlDocument {
    * child once, so deep documents stay linear.
    */
   const closeDownTo = (depth: number, endOffset: number, how: 'matched' | 'eof'): void => {
+    if (depth < floor) {
+      breached = true;
+      return;
+    }
     const popped = stack.splice(depth);
     for (const el of popped) {
       openNames.set(el.name, (openNames.get(el.name) ?? 1) - 1);
@@ -325,6 +373,13 @@ export function parseXml(text: string): XmlDocument {
         errors.push({ message: `Unexpected ${JSON.stringify(image(i))}.`, span: tokenSpan(i) });
         i++;
     }
+  }
+  if (holder) {
+    if (breached || stack.length !== floor || !holder.wellFormed) {
+      return undefined;
+    }
+    errors.sort((a, b) => a.span.start - b.span.start);
+    return { children: holder.children === NO_CHILDREN ? [] : holder.children, holder, errors, comments };
   }
   if (stack.length > 0) {
     closeDownTo(0, text.length, 'eof');
@@ -500,6 +555,10 @@ export function parseXml(text: string): XmlDocument {
       depth = stack.length - 1;
     } else if (depth < 0) {
       errors.push({ message: `</${name}> closes no open element.`, span: tokenSpan(nameTok) });
+      return j;
+    }
+    if (depth < floor) {
+      breached = true; // closes an element outside a content parse: nothing of it is touched
       return j;
     }
     stack[depth]!.closeNameSpan = tokenSpan(nameTok);

@@ -10,10 +10,10 @@ import { describe, test } from 'node:test';
 import { tokensDictionary, xmlLexer } from '@xml-tools/parser/lib/lexer';
 import { tokenize } from '../../../server/src/syntax/lex';
 import { parseXml } from '../../../server/src/syntax/parse';
-import type { XmlDocument, XmlElement } from '../../../server/src/syntax/tree';
 import { hostileDocs, seedCorpus } from '../../fuzz/hostile';
 import { Rng } from '../../libvirt/rng';
 import { referenceParseXml } from '../../support/reference-parse';
+import { treeDifference } from '../../support/tree-diff';
 
 /** Token kinds in lex.ts's order (its `Tok` enum). */
 const KINDS = [
@@ -56,53 +56,6 @@ function tokenDifference(text: string): string | undefined {
   const re = JSON.stringify(ref.errors.map((e) => [e.offset, e.length]));
   const me = JSON.stringify(mine.errors.map((e) => [e.offset, e.length]));
   return re === me ? undefined : `lexer errors ${me}, the @xml-tools lexer has ${re}`;
-}
-
-function elementKey(el: XmlElement): string {
-  return JSON.stringify([
-    el.name,
-    el.nameSpan,
-    el.span,
-    el.startTagEnd,
-    el.selfClosing,
-    el.wellFormed,
-    el.closeNameSpan,
-    el.attributes,
-    el.text,
-    el.textSpan,
-    el.children.length,
-    el.parent?.span,
-  ]);
-}
-
-/** The first difference between two trees (walked without recursion: hostile documents nest deep). */
-function treeDifference(a: XmlDocument, b: XmlDocument): string | undefined {
-  for (const [what, x, y] of [
-    ['errors', a.errors, b.errors],
-    ['comments', a.comments, b.comments],
-  ] as const) {
-    const sx = JSON.stringify(x);
-    const sy = JSON.stringify(y);
-    if (sx !== sy) {
-      return `${what}: ${sx.slice(0, 400)}\nreference: ${sy.slice(0, 400)}`;
-    }
-  }
-  if (!a.root !== !b.root) {
-    return `root ${a.root?.name} vs ${b.root?.name}`;
-  }
-  const stack: [XmlElement, XmlElement][] = a.root && b.root ? [[a.root, b.root]] : [];
-  while (stack.length > 0) {
-    const [x, y] = stack.pop()!;
-    const kx = elementKey(x);
-    const ky = elementKey(y);
-    if (kx !== ky) {
-      return `element ${kx.slice(0, 400)}\nreference ${ky.slice(0, 400)}`;
-    }
-    for (let i = 0; i < x.children.length; i++) {
-      stack.push([x.children[i]!, y.children[i]!]);
-    }
-  }
-  return undefined;
 }
 
 function check(text: string, what: string): void {
