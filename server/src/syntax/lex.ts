@@ -17,40 +17,41 @@
  * skipped, as they were.
  */
 
-export const enum Tok {
-  Comment,
-  CData,
-  DocType,
-  EntityRef,
-  CharRef,
-  SeaWs,
-  XmlDeclOpen,
-  SlashOpen,
-  Pi,
-  Open,
-  Text,
-  InvalidSlashOpen,
-  InvalidOpenInside,
-  Close,
-  SpecialClose,
-  SlashClose,
-  Slash,
-  Equals,
-  String,
-  Name,
-}
+/** Token kinds (numbers, kept in typed arrays). */
+export const Tok = {
+  Comment: 0,
+  CData: 1,
+  DocType: 2,
+  EntityRef: 3,
+  CharRef: 4,
+  SeaWs: 5,
+  XmlDeclOpen: 6,
+  SlashOpen: 7,
+  Pi: 8,
+  Open: 9,
+  Text: 10,
+  InvalidSlashOpen: 11,
+  InvalidOpenInside: 12,
+  Close: 13,
+  SpecialClose: 14,
+  SlashClose: 15,
+  Slash: 16,
+  Equals: 17,
+  String: 18,
+  Name: 19,
+} as const;
 
 /** Not a token: nothing matches here. */
 const NONE = -1;
 /** A match that is skipped (whitespace inside a tag, a `<!...>` declaration). */
 const SKIP = -2;
 
-export interface LexError {
+interface LexError {
   offset: number;
   length: number;
 }
 
-export interface Tokens {
+interface Tokens {
   count: number;
   /** Where tokenizing stopped (the end of the last token; past `to` when one crossed it). */
   stop: number;

@@ -86,7 +86,7 @@ export function parseXml(text: string): XmlDocument {
 }
 
 /** What parseContent() built, or undefined when the content cannot be parsed on its own. */
-export interface ParsedContent {
+interface ParsedContent {
   /** The elements placed directly in the content, in order (their parent is the stand-in). */
   children: XmlElement[];
   /** The stand-in element that received them, its text and textSpan. */
@@ -116,7 +116,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   }
   /** The kind of token j, or -1 past the last one. */
   const kindAt = (j: number): number => (j < n ? K[j]! : -1);
-  const image = (j: number): string => text.slice(S[j]!, E[j]!);
+  const image = (j: number): string => text.slice(S[j], E[j]);
   const tokenSpan = (j: number): Span => ({ start: S[j]!, end: E[j]! });
   /** Where the last attribute() ended (a variable, not a returned pair: one object less per attribute). */
   let attributeEnd = 0;
@@ -391,7 +391,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   errors.sort((a, b) => a.span.start - b.span.start);
   return { text, root, errors, comments };
 
-  function skipDeclaration(from: number, closer: Tok): number {
+  function skipDeclaration(from: number, closer: number): number {
     let j = from + 1;
     while (j < n) {
       const k = K[j]!;
