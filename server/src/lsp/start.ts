@@ -319,7 +319,14 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       doc.uri,
       setTimeout(() => {
         timers.delete(doc.uri);
-        guard('diagnostics', () => publish(doc));
+        // After the replies already queued: vscode-jsonrpc writes each reply from a setImmediate,
+        // so a completion answered just before this timer fell due would otherwise reach the
+        // editor only after the whole analysis.
+        setImmediate(() => {
+          if (!timers.has(doc.uri)) {
+            guard('diagnostics', () => publish(doc));
+          }
+        });
       }, delay)
     );
   };
