@@ -18,6 +18,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../server/src/analysis';
 import { parseXml } from '../server/src/syntax/parse';
+import { spliceEdit } from '../server/src/syntax/splice';
+import { referenceParseXml } from '../test/support/reference-parse';
 import { StdioClient } from '../test/fuzz/stdio-client';
 import { REPO } from '../test/support/paths';
 import { bigDomain, TYPICAL, writeDomainFolder } from './domains';
@@ -136,6 +138,27 @@ function engine(docs: [string, string, number][]): void {
     );
     const target = name.startsWith('typical') ? 5 : name.startsWith('10,000') ? 1000 : undefined;
     row(`parse, ${name}`, median(parse.wall), median(parse.cpu));
+    if (!name.startsWith('typical')) {
+      // The parser this one replaced (the @xml-tools chevrotain lexer), in the same run, and the
+      // throughput; then one keystroke spliced into a parsed tree (syntax/splice.ts).
+      const ref = measure(() => referenceParseXml(text), runs, Math.min(runs, 3));
+      row(`parse with the old @xml-tools lexer (reference), ${name}`, median(ref.wall), median(ref.cpu));
+      const mbs = (ms: number): string => `${(text.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s`;
+      rows.push({
+        what: `parse throughput, ${name} (reference: ${mbs(median(ref.wall))} wall, ${mbs(median(ref.cpu))} cpu)`,
+        value: mbs(median(parse.wall)),
+        cpu: mbs(median(parse.cpu)),
+        target: name.startsWith('10,000') ? '>= 25 MB/s' : undefined,
+        met: name.startsWith('10,000') ? text.length / 1e6 / (median(parse.wall) / 1000) >= 25 : undefined,
+        cpuOnly: text.length / 1e6 / (median(parse.cpu) / 1000) >= 25,
+      });
+      const at = text.lastIndexOf('  </devices>');
+      const next = text.slice(0, at) + '<' + text.slice(at);
+      const docs = Array.from({ length: runs + 3 }, () => parseXml(text));
+      let k = 0;
+      const splice = measure(() => spliceEdit(docs[k++]!, next), runs, 3);
+      row(`one keystroke spliced into the parsed tree, ${name}`, median(splice.wall), median(splice.cpu));
+    }
     row(`lint (parse + model + rules), ${name}`, median(lint.wall), median(lint.cpu), target);
   }
 }

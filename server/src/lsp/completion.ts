@@ -1,7 +1,8 @@
 /**
  * textDocument/completion: the engine's candidates (features/completion.ts) as LSP completion
  * items. Spans become text-edit ranges here; snippets are rendered in LSP snippet syntax.
- * The analysis comes from the server's per-version cache: nothing is re-analysed per request.
+ * The tree and model come from ServerContext.freshestOf: on a new version the last tree with the
+ * edit spliced in, and the last model; nothing waits for the version's diagnostics.
  */
 import {
   CompletionItemKind,
@@ -19,9 +20,8 @@ import { hasTabStops, snippetText, type Snippet } from '../features/templates';
 import type { HostProfile } from '../host/profile';
 import type { Flavor } from '../rules/types';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../analysis';
 import { toRange } from './convert';
-import type { FeatureInstaller, ServerContext } from './start';
+import type { FeatureInstaller, Fresh, ServerContext } from './start';
 
 /** '<' starts an element; a space starts an attribute; a quote starts a value. */
 const COMPLETION_TRIGGERS = ['<', ' ', "'", '"'];
@@ -93,12 +93,12 @@ function completionItems(ctx: ServerContext, params: CompletionParams, flavor: F
   if (!doc) {
     return { isIncomplete: false, items: [] };
   }
-  return itemsFor(doc, ctx.analysisOf(doc), params, flavor, ctx.host());
+  return itemsFor(doc, ctx.freshestOf(doc), params, flavor, ctx.host());
 }
 
 function itemsFor(
   doc: TextDocument,
-  analysis: Analysis,
+  analysis: Fresh,
   params: CompletionParams,
   flavor: Flavor | undefined,
   host: HostProfile | undefined

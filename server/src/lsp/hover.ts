@@ -1,6 +1,7 @@
 /**
- * textDocument/hover: the engine's hover (features/hover.ts) as an LSP hover. The analysis comes
- * from the server's per-version cache; the span becomes a range here.
+ * textDocument/hover: the engine's hover (features/hover.ts) as an LSP hover, from the tree of the
+ * current version and the freshest model (ServerContext.freshestOf: no wait for diagnostics); the
+ * span becomes a range here.
  */
 import { MarkupKind, type Hover, type HoverParams } from 'vscode-languageserver';
 import { hoverAt } from '../features/hover';
@@ -13,7 +14,7 @@ function hover(ctx: ServerContext, params: HoverParams): Hover | null {
     return null;
   }
   const host = ctx.host();
-  const h = hoverAt(ctx.analysisOf(doc), doc.offsetAt(params.position), host ? { host } : {});
+  const h = hoverAt(ctx.freshestOf(doc), doc.offsetAt(params.position), host ? { host } : {});
   if (!h) {
     return null;
   }

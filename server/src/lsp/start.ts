@@ -16,13 +16,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
+import type { DomainModel } from '../model/types';
+import { spliceEdit } from '../syntax/splice';
+import type { XmlDocument } from '../syntax/tree';
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { resolveTargetVersion } from '../common/target-version';
 import { pinsAt } from '../features/inlay';
 import type { DomcapsKey } from '../host/match';
 import type { HostProfile } from '../host/profile';
-import type { DomainModel } from '../model/types';
 import { fixAllEdits } from '../fixes';
 import { checkFleet } from '../rules/fleet';
 import { suppressEdit } from '../rules/suppress';
@@ -45,6 +47,14 @@ export interface ServerContext {
   documents: TextDocuments<TextDocument>;
   /** The analysis of the document's current version (computed once per version). */
   analysisOf(doc: TextDocument): Analysis;
+  /**
+   * For completion and hover: the tree of the current version and the freshest model, without
+   * waiting for an analysis. The tree is the analysed one, or the last one with the edits since
+   * spliced in (syntax/splice.ts, the same tree a parse gives); the model may be a version or a
+   * few behind (free slots and indexes one keystroke stale are still right). When the edit cannot
+   * be spliced, this is the full analysis.
+   */
+  freshestOf(doc: TextDocument): Fresh;
   settings(): Settings;
   /** The flavor the settings resolve to ('auto' is read from the installed schema once per settings change). */
   flavor(): Flavor | undefined;
@@ -69,6 +79,12 @@ function domcapsKeyOf(model: DomainModel): DomcapsKey | undefined {
   return { arch: model.machine.arch, virtType, ...(model.machine.origin === 'os' ? { machine: model.machine.name } : {}) };
 }
 
+/** A document's tree for its current version and the freshest model (see ServerContext.freshestOf). */
+export interface Fresh {
+  doc: XmlDocument;
+  model: DomainModel | undefined;
+}
+
 interface Cached {
   version: number;
   analysis: Analysis;
@@ -80,6 +96,13 @@ interface Cached {
 export function startServer(connection: Connection, features: FeatureInstaller[] = []): ServerContext {
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, Cached>();
+  /**
+   * Per document, the tree completion and hover last used, spliced forward in place from an
+   * analysis (which then leaves the cache: its tree is no longer its own).
+   */
+  const live = new Map<string, Fresh & { version: number }>();
+  /** How long the last full analysis of each document took (drives the debounce). */
+  const lastMs = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
   let settings: Settings = DEFAULT_SETTINGS;
   let flavor: Flavor | undefined;
@@ -164,6 +187,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     if (changedEngine) {
       cache.clear();
       workspace.reset();
+      live.clear();
     }
   };
   applySettings(DEFAULT_SETTINGS);
@@ -229,8 +253,42 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       );
     }
     const ignored = !!found && isIgnored(found.cfg, found.file);
-    cache.set(doc.uri, { version: doc.version, analysis, ms: performance.now() - t0, ignored });
+    const ms = performance.now() - t0;
+    cache.set(doc.uri, { version: doc.version, analysis, ms, ignored });
+    lastMs.set(doc.uri, ms);
     return analysis;
+  };
+
+  const freshestOf = (doc: TextDocument): Fresh => {
+    const hit = cache.get(doc.uri);
+    if (hit && hit.version === doc.version) {
+      return hit.analysis;
+    }
+    const l = live.get(doc.uri);
+    if (l && l.version === doc.version) {
+      return l;
+    }
+    // onSave mode keeps the findings last shown (which share spans with their tree): never
+    // splice a tree in place there.
+    if (settings.lintMode !== 'onSave') {
+      const base =
+        l && (!hit || l.version > hit.version)
+          ? l
+          : hit
+            ? { version: hit.version, doc: hit.analysis.doc, model: hit.analysis.model }
+            : undefined;
+      if (base && spliceEdit(base.doc, doc.getText())) {
+        if (base !== l) {
+          cache.delete(doc.uri); // its tree moved on
+        }
+        shown.delete(doc.uri); // its findings' spans may have moved with the tree
+        const fresh = { version: doc.version, doc: base.doc, model: base.model };
+        live.set(doc.uri, fresh);
+        return fresh;
+      }
+    }
+    live.delete(doc.uri);
+    return analysisOf(doc);
   };
 
   /**
@@ -257,8 +315,32 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     if (peers.length < 2) {
       return { findings: withAcross(analysis, []), peers };
     }
-    const across = checkFleet(models.map((model) => ({ model })));
+    const across = fleetOf(models);
     return { findings: withAcross(analysis, across[peers.indexOf(doc)]!), peers };
+  };
+
+  /**
+   * The conflicts between a set of open documents, computed once per set of analyses: publishing
+   * one document re-checks the others against it, and they share this result (on 10,000-device
+   * domains one check is ~100 ms).
+   */
+  const modelIds = new WeakMap<DomainModel, number>();
+  let nextModelId = 0;
+  const idOf = (m: DomainModel): number => {
+    let id = modelIds.get(m);
+    if (id === undefined) {
+      id = nextModelId++;
+      modelIds.set(m, id);
+    }
+    return id;
+  };
+  let fleetMemo: { key: string; across: ReturnType<typeof checkFleet> } | undefined;
+  const fleetOf = (models: DomainModel[]): ReturnType<typeof checkFleet> => {
+    const key = models.map(idOf).join(',');
+    if (fleetMemo?.key !== key) {
+      fleetMemo = { key, across: checkFleet(models.map((model) => ({ model }))) };
+    }
+    return fleetMemo.across;
   };
 
   /** What each document's conflicts with the others were when last published: a change elsewhere republishes it. */
@@ -339,13 +421,20 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     if (prev) {
       clearTimeout(prev);
     }
-    const lastMs = cache.get(doc.uri)?.ms ?? 0;
-    const delay = lastMs < 10 ? 0 : Math.min(500, lastMs * 2);
+    const ms = lastMs.get(doc.uri) ?? 0;
+    const delay = ms < 10 ? 0 : Math.min(500, ms * 2);
     timers.set(
       doc.uri,
       setTimeout(() => {
         timers.delete(doc.uri);
-        guard('diagnostics', () => publish(doc));
+        // After the replies already queued: vscode-jsonrpc writes each reply from a setImmediate,
+        // so a completion answered just before this timer fell due would otherwise reach the
+        // editor only after the whole analysis.
+        setImmediate(() => {
+          if (!timers.has(doc.uri)) {
+            guard('diagnostics', () => publish(doc));
+          }
+        });
       }, delay)
     );
   };
@@ -375,6 +464,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     connection,
     documents,
     analysisOf,
+    freshestOf,
     settings: () => settings,
     flavor: () => flavor,
     host: () => host.current(),
@@ -437,6 +527,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     configs.clear();
     workspace.reset();
     cache.clear();
+    live.clear();
     for (const uri of [...publishedConfigs.keys()]) {
       connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
     }
@@ -474,6 +565,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   });
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
+    live.delete(e.document.uri);
+    lastMs.delete(e.document.uri);
     acrossShown.delete(e.document.uri);
     // Its conflicts with the others go with it.
     for (const other of documents.all()) {

@@ -1,7 +1,8 @@
 /**
  * Text -> XmlDocument. Never throws, whatever the input.
  *
- * Tokens come from @xml-tools/parser's lexer; the tree is built here with an open-element stack
+ * Tokens come from lex.ts (the tokens @xml-tools/parser's lexer produced, by hand and into typed
+ * arrays); the tree is built here with an open-element stack
  * that matches close tags by name. That keeps a typo or a lost '>' local: the rest of the document
  * keeps its real parents, so later layers do not see a cascade of moved devices.
  *
@@ -14,55 +15,28 @@
  *   the children indented no deeper than it are handed back to its parent (they were siblings
  *   being typed, not children); the same holds for any element left without a close tag.
  *
- * Spans are half-open [start, end), computed from each token's start offset and text (the
- * lexer's own end offsets are inclusive, and absent with offset-only tracking).
+ * Spans are half-open [start, end).
  */
-import { tokensDictionary, xmlLexer, type XmlLexer, type XmlToken } from '@xml-tools/parser/lib/lexer';
+import { Tok, tokenize } from './lex';
 import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from './tree';
 
-/**
- * @xml-tools/parser's own token definitions and modes, in a lexer that tracks offsets only: the
- * stock lexer also computes lines and columns for every token, which we never read (positions are
- * converted at the edge) and which doubles the garbage on large documents.
- */
-function offsetOnlyLexer(): XmlLexer {
-  const t = (names: string[]): unknown[] => names.map((n) => tokensDictionary[n]);
-  const modes = {
-    OUTSIDE: t([
-      'Comment',
-      'CData',
-      'DocType',
-      'DTD',
-      'EntityRef',
-      'CharRef',
-      'SEA_WS',
-      'XMLDeclOpen',
-      'SLASH_OPEN',
-      'PROCESSING_INSTRUCTION',
-      'OPEN',
-      'TEXT',
-    ]),
-    INSIDE: t([
-      'Comment',
-      'INVALID_SLASH_OPEN',
-      'INVALID_OPEN_INSIDE',
-      'CLOSE',
-      'SPECIAL_CLOSE',
-      'SLASH_CLOSE',
-      'SLASH',
-      'EQUALS',
-      'STRING',
-      'Name',
-      'S',
-    ]),
-  };
-  if (Object.values(modes).some((m) => m.some((x) => x === undefined))) {
-    return xmlLexer; // a different @xml-tools/parser version: use its lexer as it is
-  }
-  return new xmlLexer.constructor({ defaultMode: 'OUTSIDE', modes }, { positionTracking: 'onlyOffset', ensureOptimizations: false });
-}
+/** Words (names, values) up to this length are shared through a table of this many slots. */
+const MAX_WORD = 32;
+const WORD_TABLE = 4096;
 
-const lexer = offsetOnlyLexer();
+/**
+ * The children of every element without any (two thirds of a domain's elements): one shared,
+ * frozen array instead of an empty one each. Only adopt() adds children.
+ */
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
+function adopt(parent: XmlElement, child: XmlElement): void {
+  if (parent.children === NO_CHILDREN) {
+    parent.children = [child];
+  } else {
+    parent.children.push(child);
+  }
+}
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
 
@@ -83,15 +57,6 @@ export function decodeEntities(s: string): string {
 
 function safeCodePoint(n: number): string | undefined {
   return Number.isFinite(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : undefined;
-}
-
-/** Tokens carry their start offset and matched text; the half-open end follows from both. */
-function end(t: XmlToken): number {
-  return t.startOffset + t.image.length;
-}
-
-function tokenSpan(t: XmlToken): Span {
-  return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
 
 /** Two names count as "nearly the same" when one edit (or a short prefix) turns one into the other. */
@@ -117,12 +82,76 @@ function nearlySame(a: string, b: string): boolean {
 }
 
 export function parseXml(text: string): XmlDocument {
-  const { tokens, errors: lexErrors } = lexer.tokenize(text);
+  return build(text, 0, text.length, undefined) as XmlDocument;
+}
+
+/** What parseContent() built, or undefined when the content cannot be parsed on its own. */
+interface ParsedContent {
+  /** The elements placed directly in the content, in order (their parent is the stand-in). */
+  children: XmlElement[];
+  /** The stand-in element that received them, its text and textSpan. */
+  holder: XmlElement;
+  errors: XmlSyntaxError[];
+  comments: Span[];
+}
+
+/**
+ * The content text[from, to) of the last of `open` (a chain of open elements, outermost first),
+ * parsed as the whole document's parse would have parsed it: undefined when that parse would have
+ * reached outside the range (a close tag of an element of `open`, an element left open at `to`,
+ * a token across `to`). `from` must be just after a '>' in content, and `to` the start of a
+ * tag. Used by splice.ts to re-parse what an edit changed.
+ */
+export function parseContent(text: string, from: number, to: number, open: readonly XmlElement[]): ParsedContent | undefined {
+  return build(text, from, to, open) as ParsedContent | undefined;
+}
+
+function build(text: string, from: number, to: number, open: readonly XmlElement[] | undefined): XmlDocument | ParsedContent | undefined {
+  const { count: n, kind: K, start: S, end: E, errors: lexErrors, stop } = tokenize(text, from, to);
+  // A token across `to` reads the rest differently. Ending inside a tag is fine: `to` starts a
+  // tag, whose '<' or '</' the lexer then reads as INVALID_OPEN_INSIDE or INVALID_SLASH_OPEN,
+  // which the tree builder takes exactly as OPEN and SLASH_OPEN.
+  if (open && stop !== to) {
+    return undefined;
+  }
+  /** The kind of token j, or -1 past the last one. */
+  const kindAt = (j: number): number => (j < n ? K[j]! : -1);
+  const image = (j: number): string => text.slice(S[j], E[j]);
+  const tokenSpan = (j: number): Span => ({ start: S[j]!, end: E[j]! });
+  /** Where the last attribute() ended (a variable, not a returned pair: one object less per attribute). */
+  let attributeEnd = 0;
+  /**
+   * Short strings of the text, shared: names and values repeat thousands of times in a big
+   * domain, and one string per distinct word instead of one per occurrence is memory the tree
+   * keeps and garbage it does not make. A small hash table of recent words, not an exact interner.
+   */
+  const words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE).fill(undefined);
+  const word = (s: number, e: number): string => {
+    const len = e - s;
+    if (len > MAX_WORD) {
+      return text.slice(s, e);
+    }
+    let h = len;
+    for (let q = s; q < e; q++) {
+      h = (Math.imul(h, 31) + text.charCodeAt(q)) | 0;
+    }
+    const slot = h & (WORD_TABLE - 1);
+    const w = words[slot];
+    if (w !== undefined && w.length === len && text.startsWith(w, s)) {
+      return w;
+    }
+    const fresh = text.slice(s, e);
+    words[slot] = fresh;
+    return fresh;
+  };
   const errors: XmlSyntaxError[] = [];
   const comments: Span[] = [];
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const brokenStart = new Set<XmlElement>();
+  /** Elements of `open` (a content parse) are below this depth: popping one means failure. */
+  const floor = open ? open.length : 0;
+  let breached = false;
   /**
    * How many elements of each name are open: a close tag that matches none skips the walk down
    * the stack, so a run of stray close tags under deep nesting stays linear.
@@ -132,6 +161,16 @@ export function parseXml(text: string): XmlDocument {
     stack.push(el);
     openNames.set(el.name, (openNames.get(el.name) ?? 0) + 1);
   };
+  /** A content parse: the open elements, the last one a stand-in that receives what is parsed. */
+  let holder: XmlElement | undefined;
+  if (open) {
+    for (let k = 0; k < open.length - 1; k++) {
+      openElement(open[k]!);
+    }
+    const last = open[open.length - 1]!;
+    holder = { ...last, children: NO_CHILDREN, text: '', textSpan: undefined, wellFormed: true };
+    openElement(holder);
+  }
 
   for (const e of lexErrors) {
     const bad = text.slice(e.offset, e.offset + Math.min(e.length, 20));
@@ -168,7 +207,7 @@ export function parseXml(text: string): XmlDocument {
     const parent = stack[stack.length - 1];
     if (parent) {
       el.parent = parent;
-      parent.children.push(el);
+      adopt(parent, el);
     } else {
       if (roots.length > 0) {
         errors.push({ message: `A document has one root element; <${el.name}> is a second one.`, span: el.nameSpan });
@@ -184,6 +223,10 @@ export function parseXml(text: string): XmlDocument {
    * child once, so deep documents stay linear.
    */
   const closeDownTo = (depth: number, endOffset: number, how: 'matched' | 'eof'): void => {
+    if (depth < floor) {
+      breached = true;
+      return;
+    }
     const popped = stack.splice(depth);
     for (const el of popped) {
       openNames.set(el.name, (openNames.get(el.name) ?? 1) - 1);
@@ -205,7 +248,7 @@ export function parseXml(text: string): XmlDocument {
           const moved = el.children.splice(idx);
           for (const c of moved) {
             c.parent = parent;
-            parent.children.push(c);
+            adopt(parent, c);
           }
         }
       }
@@ -214,6 +257,14 @@ export function parseXml(text: string): XmlDocument {
       const el = implicit[k]!;
       const last = el.children[el.children.length - 1];
       el.span.end = Math.max(el.startTagEnd, last ? last.span.end : 0, el.textSpan ? el.textSpan.end : 0);
+    }
+  };
+
+  /** Whitespace between tags: only the element's text grows (and nothing outside the root). */
+  const addBlank = (s: number, e: number): void => {
+    const top = stack[stack.length - 1];
+    if (top) {
+      top.text += word(s, e);
     }
   };
 
@@ -240,41 +291,43 @@ export function parseXml(text: string): XmlDocument {
   };
 
   let i = 0;
-  const n = tokens.length;
   while (i < n) {
-    const t = tokens[i]!;
-    switch (t.tokenType.name) {
-      case 'OPEN':
-      case 'INVALID_OPEN_INSIDE':
+    const k = K[i]!;
+    switch (k) {
+      case Tok.Open:
+      case Tok.InvalidOpenInside:
         i = startTag(i);
         break;
-      case 'SLASH_OPEN':
-      case 'INVALID_SLASH_OPEN':
+      case Tok.SlashOpen:
+      case Tok.InvalidSlashOpen:
         i = endTag(i);
         break;
-      case 'TEXT':
-      case 'SEA_WS':
-        addText(t.image, tokenSpan(t), true);
+      case Tok.SeaWs:
+        addBlank(S[i]!, E[i]!);
         i++;
         break;
-      case 'EntityRef':
-      case 'CharRef': {
-        let image = t.image;
-        const span = tokenSpan(t);
+      case Tok.Text:
+        addText(image(i), tokenSpan(i), true);
         i++;
-        // @xml-tools' CharRef pattern (/&#\d+;|&#x[a-fA-F0-9]/) stops after the first hex digit of
+        break;
+      case Tok.EntityRef:
+      case Tok.CharRef: {
+        let ref = image(i);
+        const span = tokenSpan(i);
+        i++;
+        // @xml-tools' CharRef pattern (/&#\d+;|&#x[a-fA-F0-9]/, kept in lex.ts) stops after the first hex digit of
         // '&#x263A;': the rest of the reference is at the start of the next text token.
-        const next = tokens[i];
-        if (image.startsWith('&#x') && !image.endsWith(';') && next?.tokenType.name === 'TEXT' && next.startOffset === span.end) {
-          const rest = /^[0-9a-fA-F]*;/.exec(next.image);
+        if (ref.startsWith('&#x') && !ref.endsWith(';') && kindAt(i) === Tok.Text && S[i] === span.end) {
+          const nextImage = image(i);
+          const rest = /^[0-9a-fA-F]*;/.exec(nextImage);
           if (rest) {
-            image += rest[0];
+            ref += rest[0];
             span.end += rest[0].length;
-            const after = next.image.slice(rest[0].length);
-            const decodedRef = decodeEntities(image);
+            const after = nextImage.slice(rest[0].length);
+            const decodedRef = decodeEntities(ref);
             addText(decodedRef, span, true);
-            if (decodedRef === image) {
-              errors.push({ message: `Unknown entity ${image}.`, span });
+            if (decodedRef === ref) {
+              errors.push({ message: `Unknown entity ${ref}.`, span });
             }
             if (after) {
               addText(after, { start: span.end, end: span.end + after.length }, true);
@@ -283,24 +336,24 @@ export function parseXml(text: string): XmlDocument {
             break;
           }
         }
-        const decoded = decodeEntities(image);
-        if (decoded === image) {
-          errors.push({ message: `Unknown entity ${image}.`, span });
+        const decoded = decodeEntities(ref);
+        if (decoded === ref) {
+          errors.push({ message: `Unknown entity ${ref}.`, span });
         }
         addText(decoded, span, true);
         break;
       }
-      case 'CData':
-        addText(t.image.slice(9, -3), tokenSpan(t), true);
+      case Tok.CData:
+        addText(text.slice(S[i]! + 9, E[i]! - 3), tokenSpan(i), true);
         i++;
         break;
-      case 'Comment': {
-        const span = tokenSpan(t);
+      case Tok.Comment: {
+        const span = tokenSpan(i);
         comments.push(span);
         // XML forbids '--' inside a comment (and a '-' just before '-->'); libxml2, so libvirt, refuses the file.
-        const inner = t.image.slice(4, -3);
+        const inner = text.slice(span.start + 4, span.end - 3);
         const dashes = inner.endsWith('-') ? inner.length - 1 : inner.indexOf('--');
-        if (t.image.endsWith('-->') && dashes >= 0) {
+        if (dashes >= 0) {
           errors.push({
             message: "A comment cannot contain '--' (nor end with '--->'): libvirt refuses the file.",
             span: { start: span.start + 4 + dashes, end: span.start + 4 + dashes + (inner.endsWith('-') ? 1 : 2) },
@@ -309,17 +362,24 @@ export function parseXml(text: string): XmlDocument {
         i++;
         break;
       }
-      case 'XMLDeclOpen':
-      case 'DocType':
-        i = skipDeclaration(i, t.tokenType.name === 'XMLDeclOpen' ? 'SPECIAL_CLOSE' : 'CLOSE');
+      case Tok.XmlDeclOpen:
+      case Tok.DocType:
+        i = skipDeclaration(i, k === Tok.XmlDeclOpen ? Tok.SpecialClose : Tok.Close);
         break;
-      case 'PROCESSING_INSTRUCTION':
+      case Tok.Pi:
         i++;
         break;
       default:
-        errors.push({ message: `Unexpected ${JSON.stringify(t.image)}.`, span: tokenSpan(t) });
+        errors.push({ message: `Unexpected ${JSON.stringify(image(i))}.`, span: tokenSpan(i) });
         i++;
     }
+  }
+  if (holder) {
+    if (breached || stack.length !== floor || !holder.wellFormed) {
+      return undefined;
+    }
+    errors.sort((a, b) => a.span.start - b.span.start);
+    return { children: holder.children === NO_CHILDREN ? [] : holder.children, holder, errors, comments };
   }
   if (stack.length > 0) {
     closeDownTo(0, text.length, 'eof');
@@ -331,77 +391,90 @@ export function parseXml(text: string): XmlDocument {
   errors.sort((a, b) => a.span.start - b.span.start);
   return { text, root, errors, comments };
 
-  function skipDeclaration(from: number, closer: string): number {
+  function skipDeclaration(from: number, closer: number): number {
     let j = from + 1;
     while (j < n) {
-      const name = tokens[j]!.tokenType.name;
-      if (name === closer) {
+      const k = K[j]!;
+      if (k === closer) {
         return j + 1;
       }
-      if (name === 'OPEN' || name === 'INVALID_OPEN_INSIDE' || name === 'SLASH_OPEN' || name === 'INVALID_SLASH_OPEN') {
+      if (k === Tok.Open || k === Tok.InvalidOpenInside || k === Tok.SlashOpen || k === Tok.InvalidSlashOpen) {
         break;
       }
       j++;
     }
-    errors.push({ message: 'Unterminated declaration.', span: tokenSpan(tokens[from]!) });
+    errors.push({ message: 'Unterminated declaration.', span: tokenSpan(from) });
     return j;
   }
 
   function startTag(from: number): number {
-    const lt = tokens[from]!;
     let j = from + 1;
-    const nameTok = tokens[j];
-    if (!nameTok || nameTok.tokenType.name !== 'Name' || nameTok.startOffset !== end(lt)) {
-      errors.push({ message: "Expected an element name after '<'.", span: tokenSpan(lt) });
+    const nameTok = j;
+    if (kindAt(j) !== Tok.Name || S[j] !== E[from]) {
+      errors.push({ message: "Expected an element name after '<'.", span: tokenSpan(from) });
       return j;
     }
     j++;
     const el: XmlElement = {
-      name: nameTok.image,
+      name: word(S[nameTok]!, E[nameTok]!),
       nameSpan: tokenSpan(nameTok),
-      span: { start: lt.startOffset, end: end(nameTok) },
-      startTagEnd: end(nameTok),
+      span: { start: S[from]!, end: E[nameTok]! },
+      startTagEnd: E[nameTok]!,
       selfClosing: false,
       wellFormed: true,
       closeNameSpan: undefined,
       attributes: [],
-      children: [],
+      children: NO_CHILDREN,
       parent: undefined,
       text: '',
       textSpan: undefined,
     };
-    const seen = new Set<string>();
+    /** Attribute names seen, once there are too many to compare one by one. */
+    let seen: Set<string> | undefined;
     let terminated: 'open' | 'self' | undefined;
     scan: while (j < n && !terminated) {
-      const t = tokens[j]!;
-      switch (t.tokenType.name) {
-        case 'CLOSE':
+      switch (K[j]!) {
+        case Tok.Close:
           terminated = 'open';
-          el.startTagEnd = end(t);
+          el.startTagEnd = E[j]!;
           j++;
           break;
-        case 'SLASH_CLOSE':
+        case Tok.SlashClose:
           terminated = 'self';
-          el.startTagEnd = end(t);
+          el.startTagEnd = E[j]!;
           j++;
           break;
-        case 'Name': {
+        case Tok.Name: {
           const a = attribute(j);
-          j = a.next;
-          if (seen.has(a.attr.name)) {
-            errors.push({ message: `Attribute '${a.attr.name}' is repeated.`, span: a.attr.nameSpan });
+          j = attributeEnd;
+          const attrs = el.attributes;
+          let repeated = false;
+          if (attrs.length < 16) {
+            for (let k = 0; k < attrs.length; k++) {
+              if (attrs[k]!.name === a.name) {
+                repeated = true;
+                break;
+              }
+            }
           } else {
-            seen.add(a.attr.name);
+            if (!seen) {
+              seen = new Set(attrs.map((x) => x.name));
+            }
+            repeated = seen.has(a.name);
+            seen.add(a.name);
           }
-          el.attributes.push(a.attr);
-          el.startTagEnd = a.attr.span.end;
+          if (repeated) {
+            errors.push({ message: `Attribute '${a.name}' is repeated.`, span: a.nameSpan });
+          }
+          attrs.push(a);
+          el.startTagEnd = a.span.end;
           break;
         }
-        case 'STRING':
-        case 'EQUALS':
-        case 'SLASH':
-          errors.push({ message: `Unexpected ${JSON.stringify(t.image)} in the start tag of <${el.name}>.`, span: tokenSpan(t) });
-          el.startTagEnd = end(t);
+        case Tok.String:
+        case Tok.Equals:
+        case Tok.Slash:
+          errors.push({ message: `Unexpected ${JSON.stringify(image(j))} in the start tag of <${el.name}>.`, span: tokenSpan(j) });
+          el.startTagEnd = E[j]!;
           j++;
           break;
         default:
@@ -424,52 +497,50 @@ export function parseXml(text: string): XmlDocument {
     return j;
   }
 
-  function attribute(from: number): { attr: XmlAttribute; next: number } {
-    const nameTok = tokens[from]!;
-    const a: XmlAttribute = {
-      name: nameTok.image,
-      nameSpan: tokenSpan(nameTok),
-      value: undefined,
-      valueSpan: undefined,
-      span: tokenSpan(nameTok),
-    };
+  /** The attribute whose name is token `from`; the token after it goes to attributeEnd. */
+  function attribute(from: number): XmlAttribute {
+    const nameStart = S[from]!;
+    const nameSpan = tokenSpan(from);
+    const name = word(nameStart, E[from]!);
     let j = from + 1;
-    if (tokens[j]?.tokenType.name === 'EQUALS') {
-      const eq = tokens[j]!;
+    let a: XmlAttribute;
+    if (kindAt(j) === Tok.Equals) {
+      const eq = j;
       j++;
-      const v = tokens[j];
-      if (v && v.tokenType.name === 'STRING') {
-        a.valueSpan = tokenSpan(v);
-        a.value = decodeEntities(v.image.slice(1, -1));
-        a.span = { start: a.nameSpan.start, end: end(v) };
+      if (kindAt(j) === Tok.String) {
+        const vs = S[j]!;
+        const ve = E[j]!;
+        const raw = ve - vs <= 2 + MAX_WORD ? word(vs + 1, ve - 1) : text.slice(vs + 1, ve - 1);
+        a = { name, nameSpan, value: decodeEntities(raw), valueSpan: { start: vs, end: ve }, span: { start: nameStart, end: ve } };
         j++;
       } else {
-        errors.push({ message: `Attribute '${a.name}' has no quoted value.`, span: { start: a.nameSpan.start, end: end(eq) } });
-        a.span = { start: a.nameSpan.start, end: end(eq) };
+        errors.push({ message: `Attribute '${name}' has no quoted value.`, span: { start: nameStart, end: E[eq]! } });
+        a = { name, nameSpan, value: undefined, valueSpan: undefined, span: { start: nameStart, end: E[eq]! } };
       }
     } else {
-      errors.push({ message: `Attribute '${a.name}' has no value.`, span: a.nameSpan });
+      a = { name, nameSpan, value: undefined, valueSpan: undefined, span: nameSpan };
+      errors.push({ message: `Attribute '${name}' has no value.`, span: nameSpan });
     }
-    return { attr: a, next: j };
+    attributeEnd = j;
+    return a;
   }
 
   function endTag(from: number): number {
-    const so = tokens[from]!;
     let j = from + 1;
-    const nameTok = tokens[j];
-    if (!nameTok || nameTok.tokenType.name !== 'Name') {
-      errors.push({ message: "Expected an element name after '</'.", span: tokenSpan(so) });
+    const nameTok = j;
+    if (kindAt(j) !== Tok.Name) {
+      errors.push({ message: "Expected an element name after '</'.", span: tokenSpan(from) });
       return j;
     }
     j++;
-    let stop = end(nameTok);
-    if (tokens[j]?.tokenType.name === 'CLOSE') {
-      stop = end(tokens[j]!);
+    const name = image(nameTok);
+    let stop = E[nameTok]!;
+    if (kindAt(j) === Tok.Close) {
+      stop = E[j]!;
       j++;
     } else {
-      errors.push({ message: `The close tag </${nameTok.image}> has no '>'.`, span: tokenSpan(nameTok) });
+      errors.push({ message: `The close tag </${name}> has no '>'.`, span: tokenSpan(nameTok) });
     }
-    const name = nameTok.image;
     let depth = -1;
     for (let k = (openNames.get(name) ?? 0) > 0 ? stack.length - 1 : -1; k >= 0; k--) {
       if (stack[k]!.name === name) {
@@ -484,6 +555,10 @@ export function parseXml(text: string): XmlDocument {
       depth = stack.length - 1;
     } else if (depth < 0) {
       errors.push({ message: `</${name}> closes no open element.`, span: tokenSpan(nameTok) });
+      return j;
+    }
+    if (depth < floor) {
+      breached = true; // closes an element outside a content parse: nothing of it is touched
       return j;
     }
     stack[depth]!.closeNameSpan = tokenSpan(nameTok);
