@@ -495,9 +495,9 @@ export const CODES = {
     summary: 'More vCPUs than the machine type takes on this host: libvirt refuses to define the domain there.',
   },
   'host-memory-above-host': {
-    severity: 'warning',
+    severity: 'error',
     summary:
-      "More memory than the host has: QEMU cannot allocate it and fails to start unless the host's overcommit settings or swap allow it.",
+      "More memory than the host has: libvirt defines the domain, but QEMU cannot allocate the guest's RAM and the start fails (unless the host overcommits memory or has swap for it).",
   },
   'host-device-missing': {
     severity: 'error',

@@ -180,7 +180,7 @@ function checkPlatform(model: DomainModel, host: HostProfile, out: Finding[]): v
   if (memEl && kib !== undefined && caps.memoryKiB !== undefined && kib > caps.memoryKiB) {
     out.push({
       code: 'host-memory-above-host',
-      message: `${gib(kib)} of memory is more than ${hostName(host)} has (${gib(caps.memoryKiB)}): QEMU fails to allocate it unless the host overcommits memory or has swap for it.`,
+      message: `${gib(kib)} of memory is more than ${hostName(host)} has (${gib(caps.memoryKiB)}): libvirt defines the domain, but QEMU cannot allocate it and the start fails, unless the host overcommits memory or has swap for it.`,
       span: memEl.textSpan ?? memEl.nameSpan,
     });
   }
