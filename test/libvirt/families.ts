@@ -143,7 +143,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['lifecycle-action-unsupported'],
     qemuOnly: true,
   },
-  { re: /only a single (watchdog|memory balloon|IOMMU|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
+  { re: /only a single (watchdog|memory balloon|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
   {
     re: /element 'genid' can only appear once|only one resource element is supported|Only one acpi table is supported|perf event '[^']*' was already specified|no more than one cipher node with name/,
     codes: ['domain-element-duplicate'],

@@ -289,7 +289,7 @@ export const CODES = {
   },
   'device-single-duplicate': {
     severity: 'error',
-    summary: 'A second watchdog, memory balloon, IOMMU, vsock or nvram device: libvirt supports one per domain.',
+    summary: 'A second watchdog, memory balloon, vsock or nvram device: libvirt supports one per domain.',
   },
   'domain-element-duplicate': {
     severity: 'error',

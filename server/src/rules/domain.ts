@@ -12,7 +12,7 @@
  * - lifecycle-action-unsupported: "qemu driver doesn't support the 'rename-restart' action ..." (and
  *   'preserve' on poweroff/reboot, and poweroff=restart with reboot=destroy).
  * - device-single-duplicate: "only a single watchdog device is supported" (and memory balloon,
- *   IOMMU, vsock, nvram).
+ *   vsock, nvram; a second IOMMU is the device family's iommu-duplicate).
  * - domain-element-duplicate: "element 'genid' can only appear once", "only one resource element is
  *   supported", "Only one acpi table is supported", "perf event 'cmt' was already specified", "A domain
  *   definition can have no more than one cipher node with name aes".
@@ -302,7 +302,6 @@ interface XmlElementLike {
 const SINGLE_DEVICES: Readonly<Record<string, string>> = {
   watchdog: 'watchdog device',
   memballoon: 'memory balloon device',
-  iommu: 'IOMMU device',
   vsock: 'vsock device',
   nvram: 'nvram device',
 };
