@@ -104,7 +104,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /video type '[^']*' is only valid as primary video device/, codes: ['video-secondary-model'], qemuOnly: true },
   { re: /a 'none' video type must be the only video device/, codes: ['video-none-not-alone'] },
   { re: /(ram|vram64|vgamem) attribute only supported for video type qxl/, codes: ['video-qxl-attribute'] },
-  { re: /address not supported for video type ramfb/, codes: ['video-ramfb-address'] },
+  { re: /address not supported for video type ramfb|'address' is not supported for 'ramfb' video devices/, codes: ['video-ramfb-address'] },
   {
     re: /video type '[^']*' doesn't support multiple 'heads'|value for 'vgamem' must be (at least 1 MiB|power of two)|value for 'vram' must be at least 1 MiB|model resolution is not supported|3d acceleration is supported only with 'virtio'/,
     codes: ['video-setting-invalid'],

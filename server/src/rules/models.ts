@@ -81,7 +81,7 @@ function distance(a: string, b: string): number {
 }
 
 /** True when QEMU for this guest would take the name as a NIC. */
-export function knownNicModel(name: string): boolean {
+function knownNicModel(name: string): boolean {
   return LIBVIRT_NIC_MODELS.includes(name.toLowerCase()) || QEMU_NIC_MODELS.includes(name);
 }
 
