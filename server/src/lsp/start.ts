@@ -104,6 +104,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   /** How long the last full analysis of each document took (drives the debounce). */
   const lastMs = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Shut down: no more diagnostics. */
+  let stopped = false;
   let settings: Settings = DEFAULT_SETTINGS;
   let flavor: Flavor | undefined;
   let pullConfiguration = false;
@@ -431,7 +433,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
         // so a completion answered just before this timer fell due would otherwise reach the
         // editor only after the whole analysis.
         setImmediate(() => {
-          if (!timers.has(doc.uri)) {
+          if (!stopped && !timers.has(doc.uri)) {
             guard('diagnostics', () => publish(doc));
           }
         });
@@ -640,6 +642,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   }
 
   connection.onShutdown(() => {
+    stopped = true; // an analysis already past its timer (waiting for queued replies) is dropped too
     for (const t of timers.values()) {
       clearTimeout(t);
     }
