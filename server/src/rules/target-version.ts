@@ -41,27 +41,33 @@ function report(found: Finding[], n: Newer | undefined, what: string, span: Span
   }
 }
 
-function walk(el: XmlElement, path: string, target: string, found: Finding[]): void {
-  const newEl = elementNewer(path, target);
-  if (newEl) {
-    report(found, newEl, `<${el.name}>`, el.nameSpan, target);
-    return;
-  }
-  for (const a of el.attributes) {
-    const newAttr = attributeNewer(path, a.name, target);
-    if (newAttr) {
-      report(found, newAttr, `the attribute ${a.name} of <${el.name}>`, a.nameSpan, target);
-    } else if (a.value !== undefined && a.valueSpan) {
-      report(found, valueNewer(path, a.name, a.value, target), `${a.name}='${a.value}' on <${el.name}>`, a.valueSpan, target);
+/** Depth-first, in document order, without recursion (a hostile document may nest 100,000 deep). */
+function walk(root: XmlElement, rootPath: string, target: string, found: Finding[]): void {
+  const stack: { el: XmlElement; path: string }[] = [{ el: root, path: rootPath }];
+  while (stack.length > 0) {
+    const { el, path } = stack.pop()!;
+    const newEl = elementNewer(path, target);
+    if (newEl) {
+      report(found, newEl, `<${el.name}>`, el.nameSpan, target);
+      continue;
     }
-  }
-  if (el.textSpan && el.children.length === 0) {
-    const word = el.text.trim();
-    report(found, textNewer(path, word, target), `'${word}' in <${el.name}>`, el.textSpan, target);
-  }
-  for (const c of el.children) {
-    if (!c.name.includes(':')) {
-      walk(c, childPath(path, c.name), target, found);
+    for (const a of el.attributes) {
+      const newAttr = attributeNewer(path, a.name, target);
+      if (newAttr) {
+        report(found, newAttr, `the attribute ${a.name} of <${el.name}>`, a.nameSpan, target);
+      } else if (a.value !== undefined && a.valueSpan) {
+        report(found, valueNewer(path, a.name, a.value, target), `${a.name}='${a.value}' on <${el.name}>`, a.valueSpan, target);
+      }
+    }
+    if (el.textSpan && el.children.length === 0) {
+      const word = el.text.trim();
+      report(found, textNewer(path, word, target), `'${word}' in <${el.name}>`, el.textSpan, target);
+    }
+    for (let i = el.children.length - 1; i >= 0; i--) {
+      const c = el.children[i]!;
+      if (!c.name.includes(':')) {
+        stack.push({ el: c, path: childPath(path, c.name) });
+      }
     }
   }
 }
