@@ -47,9 +47,22 @@ export interface StdioServer {
   stop(): void;
 }
 
+/**
+ * Settings without a host unless a test names one (hostAware): the server would otherwise read
+ * this machine's qemu:///system in the background, and host findings arriving at some point of a
+ * test (the guide's host addresses are not on this machine) would make its diagnostics depend on timing.
+ */
+function noHostUnlessAsked(settings: unknown): unknown {
+  const s = typeof settings === 'object' && settings !== null && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
+  return 'hostAware' in s ? s : { hostAware: 'off', ...s };
+}
+
 /** `configuration` answers workspace/configuration (section libvirt); `initializationOptions` goes with initialize. */
 export async function startStdioServer(configuration: unknown = {}, initializationOptions?: unknown): Promise<StdioServer> {
   ensureBuilt();
+  configuration = noHostUnlessAsked(configuration);
+  const init0 = (initializationOptions ?? {}) as { settings?: unknown };
+  initializationOptions = { ...init0, settings: noHostUnlessAsked(init0.settings) };
   const child: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const published: PublishDiagnosticsParams[] = [];
