@@ -159,8 +159,15 @@ function deviceKeys(devices: readonly XmlElement[]): string[] {
     settled.set(el, String(i));
     return String(i);
   };
+  // libvirt lists the primary video first whatever its place in the file: match it as the primary.
+  const videos = devices.filter((el) => el.name === 'video');
+  const primaryVideo =
+    videos.find((v) => child(v, 'model')?.attributes.some((a) => a.name === 'primary' && a.value === 'yes')) ?? videos[0];
   return devices.map((el) => {
     let base: string;
+    if (el === primaryVideo) {
+      return 'video:primary';
+    }
     if (el.name === 'disk') {
       base = `disk:${attr(child(el, 'target') ?? el, 'dev')?.value ?? '?'}`;
     } else if (el.name === 'controller') {

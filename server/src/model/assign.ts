@@ -45,6 +45,29 @@ interface Prediction {
 /** How a device plugs in: conventional PCI, PCIe, integrated (a slot of pcie-root only), not at all, or not known here. */
 type Conn = 'pci' | 'pcie' | 'integrated' | 'none' | 'unknown';
 
+/** The NIC models libvirt 9.0 knows by name (virDomainNetModel), lower-cased. */
+const LIBVIRT_NIC_MODELS: ReadonlySet<string> = new Set([
+  'netfront',
+  'rtl8139',
+  'e1000',
+  'e1000e',
+  'virtio',
+  'virtio-transitional',
+  'virtio-non-transitional',
+  'usb-net',
+  'spapr-vlan',
+  'lan9118',
+  'scm91c111',
+  'vlance',
+  'vmxnet',
+  'vmxnet3',
+  'am79c970a',
+  'am79c973',
+  '82540em',
+  '82545em',
+  '82543gc',
+]);
+
 /** A PCI-addressed thing in libvirt's lists: a written device, or one libvirt adds. */
 interface Item {
   device: Device | undefined;
@@ -78,7 +101,12 @@ function connectOf(model: DomainModel, d: Device): Conn {
       if (d.type === 'hostdev') {
         return 'none'; // in libvirt's hostdev list: placed with the <hostdev>s
       }
-      const m = d.model?.value;
+      // libvirt reads its own model names in any case; any other name goes to QEMU as a device
+      // name, and whether libvirt then plugs it as PCIe is not replayed here.
+      const m = d.model?.value?.toLowerCase();
+      if (m !== undefined && !LIBVIRT_NIC_MODELS.has(m)) {
+        return 'unknown';
+      }
       // No model: QEMU's default NIC (rtl8139), a conventional PCI device (dumpxml of libvirt 9.0).
       return m === 'virtio' || m === 'virtio-non-transitional' || m === 'e1000e' ? 'pcie' : 'pci';
     }
