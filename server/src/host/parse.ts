@@ -5,6 +5,7 @@
  * documents them (formatcaps, formatdomaincaps, formatnode); whatever is absent stays undefined,
  * and text that is not the expected document gives undefined rather than a guess.
  */
+import { parseSizeKiB } from '../../../lib/bitmap';
 import { parseXml } from '../syntax/parse';
 import { attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
 import type {
@@ -42,31 +43,9 @@ function rootNamed(xml: string, name: string): XmlElement | undefined {
   return root?.name === name ? root : undefined;
 }
 
-const UNIT_KIB: Record<string, number> = {
-  b: 1 / 1024,
-  bytes: 1 / 1024,
-  k: 1,
-  kib: 1,
-  kb: 1000 / 1024,
-  m: 1024,
-  mib: 1024,
-  mb: 1e6 / 1024,
-  g: 1024 ** 2,
-  gib: 1024 ** 2,
-  gb: 1e9 / 1024,
-  t: 1024 ** 3,
-  tib: 1024 ** 3,
-  tb: 1e12 / 1024,
-};
-
-/** An amount with libvirt's `unit` attribute (KiB when absent) in KiB. */
+/** An amount with libvirt's `unit` attribute (KiB when absent) in KiB, read as libvirt reads sizes. */
 function kib(el: XmlElement | undefined): number | undefined {
-  const n = parseNumber(text(el));
-  if (n === undefined || !el) {
-    return undefined;
-  }
-  const f = UNIT_KIB[(attrValue(el, 'unit') ?? 'KiB').toLowerCase()];
-  return f === undefined ? undefined : Math.round(n * f);
+  return el ? parseSizeKiB(text(el), attrValue(el, 'unit')) : undefined;
 }
 
 /** `<address domain='0x0000' bus='0x03' slot='0x00' function='0x1'/>`. */

@@ -6,6 +6,7 @@
  * Each check was tried on a real libvirt (9.0, QEMU 7.2: docs/host-checks.md): errors are what
  * libvirt refuses at define or start, warnings what it lets through but goes wrong.
  */
+import { parseSizeKiB } from '../../../lib/bitmap';
 import {
   canonicalMachine,
   findDomcaps,
@@ -190,30 +191,9 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-const UNITS: Record<string, number> = {
-  b: 1 / 1024,
-  bytes: 1 / 1024,
-  k: 1,
-  kib: 1,
-  kb: 1000 / 1024,
-  m: 1024,
-  mib: 1024,
-  mb: 1e6 / 1024,
-  g: 1024 ** 2,
-  gib: 1024 ** 2,
-  gb: 1e9 / 1024,
-  t: 1024 ** 3,
-  tib: 1024 ** 3,
-  tb: 1e12 / 1024,
-};
-
+/** A memory amount as libvirt reads it (lib/bitmap.ts parseSizeKiB: the unit, KiB when none). */
 function memoryKiB(el: XmlElement): number | undefined {
-  const t = el.text.trim();
-  if (!/^\d+$/.test(t)) {
-    return undefined;
-  }
-  const f = UNITS[(attrValue(el, 'unit') ?? 'KiB').toLowerCase()];
-  return f === undefined ? undefined : Number(t) * f;
+  return parseSizeKiB(el.text, attrValue(el, 'unit'));
 }
 
 function gib(kib: number): string {
