@@ -506,11 +506,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   // With a host, 'auto' means the host's libvirt release, not the one installed here.
   if (host?.libvirtVersion) {
-    const hostTarget = resolveTargetVersion(host.libvirtVersion);
     for (const j of jobs) {
-      if ((o.targetVersion ?? configOf(j.file)?.targetVersion ?? 'auto') === 'auto') {
-        j.options = { ...j.options, targetVersion: hostTarget };
-      }
+      const setting = o.targetVersion ?? configOf(j.file)?.targetVersion ?? 'auto';
+      j.options = { ...j.options, targetVersion: resolveTargetVersion(setting, host.libvirtVersion) };
     }
   }
   const outcomes: FileOutcome[] =

@@ -58,8 +58,13 @@ export function installedLibvirtVersion(dirs: readonly string[] = LIB_DIRS): str
   return found;
 }
 
-/** The release to judge against, or undefined for the bundled schema's (nothing is newer). */
-export function resolveTargetVersion(setting: TargetVersionSetting | undefined): string | undefined {
-  const v = !setting || setting === 'auto' ? installedLibvirtVersion() : setting === 'bundled' ? undefined : setting;
+/**
+ * The release to judge against, or undefined for the bundled schema's (nothing is newer). With a
+ * host (its libvirt release given), 'auto' means that host's release: the file is judged as the
+ * host it is checked against will judge it, not as the libvirt installed here would.
+ */
+export function resolveTargetVersion(setting: TargetVersionSetting | undefined, hostVersion?: string): string | undefined {
+  const auto = !setting || setting === 'auto';
+  const v = auto ? (hostVersion ?? installedLibvirtVersion()) : setting === 'bundled' ? undefined : setting;
   return v && isVersion(v) && compareVersions(v, NEWEST_KNOWN_RELEASE) < 0 ? v : undefined;
 }

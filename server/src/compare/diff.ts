@@ -17,6 +17,7 @@
  * Pure: two texts in, a list of entries out. Knows libvirt, nothing of LSP or VS Code.
  */
 import { parseInteger } from '../../../lib/integer';
+import { parseSizeKiB } from '../../../lib/bitmap';
 import { attrValue, child, type Span, type XmlElement } from '../syntax/tree';
 import { parseXml } from '../syntax/parse';
 
@@ -70,31 +71,12 @@ const SIZE_ELEMENTS = new Set([
   'min_guarantee',
 ]);
 
-const UNIT_SCALE: Record<string, number> = {
-  b: 1,
-  bytes: 1,
-  kb: 1000,
-  k: 1024,
-  kib: 1024,
-  mb: 1000 ** 2,
-  m: 1024 ** 2,
-  mib: 1024 ** 2,
-  gb: 1000 ** 3,
-  g: 1024 ** 3,
-  gib: 1024 ** 3,
-  tb: 1000 ** 4,
-  t: 1024 ** 4,
-  tib: 1024 ** 4,
-};
-
-function sizeInBytes(el: XmlElement): number | undefined {
+/** A size element's amount in KiB, read as libvirt reads it (the project's one size reader). */
+function sizeKiB(el: XmlElement): number | undefined {
   if (!SIZE_ELEMENTS.has(el.name) || el.children.length > 0) {
     return undefined;
   }
-  const n = parseInteger(el.text.trim(), 10);
-  const unit = (attrValue(el, 'unit') ?? 'KiB').toLowerCase();
-  const scale = UNIT_SCALE[unit];
-  return n === undefined || scale === undefined ? undefined : n * scale;
+  return parseSizeKiB(el.text, attrValue(el, 'unit'));
 }
 
 /** Same value, whatever the numeric form (0x1 = 0x01 = 1) or the case of a MAC address. */
@@ -235,8 +217,8 @@ class Differ {
 
   element(w: XmlElement, s: XmlElement, path: string): void {
     this.attributes(w, s, path);
-    const sizeW = sizeInBytes(w);
-    const sizeS = sizeInBytes(s);
+    const sizeW = sizeKiB(w);
+    const sizeS = sizeKiB(s);
     if (sizeW !== undefined && sizeS !== undefined) {
       if (sizeW !== sizeS) {
         this.changedText(
@@ -293,7 +275,7 @@ class Differ {
   }
 
   private attributes(w: XmlElement, s: XmlElement, path: string): void {
-    const sizes = sizeInBytes(w) !== undefined && sizeInBytes(s) !== undefined;
+    const sizes = sizeKiB(w) !== undefined && sizeKiB(s) !== undefined;
     for (const a of w.attributes) {
       if (a.name.startsWith('xmlns') || (sizes && a.name === 'unit')) {
         continue;

@@ -244,8 +244,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const analysis = analyze(doc.getText(), {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
-      // 'auto' with a host: the host's libvirt release judges the file, not the one installed here.
-      targetVersion: resolveTargetVersion(target === 'auto' && judge?.libvirtVersion ? judge.libvirtVersion : target),
+      targetVersion: resolveTargetVersion(target, judge?.libvirtVersion),
       severity: { ...cfg?.severity, ...settings.severity },
       host: judge,
     });
