@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { REPO } from '../../support/paths';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -60,6 +60,7 @@ describe('libvirt-lint', () => {
     fs.writeFileSync(path.join(dir, 'sub', 'notes.txt'), 'not xml');
     fs.writeFileSync(path.join(dir, 'binary.xml'), Buffer.from([0x3c, 0x00, 0xff, 0x10, 0x00]));
   });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   test('exit 0 and a summary for a clean file', () => {
     const r = lint('--no-color', path.join(dir, 'good.xml'));

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { REPO } from '../../support/paths';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
@@ -26,6 +26,7 @@ describe('libvirt-lint --fmt', () => {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libvirt-fmt-'));
   });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const write = (name: string, text: string): string => {
     const f = path.join(dir, name);
     fs.writeFileSync(f, text);

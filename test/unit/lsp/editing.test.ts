@@ -231,18 +231,22 @@ describe('editor features through the stdio server', () => {
 
   test('links: an existing disk image opens; a missing one says so', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'libvirt-links-'));
-    const image = path.join(dir, 'a.qcow2');
-    fs.writeFileSync(image, '');
-    const text = `<domain type='kvm'>\n  <os>\n    <kernel>${dir}/missing-vmlinuz</kernel>\n  </os>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='${image}'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n  </devices>\n</domain>\n`;
-    await s.open('file:///links.xml', text);
-    const links = await s.conn.sendRequest<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: 'file:///links.xml' } });
-    assert.equal(links.length, 2);
-    const [kernel, disk] = links as [DocumentLink, DocumentLink];
-    assert.equal(textOf(text, kernel.range), `${dir}/missing-vmlinuz`);
-    assert.equal(kernel.target, undefined);
-    assert.match(kernel.tooltip!, /does not exist on this machine/);
-    assert.equal(textOf(text, disk.range), image);
-    assert.equal(disk.target, `file://${image}`);
+    try {
+      const image = path.join(dir, 'a.qcow2');
+      fs.writeFileSync(image, '');
+      const text = `<domain type='kvm'>\n  <os>\n    <kernel>${dir}/missing-vmlinuz</kernel>\n  </os>\n  <devices>\n    <disk type='file' device='disk'>\n      <source file='${image}'/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n  </devices>\n</domain>\n`;
+      await s.open('file:///links.xml', text);
+      const links = await s.conn.sendRequest<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: 'file:///links.xml' } });
+      assert.equal(links.length, 2);
+      const [kernel, disk] = links as [DocumentLink, DocumentLink];
+      assert.equal(textOf(text, kernel.range), `${dir}/missing-vmlinuz`);
+      assert.equal(kernel.target, undefined);
+      assert.match(kernel.tooltip!, /does not exist on this machine/);
+      assert.equal(textOf(text, disk.range), image);
+      assert.equal(disk.target, `file://${image}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a new, empty document offers whole domains first, and fragments', async () => {

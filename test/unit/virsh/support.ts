@@ -95,6 +95,7 @@ export function ensureQemuDaemon(): string | false {
  */
 export function lockedVirshPath(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-locked-virsh-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'virsh');
   fs.writeFileSync(file, '#!/bin/sh\nexec flock /tmp/libvirt-daemon.lock virsh "$@"\n', { mode: 0o755 });
   return file;
