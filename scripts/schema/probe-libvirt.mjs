@@ -3,12 +3,13 @@
 // Asks a real libvirt where it is more lenient than its schema, and writes the answers to
 // server/src/schema/schema-verdicts.json for the structural checks (rules/schema-structure.ts).
 //
-//   node scripts/schema/probe-libvirt.mjs [--uri test:///default] [--jobs 8] [--out FILE] DOMAIN.xml...
+//   node scripts/schema/probe-libvirt.mjs [--uri test:///default] [--jobs 8] [--out FILE] [--merge FILE] [--ranges] DOMAIN.xml...
 //
 // Each DOMAIN.xml must be a domain libvirt accepts as it is (the script checks, and skips the
 // others). Then, one at a time, for every element the schema knows: each required attribute is
 // taken away, each required child element is taken away, each word (enum) or number is spoilt
-// ('bogus', 'x1'); the result goes to `virsh define`. A problem key (schema element + piece, see
+// ('bogus', 'x1'; a bounded number also just outside its range, such as 0 where the schema wants a
+// positive integer); the result goes to `virsh define`. A problem key (schema element + piece, see
 // signature() in schema-structure.ts) gets 'reject' when libvirt refused every document that
 // had that problem, 'accept' when it took at least one.
 //
@@ -32,6 +33,7 @@ let uri = 'test:///default';
 let jobs = Math.max(2, Math.min(8, os.cpus().length));
 let out = path.join(root, 'server/src/schema/schema-verdicts.json');
 let merge;
+let rangesOnly = false;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--uri') {
@@ -40,6 +42,8 @@ for (let i = 0; i < args.length; i++) {
     jobs = Number(args[++i]);
   } else if (args[i] === '--out') {
     out = args[++i];
+  } else if (args[i] === '--ranges') {
+    rangesOnly = true;
   } else if (args[i] === '--merge') {
     merge = args[++i];
   } else {
@@ -47,7 +51,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (files.length === 0) {
-  console.error('usage: probe-libvirt.mjs [--uri URI] [--jobs N] [--out FILE] DOMAIN.xml...');
+  console.error('usage: probe-libvirt.mjs [--uri URI] [--jobs N] [--out FILE] [--merge FILE] [--ranges] DOMAIN.xml...');
   process.exit(2);
 }
 
@@ -130,13 +134,48 @@ function isInt(vt) {
   const d = vt.desc;
   return d.type === 'int' || (d.type === 'union' && d.of.some((m) => isInt(E.resolveType(m))));
 }
-/** Values to try: one nobody accepts, and the 'none'/'default' that libvirt's enums often take beyond the schema. */
+/** The bounds of a number type (of its first number member in a union). */
+function intBounds(vt) {
+  const d = vt.desc;
+  if (d.type === 'int') {
+    return { min: d.min, max: d.max };
+  }
+  if (d.type === 'union') {
+    for (const m of d.of) {
+      const r = intBounds(E.resolveType(m));
+      if (r) {
+        return r;
+      }
+    }
+  }
+  return undefined;
+}
+/** Numbers just outside a bounded number's range (libvirt often reads 0 as "not set" where the schema wants 1 or more). */
+function outOfRange(vt) {
+  const b = intBounds(vt);
+  if (!b) {
+    return [];
+  }
+  const out = [];
+  if (b.min !== undefined && Number(b.min) > -(2 ** 31)) {
+    out.push(String(BigInt(b.min) - 1n));
+  }
+  if (b.max !== undefined && BigInt(b.max) < 2n ** 64n) {
+    out.push(String(BigInt(b.max) + 1n));
+  }
+  return out;
+}
+/**
+ * Values to try: one nobody accepts, and the 'none'/'default' that libvirt's enums often take
+ * beyond the schema; for a number, one that is none and the ones just outside its range. With
+ * --ranges, only the latter (a run that adds them to an earlier table with --merge).
+ */
 function spoil(vt) {
   if (isEnum(vt)) {
     const known = E.enumValues(vt) ?? [];
-    return ['bogus', ...['none', 'default'].filter((v) => !known.includes(v))];
+    return rangesOnly ? [] : ['bogus', ...['none', 'default'].filter((v) => !known.includes(v))];
   }
-  return isInt(vt) ? ['x1'] : [];
+  return isInt(vt) ? [...(rangesOnly ? [] : ['x1']), ...outOfRange(vt)] : [];
 }
 
 /** The span of an element with its indentation and line break when it stands alone on its lines. */
@@ -183,7 +222,7 @@ function mutations(text) {
       if (!info) {
         continue;
       }
-      if (info.required) {
+      if (info.required && !rangesOnly) {
         list.push({ text: apply(text, [{ span: withLeadingSpace(text, a.span), newText: '' }]), at, what: `-@${a.name}` });
       }
       for (const bad of a.valueSpan ? spoil(info.type) : []) {
@@ -197,7 +236,7 @@ function mutations(text) {
       }
     }
     for (const c of r.children.values()) {
-      if (!c.required) {
+      if (!c.required || rangesOnly) {
         continue;
       }
       const present = el.children.filter((x) => x.name.replace(/^.*:/, '') === c.name);

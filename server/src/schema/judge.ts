@@ -355,7 +355,7 @@ function withVerdict(o: SchemaObjection, key: string, value: string): ValueJudge
     return {
       ...rejected,
       status: 'validate-only',
-      message: `${o.message} libvirt ignores such a value instead of refusing it, but virt-xml-validate and \`virsh define --validate\` reject it.`,
+      message: `${o.message} libvirt does not refuse such a value (it keeps or drops it), but virt-xml-validate and \`virsh define --validate\` reject it.`,
     };
   }
   return { ...rejected, status: 'error' };
