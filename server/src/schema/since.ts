@@ -21,7 +21,7 @@ interface SinceTable {
 
 interface VerdictTable {
   libvirt: string;
-  verdicts: Record<string, { verdict: 'reject' | 'drop' | 'accept'; message?: string }>;
+  verdicts: Record<string, { verdict: 'reject' | 'drop' | 'accept'; message?: string; own?: boolean }>;
 }
 
 const SINCE = sinceJson as unknown as SinceTable;
@@ -64,15 +64,23 @@ export interface Newer {
 }
 
 function newer(idx: number | undefined, target: string, key: string): Newer | undefined {
-  if (idx === undefined || idx < 1 || compareVersions(target, SINCE.releases[idx - 1]!) > 0) {
+  if (idx === undefined || idx < 1) {
     return undefined;
   }
-  const v = compareVersions(target, VERDICTS.libvirt) === 0 ? VERDICTS.verdicts[key] : undefined;
+  const probed = compareVersions(target, VERDICTS.libvirt) === 0 ? VERDICTS.verdicts[key] : undefined;
+  if (compareVersions(target, SINCE.releases[idx - 1]!) > 0) {
+    // The target's own schema lists it, but the probed release of the target refused it by name
+    // (a schema ahead of its code: libvirt 9.0's lists <backend type='passt'>, its parser does not).
+    const next = SINCE.releases[idx + 1];
+    return probed?.own && probed.verdict === 'reject' && next && compareVersions(target, SINCE.releases[idx]!) === 0
+      ? { after: target, by: next, verdict: 'reject', ...(probed.message ? { message: probed.message } : {}) }
+      : undefined;
+  }
   return {
     after: SINCE.releases[idx - 1]!,
     by: SINCE.releases[idx]!,
-    ...(v ? { verdict: v.verdict } : {}),
-    ...(v?.message ? { message: v.message } : {}),
+    ...(probed ? { verdict: probed.verdict } : {}),
+    ...(probed?.message ? { message: probed.message } : {}),
   };
 }
 
