@@ -2,8 +2,10 @@
 // @ts-check
 // Lists the virReportError sites of libvirt's domain definition checks: parsing and post-parse
 // (domain_conf.c, domain_postparse.c, numa_conf.c for <cpu><numa> and <numatune>), validation
-// (domain_validate.c, qemu_validate.c) and address assignment (domain_addr.c,
-// qemu_domain_address.c). For each call: the file, the enclosing function, the line, the error
+// (domain_validate.c, qemu_validate.c), address assignment (domain_addr.c,
+// qemu_domain_address.c), and the QEMU driver's own post-parse and define-time validation in
+// qemu_domain.c (only its functions `virsh define` reaches; the rest of that file runs for running
+// domains, jobs and hotplug). For each call: the file, the enclosing function, the line, the error
 // code and the message format (the _("…") text, concatenated). Only these facts are written, no code.
 //
 //   node scripts/coverage/extract-libvirt-errors.mjs LIBVIRT_SOURCE_DIR > scripts/coverage/libvirt-9.0-domain-errors.json
@@ -21,7 +23,14 @@ const FILES = [
   'src/qemu/qemu_validate.c',
   'src/conf/domain_addr.c',
   'src/qemu/qemu_domain_address.c',
+  'src/qemu/qemu_domain.c',
 ];
+
+/** Per file, the functions taken (all when the file is not named): those reached by `virsh define`. */
+const ONLY = {
+  'src/qemu/qemu_domain.c':
+    /PostParse|^qemuDomainValidateStorageSource$|^qemuDomainStorageSourceValidateDepth$|^qemuDomainDefValidateMemoryHotplug|^qemuDomainAlignMemorySizes$|^qemuCheckMemoryDimmConflict$|^qemuDomainDefNamespaceParse|^qemuDomainDefSetDefaultCPU$|^qemuDomainDefAddDefaultDevices$|^qemuDomainDefSuggestDefaultAudioBackend$|^qemuDomainNVDimmAlignSizePseries$/,
+};
 
 const dir = process.argv[2];
 if (!dir || !fs.existsSync(path.join(dir, FILES[0]))) {
@@ -45,7 +54,7 @@ for (const rel of FILES) {
     if (def) {
       fn = def[1];
     }
-    if (!/\bvirReportError\(/.test(lines[i])) {
+    if (!/\bvirReportError\(/.test(lines[i]) || (ONLY[rel] && !ONLY[rel].test(fn))) {
       continue;
     }
     let call = lines[i];
