@@ -21,6 +21,7 @@ import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../s
 import { driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
+import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
@@ -237,15 +238,6 @@ function checkRetry(d: Disk, ctx: RuleContext, findings: Finding[]): void {
   }
 }
 
-/** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
-function busOf(d: Disk): string | undefined {
-  if (d.bus) {
-    return d.bus.value;
-  }
-  const m = TARGET_RE.exec(d.targetDev?.value ?? '');
-  return m ? ({ hd: 'ide', sd: 'scsi', vd: 'virtio', fd: 'fdc', xvd: 'xen', ubd: 'uml' } as Record<string, string>)[m[1]!] : undefined;
-}
-
 /** An attribute's span with the blanks before it, so that removing it leaves no gap. */
 function withSpaceBefore(text: string, span: Span): Span {
   let start = span.start;
@@ -376,6 +368,7 @@ export const diskRules: RuleFamily = {
       checkDeviceOptions(model, d, findings);
       checkIotune(d, findings);
     }
+    checkDiskSettings(model, findings);
     return findings;
   },
 };
