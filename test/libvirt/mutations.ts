@@ -21,6 +21,7 @@ import {
   type Machine,
 } from './build-domain';
 import { hash32, Rng } from './rng';
+import { covDiskGen } from './mutations-cov-disk';
 
 export interface GeneratedCase {
   id: string;
@@ -801,6 +802,7 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'chardev', count: 16, gen: chardevGen },
   { family: 'sizes', count: 16, gen: sizeGen },
   { family: 'iommu', count: 16, gen: iommuGen },
+  { family: 'disk-settings', count: 48, gen: covDiskGen },
 ];
 
 export const DEFAULT_SEED = 20240501;

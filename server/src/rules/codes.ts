@@ -144,11 +144,81 @@ export const CODES = {
   'disk-option-device': {
     severity: 'error',
     summary:
-      "A disk setting its device type does not take: rawio, sgio and <reservations> need device='lun', tray='open' needs a cdrom or floppy.",
+      "A disk setting its device type does not take: rawio, sgio and <reservations> need device='lun', tray='open' needs a cdrom or floppy, a lun sets no wwn, vendor, product or scsi serial, rotation_rate needs device='disk'.",
   },
   'disk-iotune-conflict': {
     severity: 'error',
     summary: 'An <iotune> limit is given both as a total and as a read or write limit of the same kind.',
+  },
+  'disk-bus-device': {
+    severity: 'error',
+    summary: "A disk's device and bus do not go together: a cdrom on virtio, a floppy off fdc, a non-floppy on fdc, a lun off scsi/virtio.",
+  },
+  'disk-option-bus': {
+    severity: 'error',
+    summary:
+      'A disk setting its bus does not take (readonly ide/sata, removable off usb, wwn, vendor, geometry, virtio-only options, I/O threads).',
+  },
+  'disk-copy-on-read': { severity: 'error', summary: "copy_on_read='on' on a disk that is read-only, removable media or a lun." },
+  'disk-io-native-cache': { severity: 'error', summary: "io='native' without cache='none' or cache='directsync'." },
+  'disk-drive-address-range': {
+    severity: 'error',
+    summary:
+      "A disk's drive address names a controller, bus or target its bus does not have (one IDE and one floppy controller, target 0, bus 0).",
+  },
+  'disk-vhostuser-option': {
+    severity: 'error',
+    summary: 'A vhost-user disk carries a setting libvirt does not support for it, or is not on the virtio bus.',
+  },
+  'disk-iothread-missing': { severity: 'error', summary: "A disk's driver names an I/O thread the guest does not have.", absence: true },
+  'disk-lun-source': {
+    severity: 'error',
+    summary: "A device='lun' disk's source is not a raw host block device or iSCSI LUN (file, other protocol, format, slice, encryption).",
+  },
+  'disk-iotune-group': {
+    severity: 'error',
+    summary: 'An <iotune> group_name without limits, or disks of one throttle group with different limits.',
+  },
+  'disk-iotune-range': { severity: 'error', summary: 'An <iotune> limit above the largest value QEMU takes (10^15).' },
+  'disk-serial-invalid': {
+    severity: 'error',
+    summary: 'A disk <serial> with characters QEMU refuses (only letters, digits, space, - _ . +).',
+  },
+  'disk-vendor-product-invalid': {
+    severity: 'error',
+    summary: 'A disk <vendor> longer than 8 or <product> longer than 16 characters, or not printable.',
+  },
+  'disk-transient-unsupported': {
+    severity: 'error',
+    summary:
+      "A <transient/> disk that is empty, read-only, not a file, not device='disk', or shares its backing image on a bus that cannot.",
+  },
+  'disk-driver-name': { severity: 'error', summary: "A disk <driver name> other than 'qemu' for the QEMU driver." },
+  'disk-shareable-format': { severity: 'error', summary: 'A writable <shareable/> disk whose format is not raw.' },
+  'disk-source-missing': { severity: 'error', summary: "A device='disk' disk without a source (only a cdrom or floppy may be empty)." },
+  'disk-startup-policy': {
+    severity: 'error',
+    summary: "A startupPolicy on a disk that is not local storage, or 'requisite' on a disk that is not a cdrom or floppy.",
+  },
+  'disk-sgio-unfiltered': {
+    severity: 'error',
+    summary: "sgio='unfiltered' on a disk or SCSI <hostdev>, which libvirt no longer supports.",
+  },
+  'disk-auth-protocol': {
+    severity: 'error',
+    summary: 'A disk <auth> on a network protocol that takes no credentials (nbd, gluster, nfs, tftp, sheepdog, vxhs).',
+  },
+  'disk-encryption-cipher': {
+    severity: 'error',
+    summary: 'A <cipher> in the luks <encryption> of a disk definition (it belongs to a storage volume).',
+  },
+  'disk-backing-store-incomplete': { severity: 'error', summary: "A <backingStore type='...'> without its <format type> or its <source>." },
+  'lease-incomplete': { severity: 'error', summary: "A <lease> without a <key>, a <target> or the target's path." },
+  'blkiotune-device-path-missing': { severity: 'error', summary: 'A <blkiotune> <device> without the <path> of the host device.' },
+  'disk-source-invalid': {
+    severity: 'error',
+    summary:
+      "A disk <source> libvirt's parser refuses: NVMe or vhost-user source incomplete, NVMe namespace 0, slice, cookie or host incomplete, rbd/gluster name without a pool.",
   },
   'scsi-drive-address-conflict': {
     severity: 'error',

@@ -16,11 +16,15 @@
  *   the default and passes; virDomainDiskDefValidate).
  * - disk-iotune-conflict: "total and read/write bytes_sec|iops_sec|bytes_sec_max|iops_sec_max
  *   cannot be set at the same time" (virDomainDiskDefValidate; a value of 0 is unset).
+ * The settings of one disk against its bus, device, storage type and each other (disk-bus-device,
+ * disk-option-bus, disk-vhostuser-option, disk-transient-unsupported, disk-drive-address-range and
+ * more) are checked in disk-settings.ts.
  */
 import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
+import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, Fix, RuleContext, RuleFamily } from './types';
 
@@ -237,15 +241,6 @@ function checkRetry(d: Disk, ctx: RuleContext, findings: Finding[]): void {
   }
 }
 
-/** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
-function busOf(d: Disk): string | undefined {
-  if (d.bus) {
-    return d.bus.value;
-  }
-  const m = TARGET_RE.exec(d.targetDev?.value ?? '');
-  return m ? ({ hd: 'ide', sd: 'scsi', vd: 'virtio', fd: 'fdc', xvd: 'xen', ubd: 'uml' } as Record<string, string>)[m[1]!] : undefined;
-}
-
 /** An attribute's span with the blanks before it, so that removing it leaves no gap. */
 function withSpaceBefore(text: string, span: Span): Span {
   let start = span.start;
@@ -376,6 +371,7 @@ export const diskRules: RuleFamily = {
       checkDeviceOptions(model, d, findings);
       checkIotune(d, findings);
     }
+    checkDiskSettings(model, findings);
     return findings;
   },
 };

@@ -330,6 +330,7 @@ const CASES: RuleCase[] = [
       <target dev='sda' bus='scsi'/>
       <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
       <!--          ^^^^^ disk-address-type: scsi -->
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='floppy'>
       <target dev='fda' bus='fdc'/>
@@ -340,11 +341,13 @@ const CASES: RuleCase[] = [
       <target dev='sdb' bus='sata'/>
       <address type='usb' bus='0' port='1'/>
       <!--          ^^^^^ disk-address-type: usb address -->
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='vdb'/>
       <address type='drive' controller='0' bus='0' target='0' unit='0'/>
       <!--          ^^^^^^^ disk-address-type: virtio -->
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>`
     ),
     fix: { code: 'disk-address-type', title: 'Remove the <address>', contains: "<target dev='sda' bus='scsi'/>", lacks: "slot='0x05'" },
@@ -356,21 +359,26 @@ const CASES: RuleCase[] = [
       `    <disk type='file' device='disk'>
       <target dev='hda' bus='ide'/>
       <address type='drive' controller='0' bus='0' target='0' unit='0'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='sdc' bus='usb'/>
       <address type='usb' bus='0' port='1'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='vda' bus='virtio'/>
       <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='vdb' bus='virtio'/>
       <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='sdd' bus='sata'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>`
     ),
   },
@@ -397,6 +405,7 @@ const CASES: RuleCase[] = [
     </disk>
     <disk type='file' device='disk'>
       <target dev='sdd' bus='scsi' tray='closed'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>`
     ),
     fix: { code: 'disk-option-device', title: 'Remove sgio', contains: "<disk type='block' device='disk'>" },
@@ -406,6 +415,7 @@ const CASES: RuleCase[] = [
     xml: domainXml(
       {},
       `    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/case.img'/>
       <target dev='vda' bus='virtio'/>
       <iotune>
         <total_iops_sec>100</total_iops_sec>
@@ -421,6 +431,122 @@ const CASES: RuleCase[] = [
       </iotune>
     </disk>`
     ),
+  },
+  {
+    name: "io='native' without cache='none': the fix sets it",
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' io='native'/>
+      <!--                              ^^^^^^^^ disk-io-native-cache -->
+      <source file='/var/lib/libvirt/images/case.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-io-native-cache', title: "Use cache='none'", contains: "io='native' cache='none'" },
+  },
+  {
+    name: 'drive addresses: lsilogic only when written out; ide, fdc and sata limits',
+    xml: domainXml(
+      {},
+      `    <controller type='scsi' index='0'/>
+    <controller type='scsi' index='1' model='lsilogic'/>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/a.img'/>
+      <target dev='sda' bus='scsi'/>
+      <address type='drive' controller='0' bus='0' target='3' unit='0'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/b.img'/>
+      <target dev='sdb' bus='scsi'/>
+      <address type='drive' controller='1' bus='0' target='3' unit='0'/>
+      <!--                                                ^^^ disk-drive-address-range: lsilogic -->
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/c.img'/>
+      <target dev='hda' bus='ide'/>
+      <address type='drive' controller='0' bus='1' target='0' unit='1'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'iothreads: a missing one, a present one, a bus without them',
+    xml: domainXml(
+      { head: '  <iothreads>2</iothreads>' },
+      `    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' iothread='3'/>
+      <!--                                    ^^^ disk-iothread-missing -->
+      <source file='/var/lib/libvirt/images/a.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' iothread='2'/>
+      <source file='/var/lib/libvirt/images/b.img'/>
+      <target dev='vdb' bus='virtio'/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='raw' iothread='1'/>
+      <!--                           ^^^^^^^^^^^^ disk-option-bus: virtio disks only -->
+      <source file='/var/lib/libvirt/images/c.img'/>
+      <target dev='sda' bus='sata'/>
+    </disk>`
+    ),
+  },
+  {
+    name: 'throttle groups: same limits pass, different ones and a bare name do not',
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/a.img'/>
+      <target dev='vda' bus='virtio'/>
+      <iotune><total_bytes_sec>100</total_bytes_sec><group_name>g</group_name></iotune>
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/b.img'/>
+      <target dev='vdb' bus='virtio'/>
+      <iotune><total_bytes_sec>100</total_bytes_sec><group_name>g</group_name></iotune>
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/c.img'/>
+      <target dev='vdc' bus='virtio'/>
+      <iotune><total_bytes_sec>200</total_bytes_sec><group_name>g</group_name></iotune>
+      <!--                                           ^^^^^^^^^^ disk-iotune-group: vdc -->
+    </disk>
+    <disk type='file' device='disk'>
+      <source file='/var/lib/libvirt/images/d.img'/>
+      <target dev='vdd' bus='virtio'/>
+      <iotune><group_name>h</group_name></iotune>
+      <!--     ^^^^^^^^^^ disk-iotune-group: alone -->
+    </disk>`
+    ),
+  },
+  {
+    name: 'a vhost-user disk: each refused setting is named',
+    xml: domainXml(
+      {},
+      `    <disk type='vhostuser' device='disk'>
+      <driver name='qemu' type='raw' cache='none' discard='unmap'/>
+      <!--                           ^^^^^^^^^^^^ disk-vhostuser-option: cache -->
+      <!--                                        ^^^^^^^^^^^^^^^ disk-vhostuser-option: discard -->
+      <source type='unix' path='/run/vhost.sock'/>
+      <target dev='vda' bus='virtio'/>
+      <readonly/>
+<!--   ^^^^^^^^ disk-vhostuser-option: readonly -->
+    </disk>`
+    ),
+  },
+  {
+    name: "a driver name other than 'qemu': the fix names qemu",
+    xml: domainXml(
+      {},
+      `    <disk type='file' device='disk'>
+      <driver name='tap'/>
+      <!--         ^^^^^ disk-driver-name -->
+      <source file='/var/lib/libvirt/images/case.img'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>`
+    ),
+    fix: { code: 'disk-driver-name', title: "Use name='qemu'", contains: "<driver name='qemu'/>" },
   },
 ];
 

@@ -275,9 +275,11 @@ const CASES: RuleCase[] = [
       `    <disk type='file' device='disk'>
       <target dev='sdq' bus='scsi'/>
       <address type='drive' controller='0' bus='0' target='0' unit='4'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <target dev='sdb' bus='sata'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <hostdev mode='subsystem' type='scsi'>
       <source>

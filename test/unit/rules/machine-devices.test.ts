@@ -26,6 +26,7 @@ const CASES: RuleCase[] = [
     <disk type='file' device='disk'>
 <!-- ^^^^ machine-no-pci -->
       <target dev='vda' bus='virtio'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <graphics type='vnc'/>`).replace(
       "machine='isapc'>hvm</type>",

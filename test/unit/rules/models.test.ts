@@ -113,11 +113,13 @@ ${nic('netfront')}
       <driver name='qemu' type='qcow2' ioeventfd='on'/>
       <!--                             ^^^^^^^^^^^^^^ virtio-option-non-virtio: 'sata' -->
       <target dev='sda' bus='sata'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2' page_per_vq='on'/>
       <!--                             ^^^^^^^^^^^^^^^^ virtio-option-non-virtio: 'scsi' -->
       <target dev='sdb'/>
+      <source file='/var/lib/libvirt/images/case.img'/>
     </disk>`
     ),
     fix: {
