@@ -10,7 +10,7 @@ import { RULE_FAMILIES } from './rules/index';
 import { applySuppressions, isAcrossCode, parseSuppressions, unusedSuppressions, type Suppression } from './rules/suppress';
 import type { Finding, Flavor, RuleFamily, Severity } from './rules/types';
 import { parseXml } from './syntax/parse';
-import { contains, elementAt, forEachElement, type Span, type XmlDocument } from './syntax/tree';
+import { contains, elementAt, forEachElement, type Span, type XmlDocument, type XmlElement } from './syntax/tree';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -112,11 +112,34 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
     }
   }
   const suppressions = parseSuppressions(doc);
-  const findings = applySuppressions(suppressions, withSeverity(raw, severity));
+  const findings = applySuppressions(suppressions, withoutSchemaEchoes(withSeverity(raw, severity), doc.root));
   const unused = unusedSuppressions(doc.text, suppressions, (code) => isAcrossCode(code) || severity[code] === 'off');
   findings.push(...withSeverity(unused, severity));
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { doc, model, findings, internalErrors, suppressions, severity };
+}
+
+/**
+ * A schema warning (only the schema check objects, or libvirt was seen to ignore it elsewhere) on an
+ * element where another family reports an error with libvirt's verdict behind it is dropped: the two
+ * would contradict each other ("libvirt may accept it" beside "libvirt refuses the domain").
+ * "On the element": within its start tag or its text, not in its child elements.
+ */
+function withoutSchemaEchoes(findings: ReportedFinding[], root: XmlElement | undefined): ReportedFinding[] {
+  const errors = findings.filter((f) => f.severity === 'error' && !f.code.startsWith('schema-'));
+  if (errors.length === 0 || !root) {
+    return findings;
+  }
+  return findings.filter((w) => {
+    if (w.severity === 'error' || !w.code.startsWith('schema-')) {
+      return true;
+    }
+    const el = elementAt(root, w.span.start) ?? root;
+    const own = { start: el.span.start, end: el.children[0]?.span.start ?? el.span.end };
+    return !errors.some(
+      (e) => (e.span.start < w.span.end && w.span.start < e.span.end) || (e.span.start >= own.start && e.span.end <= own.end)
+    );
+  });
 }
 
 /** Findings with their severity setting; codes set to 'off' and repeats (same code, same span) dropped. */
