@@ -236,6 +236,26 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
+  // Front-end devices whose values or required pieces the schema judge refuses too (domain_conf.c parsers, checked here)
+  { re: /value '\d+' is too big for coalesce parameter/, codes: ['schema-invalid-value'] },
+  { re: /sndbuf must be a positive integer/, codes: ['schema-invalid-value'] },
+  { re: /Type='[^']*' unsupported for <interface type='vhostuser'>/, codes: ['schema-invalid-value'] },
+  { re: /Invalid prefix value '[^']*' in <ip>/, codes: ['schema-invalid-value'] },
+  { re: /interface type='[^']*' requires a 'source' element/, codes: ['schema-missing-element'] },
+  { re: /unknown backend type '[^']*' for egd|invalid RNG rate (bytes|period) value/, codes: ['schema-invalid-value'] },
+  { re: /missing RNG device (backend )?model/, codes: ['schema-missing-attribute'] },
+  {
+    re: /only source type 'unix' is supported for external TPM device|only 'client' mode is supported for external TPM device/,
+    codes: ['schema-invalid-value'],
+  },
+  { re: /Invalid persistent_state value, either 'yes' or 'no'|Unable to parse secret uuid '[^']*'/, codes: ['schema-invalid-value'] },
+  { re: /missing TPM device backend$/, codes: ['schema-missing-element'] },
+  { re: /unknown target (type|model) '[^']*' specified for character device/, codes: ['schema-invalid-value'] },
+  {
+    re: /missing type in redirdev|passthrough mode requires a character device type attribute|watchdog must contain model name/,
+    codes: ['schema-missing-attribute'],
+  },
+  { re: /only bus 'virtio' is supported for 'passthrough' input devices/, codes: ['schema-invalid-value'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
   { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },
