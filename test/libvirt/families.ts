@@ -119,6 +119,15 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
   // Character devices (conf/domain_validate.c virDomainChrSourceDefValidate)
   { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
+  // Filesystem shares (qemu/qemu_validate.c qemuValidateDomainDeviceDefFS, conf/domain_validate.c)
+  {
+    re: /only supports mount filesystem type|fmode and dmode must be used with accessmode=mapped|only supports passthrough accessmode|Filesystem driver type not supported|virtiofs does not (yet support read-only mode|support wrpolicy|support model|support format|support multidevs|support fmode and dmode)|virtiofs only supports passthrough accessmode/,
+    codes: ['filesystem-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /boot order is only supported for virtiofs/, codes: ['filesystem-option-unsupported'] },
+  { re: /'virtiofs' requires shared memory/, codes: ['filesystem-shared-memory-missing'], qemuOnly: true },
+  { re: /filesystem target '[^']*' specified twice/, codes: ['filesystem-target-duplicate'] },
   // Sizes that must be powers of two
   { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
   // IOMMU (conf/domain_conf.c parser, conf/domain_validate.c, qemu/qemu_validate.c qemuValidateDomainDeviceDefIOMMU)

@@ -216,6 +216,19 @@ export const CODES = {
       'A serial, parallel, console or channel device lacks the host side its type needs: a source path (file, dev, pipe, unix), host and service (tcp), a connect service (udp).',
   },
 
+  // Filesystem shares (rules/filesystems.ts)
+  'filesystem-option-unsupported': {
+    severity: 'error',
+    summary:
+      'A <filesystem> setting the QEMU driver refuses: a type other than mount, fmode/dmode without accessmode mapped, the loop/nbd/ploop drivers, a boot order on 9p, virtiofs read-only, mapped, with wrpolicy, model, format or multidevs.',
+  },
+  'filesystem-shared-memory-missing': {
+    severity: 'error',
+    summary:
+      "A virtiofs share in a guest whose memory is not shared (<memoryBacking><access mode='shared'/> or memAccess='shared' NUMA cells).",
+  },
+  'filesystem-target-duplicate': { severity: 'error', summary: 'Two virtiofs shares with the same target tag.' },
+
   // Sizes that must be powers of two (rules/sizes.ts)
   'shmem-size-at-start': {
     severity: 'error',

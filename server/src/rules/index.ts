@@ -7,6 +7,7 @@ import { controllerRules } from './controllers';
 import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
+import { filesystemRules } from './filesystems';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
@@ -38,6 +39,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   modelRules,
   videoRules,
   chardevRules,
+  filesystemRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,
