@@ -94,6 +94,20 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
+  {
+    re: /<virtualport> element unsupported for <interface type=|'<local>' element missing for 'udp' socket interface|<port isolated='yes'\/> is not supported for network interfaces with|unmanaged target dev is not supported on interfaces of type|teaming persistent attribute (must be set|not allowed) if teaming type is|'reconnect' attribute unsupported 'server' mode for <interface type='vhostuser'>/,
+    codes: ['nic-option-unsupported'],
+  },
+  {
+    re: /setting MTU on interface type \S+ is not supported yet|coalesce settings on interface type \S+ are not supported|virtio-net teaming (persistent interface must be <model type='virtio'\/>|transient interface must be type='hostdev')/,
+    codes: ['nic-option-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /Invalid attempt to set (peer IP for guest|network interface guest-side IP route)|Only one IPv[46] address per interface is allowed|invalid prefix, must be in range of 4-27|unsupported IPv6 address prefix='\d+' - must be 64/,
+    codes: ['nic-guest-ip-unsupported'],
+    qemuOnly: true,
+  },
   { re: /Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'\/>/, codes: ['nic-vhostuser-model'] },
   {
     re: /(iommu|ats|packed) driver option is only supported for virtio devices|page_per_vq option is only supported for virtio devices|disk ioeventfd mode supported only for virtio bus/,

@@ -179,6 +179,16 @@ export const CODES = {
     severity: 'error',
     summary: 'The first octet of a guest MAC address must be even: an odd first octet is a multicast address.',
   },
+  'nic-option-unsupported': {
+    severity: 'error',
+    summary:
+      "An interface setting its type does not take: <virtualport>, <mtu>, <coalesce>, <port isolated='yes'/>, an unmanaged tap, teaming, a udp source without <local>, reconnect on a vhost-user server socket.",
+  },
+  'nic-guest-ip-unsupported': {
+    severity: 'error',
+    summary:
+      'Guest-side <ip> or <route> the QEMU driver cannot set: only a user NIC takes them, one IPv4 address (prefix 4 to 27) and one IPv6 address (prefix 64), no peer, no route.',
+  },
   'nic-model-unknown': {
     severity: 'error',
     summary:
