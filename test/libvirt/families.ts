@@ -142,6 +142,18 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /boot order is only supported for virtiofs/, codes: ['filesystem-option-unsupported'] },
   { re: /'virtiofs' requires shared memory/, codes: ['filesystem-shared-memory-missing'], qemuOnly: true },
   { re: /filesystem target '[^']*' specified twice/, codes: ['filesystem-target-duplicate'] },
+  // TPM (conf/domain_conf.c parser, conf/domain_validate.c virDomainTPMDevValidate, qemu_validate.c)
+  {
+    re: /<active_pcr_banks\/> requires TPM version|Unsupported PCR banks '[^']*'|missing external TPM backend type|missing socket path for external TPM device/,
+    codes: ['tpm-option-unsupported'],
+  },
+  {
+    re: /Unsupported interface '[^']*' for TPM 1\.2|TPM 1\.2 is not supported with the SPAPR device model/,
+    codes: ['tpm-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /only one TPM backend is supported|a maximum of two TPM devices is supported/, codes: ['tpm-duplicate'] },
+  { re: /only a single TPM non-proxy device is supported/, codes: ['tpm-duplicate'], qemuOnly: true },
   // Sizes that must be powers of two
   { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
   // IOMMU (conf/domain_conf.c parser, conf/domain_validate.c, qemu/qemu_validate.c qemuValidateDomainDeviceDefIOMMU)

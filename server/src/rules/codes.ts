@@ -239,6 +239,17 @@ export const CODES = {
   },
   'filesystem-target-duplicate': { severity: 'error', summary: 'Two virtiofs shares with the same target tag.' },
 
+  // TPM devices (rules/tpm.ts)
+  'tpm-option-unsupported': {
+    severity: 'error',
+    summary:
+      'A <tpm> setting libvirt refuses: TPM 1.2 with tpm-crb or tpm-spapr, <active_pcr_banks> on a TPM that is not 2.0 or naming an unknown bank, an external backend source without type or socket path.',
+  },
+  'tpm-duplicate': {
+    severity: 'error',
+    summary: 'Too many TPMs (two that are not the spapr-tpm-proxy, or more than two), or two <backend>s in one <tpm>.',
+  },
+
   // Sizes that must be powers of two (rules/sizes.ts)
   'shmem-size-at-start': {
     severity: 'error',

@@ -20,6 +20,7 @@ import { pciRules } from './pci';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
+import { tpmRules } from './tpm';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
 import { videoRules } from './video';
@@ -40,6 +41,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   videoRules,
   chardevRules,
   filesystemRules,
+  tpmRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,
