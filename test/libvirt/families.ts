@@ -133,6 +133,25 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
   // Character devices (conf/domain_validate.c virDomainChrSourceDefValidate)
   { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
+  {
+    re: /(Missing source channel attribute|Invalid character in source channel) for char device|Should define both master and slave path attributes for nmdm device|chardev reconnect is possible only for connect mode/,
+    codes: ['chardev-source-invalid'],
+  },
+  {
+    re: /chardev reconnect source timeout cannot be '0'|chardev '(spicevmc|spiceport)' not supported without spice graphics/,
+    codes: ['chardev-source-invalid'],
+    qemuOnly: true,
+  },
+  {
+    re: /target type must be specified for channel device|guestfwd channel (does not define a target address|only supports IPv4 addresses)|spicevmc device type only supports virtio|usb-serial requires address of usb type|Only the first console can be a serial port|Maximum supported number of ISA serial ports is|target port '\d+' already allocated/,
+    codes: ['chardev-target-invalid'],
+  },
+  {
+    re: /Target type '[^']*' (requires address type|cannot have an associated address)|Target model '[^']*' requires target type|Serial device with target type '[^']*' and target model '[^']*' not compatible with guest architecture or machine type/,
+    codes: ['chardev-target-invalid'],
+    qemuOnly: true,
+  },
+  { re: /only (one|two) (source|log|protocol) elements? (is|are) allowed for character device/, codes: ['chardev-element-duplicate'] },
   // Filesystem shares (qemu/qemu_validate.c qemuValidateDomainDeviceDefFS, conf/domain_validate.c)
   {
     re: /only supports mount filesystem type|fmode and dmode must be used with accessmode=mapped|only supports passthrough accessmode|Filesystem driver type not supported|virtiofs does not (yet support read-only mode|support wrpolicy|support model|support format|support multidevs|support fmode and dmode)|virtiofs only supports passthrough accessmode/,

@@ -225,6 +225,20 @@ export const CODES = {
     summary:
       'A serial, parallel, console or channel device lacks the host side its type needs: a source path (file, dev, pipe, unix), host and service (tcp), a connect service (udp).',
   },
+  'chardev-source-invalid': {
+    severity: 'error',
+    summary:
+      'A character device source libvirt refuses: a spiceport/dbus channel name missing or with odd characters, half an nmdm pair, <reconnect> on a listening socket or with timeout 0, spicevmc/spiceport without SPICE graphics.',
+  },
+  'chardev-target-invalid': {
+    severity: 'error',
+    summary:
+      'A character device target libvirt refuses: a channel without target type, a guestfwd without IPv4 address, spicevmc off a virtio channel, a serial address, model or target the machine does not fit, more than four ISA serial ports, a second serial console.',
+  },
+  'chardev-element-duplicate': {
+    severity: 'error',
+    summary: 'A character device with two <source>s (three for udp), two <log>s or two <protocol>s.',
+  },
 
   // Filesystem shares (rules/filesystems.ts)
   'filesystem-option-unsupported': {
