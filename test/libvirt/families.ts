@@ -161,6 +161,13 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /boot order is only supported for virtiofs/, codes: ['filesystem-option-unsupported'] },
   { re: /'virtiofs' requires shared memory/, codes: ['filesystem-shared-memory-missing'], qemuOnly: true },
   { re: /filesystem target '[^']*' specified twice/, codes: ['filesystem-target-duplicate'] },
+  // Input devices (conf/domain_conf.c, conf/domain_validate.c virDomainInputDefValidate, qemu_validate.c)
+  {
+    re: /ps2 bus does not support \S+ input device|unsupported input bus xen|input evdev doesn't support bus element|only bus 'virtio' is supported for input model|Missing evdev path for input device/,
+    codes: ['input-option-unsupported'],
+  },
+  { re: /virtio \(non-\)transitional models are not supported for input type/, codes: ['input-option-unsupported'], qemuOnly: true },
+  { re: /Invalid address for a USB device/, codes: ['input-option-unsupported'] },
   // TPM (conf/domain_conf.c parser, conf/domain_validate.c virDomainTPMDevValidate, qemu_validate.c)
   {
     re: /<active_pcr_banks\/> requires TPM version|Unsupported PCR banks '[^']*'|missing external TPM backend type|missing socket path for external TPM device/,

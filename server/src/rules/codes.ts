@@ -253,6 +253,13 @@ export const CODES = {
   },
   'filesystem-target-duplicate': { severity: 'error', summary: 'Two virtiofs shares with the same target tag.' },
 
+  // Input devices (rules/input.ts)
+  'input-option-unsupported': {
+    severity: 'error',
+    summary:
+      'An <input> bus or setting its type does not take: ps2 for a tablet, the xen bus in a hvm guest, a bus on evdev, a virtio model off the virtio bus, a transitional virtio model, a USB device with another address type, evdev without <source dev>.',
+  },
+
   // TPM devices (rules/tpm.ts)
   'tpm-option-unsupported': {
     severity: 'error',

@@ -10,6 +10,7 @@ import { domainRules } from './domain';
 import { filesystemRules } from './filesystems';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
+import { inputRules } from './input';
 import { interfaceRules } from './interfaces';
 import { iommuRules } from './iommu';
 import { machineDeviceRules } from './machine-devices';
@@ -42,6 +43,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   chardevRules,
   filesystemRules,
   tpmRules,
+  inputRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,
