@@ -168,6 +168,20 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /virtio \(non-\)transitional models are not supported for input type/, codes: ['input-option-unsupported'], qemuOnly: true },
   { re: /Invalid address for a USB device/, codes: ['input-option-unsupported'] },
+  // Graphics listens and D-Bus displays (conf/domain_conf.c, conf/domain_validate.c, qemu_validate.c)
+  {
+    re: /listen type '(socket|none)' is not available for graphics type|graphics '(listen|socket)' attribute '[^']*' must match '(address|socket)' attribute of first listen element|'(network|socket)' attribute is valid only for listen type|D-Bus p2p with an address is not supported/,
+    codes: ['graphics-listen-invalid'],
+  },
+  { re: /The associated audio is not of 'dbus' kind/, codes: ['graphics-listen-invalid'], qemuOnly: true },
+  // Audio backends (conf/domain_conf.c virDomainAudioCommonParse, conf/domain_validate.c, qemu_validate.c)
+  { re: /no audio device with ID \d+/, codes: ['audio-id-missing'] },
+  { re: /audio ID \d+ is used multiple times/, codes: ['audio-id-duplicate'] },
+  {
+    re: /fixed audio settings requires mixing engine|audio settings specified without fixed settings flag/,
+    codes: ['audio-option-unsupported'],
+  },
+  { re: /Spice audio is not supported without spice graphics/, codes: ['audio-option-unsupported'], qemuOnly: true },
   // TPM (conf/domain_conf.c parser, conf/domain_validate.c virDomainTPMDevValidate, qemu_validate.c)
   {
     re: /<active_pcr_banks\/> requires TPM version|Unsupported PCR banks '[^']*'|missing external TPM backend type|missing socket path for external TPM device/,

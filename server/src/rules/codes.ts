@@ -260,6 +260,22 @@ export const CODES = {
       'An <input> bus or setting its type does not take: ps2 for a tablet, the xen bus in a hvm guest, a bus on evdev, a virtio model off the virtio bus, a transitional virtio model, a USB device with another address type, evdev without <source dev>.',
   },
 
+  // Graphics listens and D-Bus displays (rules/graphics.ts)
+  'graphics-listen-invalid': {
+    severity: 'error',
+    summary:
+      'A <graphics> listen or D-Bus display libvirt refuses: socket/none listens off VNC and SPICE, a first listen contradicting listen=/socket=, network= or socket= on the wrong listen type, p2p with an address, non-D-Bus audio on a D-Bus display.',
+  },
+
+  // Audio backends (rules/audio.ts)
+  'audio-id-missing': { severity: 'error', summary: 'A <sound> or VNC display names an <audio id> the domain does not have.' },
+  'audio-id-duplicate': { severity: 'error', summary: 'Two <audio> backends with the same id.' },
+  'audio-option-unsupported': {
+    severity: 'error',
+    summary:
+      'An <audio> setting libvirt refuses: fixedSettings without mixingEngine, <settings> without fixedSettings, a spice backend without SPICE graphics.',
+  },
+
   // TPM devices (rules/tpm.ts)
   'tpm-option-unsupported': {
     severity: 'error',

@@ -1,6 +1,7 @@
 /**
  * The registry of rule families, in the order their findings are listed.
  */
+import { audioRules } from './audio';
 import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
@@ -8,6 +9,7 @@ import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { filesystemRules } from './filesystems';
+import { graphicsRules } from './graphics';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
 import { inputRules } from './input';
@@ -44,6 +46,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   filesystemRules,
   tpmRules,
   inputRules,
+  graphicsRules,
+  audioRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,
