@@ -167,7 +167,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['input-option-unsupported'],
   },
   { re: /virtio \(non-\)transitional models are not supported for input type/, codes: ['input-option-unsupported'], qemuOnly: true },
-  { re: /Invalid address for a USB device/, codes: ['input-option-unsupported'] },
+  { re: /Invalid address for a USB device/, codes: ['input-option-unsupported', 'redirdev-option-invalid'] },
   // Graphics listens and D-Bus displays (conf/domain_conf.c, conf/domain_validate.c, qemu_validate.c)
   {
     re: /listen type '(socket|none)' is not available for graphics type|graphics '(listen|socket)' attribute '[^']*' must match '(address|socket)' attribute of first listen element|'(network|socket)' attribute is valid only for listen type|D-Bus p2p with an address is not supported/,
@@ -182,6 +182,19 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['audio-option-unsupported'],
   },
   { re: /Spice audio is not supported without spice graphics/, codes: ['audio-option-unsupported'], qemuOnly: true },
+  // Watchdogs, smartcards, vsock, USB redirection, aliases (conf/domain_conf.c, conf/domain_validate.c, qemu_validate.c)
+  {
+    re: /\S+ model of watchdog (can go only on PCI bus|does not support configuring the address|is virtual and cannot go on any bus|is allowed for s390 and s390x only)/,
+    codes: ['watchdog-model-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /host-certificates mode needs exactly three certificates|expecting absolute path: |Controllers must use the 'ccid' address type/,
+    codes: ['smartcard-option-invalid'],
+  },
+  { re: /Invalid USB Class code 0x[0-9a-f]+/, codes: ['redirdev-option-invalid'] },
+  { re: /guest CIDs must be >= 3/, codes: ['vsock-cid-invalid'] },
+  { re: /non unique alias detected: /, codes: ['device-alias-duplicate'] },
   // TPM (conf/domain_conf.c parser, conf/domain_validate.c virDomainTPMDevValidate, qemu_validate.c)
   {
     re: /<active_pcr_banks\/> requires TPM version|Unsupported PCR banks '[^']*'|missing external TPM backend type|missing socket path for external TPM device/,

@@ -276,6 +276,23 @@ export const CODES = {
       'An <audio> setting libvirt refuses: fixedSettings without mixingEngine, <settings> without fixedSettings, a spice backend without SPICE graphics.',
   },
 
+  // Watchdogs, smartcards, vsock, USB redirection, aliases (rules/peripherals.ts)
+  'watchdog-model-unsupported': {
+    severity: 'error',
+    summary: 'A watchdog placed where its model cannot go: i6300esb off PCI, ib700 or diag288 with an address, diag288 off s390.',
+  },
+  'smartcard-option-invalid': {
+    severity: 'error',
+    summary:
+      'A smartcard libvirt refuses: host-certificates without exactly three certificates, a relative database path, an address that is not ccid.',
+  },
+  'redirdev-option-invalid': {
+    severity: 'error',
+    summary: 'A USB redirection device with an address that is not USB, or a <redirfilter> USB class above 0xff.',
+  },
+  'vsock-cid-invalid': { severity: 'error', summary: 'A vsock guest CID of 1 or 2 (reserved): guest CIDs start at 3.' },
+  'device-alias-duplicate': { severity: 'error', summary: 'Two devices with the same user alias (ua-...).' },
+
   // TPM devices (rules/tpm.ts)
   'tpm-option-unsupported': {
     severity: 'error',

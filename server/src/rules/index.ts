@@ -20,6 +20,7 @@ import { modelRules } from './models';
 import { memoryRules } from './memory';
 import { numaRules } from './numa';
 import { pciRules } from './pci';
+import { peripheralRules } from './peripherals';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
@@ -48,6 +49,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   inputRules,
   graphicsRules,
   audioRules,
+  peripheralRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,
