@@ -125,6 +125,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   { re: /video resolution values must be greater than 0/, codes: ['video-setting-invalid'] },
+  {
+    re: /missing values for acceleration|unsupported rendernode accel attribute without 'vhostuser'|'vhostuser' driver is only supported with 'virtio' device/,
+    codes: ['video-setting-invalid'],
+  },
+  { re: /qemu does not support the accel2d setting/, codes: ['video-setting-invalid'], qemuOnly: true },
   // Domain
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },
