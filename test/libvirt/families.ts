@@ -164,6 +164,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   { re: /boot order is only supported for virtiofs/, codes: ['filesystem-option-unsupported'] },
+  { re: /invalid (fmode|dmode): '0[0-7]+'/, codes: ['schema-invalid-value'] },
   { re: /'virtiofs' requires shared memory/, codes: ['filesystem-shared-memory-missing'], qemuOnly: true },
   { re: /filesystem target '[^']*' specified twice/, codes: ['filesystem-target-duplicate'] },
   // Input devices (conf/domain_conf.c, conf/domain_validate.c virDomainInputDefValidate, qemu_validate.c)

@@ -91,6 +91,9 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   spaprvioReg: (raw) => /^\s*(0[xX])?[0-9a-fA-F]+$/.test(raw) && BigInt('0x' + raw.trim().replace(/^0[xX]/, '')) <= 0xffffffffn,
   // virDomainDeviceLoadparmIsValid: "loadparm value '…' must be between 1 and 8 characters", or a bad character
   'boot@loadparm': (raw) => /^[A-Za-z0-9. ]{1,8}$/.test(raw),
+  // virDomainFSDefParseXML reads fmode and dmode in octal (virXMLPropUInt base 8): "invalid fmode:
+  // '07777'" past 0777, "Invalid value for attribute 'fmode'" for what is no octal number
+  createMode: (raw) => /^\s*\+?[0-7]+$/.test(raw) && parseInt(raw.trim().replace(/^\+/, ''), 8) <= 0o777,
   // virDomainDefParseXML: "Domain title can't contain newlines"
   'title#text': (raw) => !/[\r\n]/.test(raw),
 };
