@@ -180,6 +180,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['graphics-listen-invalid'],
   },
   { re: /The associated audio is not of 'dbus' kind/, codes: ['graphics-listen-invalid'], qemuOnly: true },
+  { re: /VNC supports connected='keep' only/, codes: ['schema-invalid-value'] },
   // Audio backends (conf/domain_conf.c virDomainAudioCommonParse, conf/domain_validate.c, qemu_validate.c)
   { re: /no audio device with ID \d+/, codes: ['audio-id-missing'] },
   { re: /audio ID \d+ is used multiple times/, codes: ['audio-id-duplicate'] },
