@@ -336,6 +336,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /sndbuf must be a positive integer/, codes: ['schema-invalid-value'] },
   { re: /Type='[^']*' unsupported for <interface type='vhostuser'>/, codes: ['schema-invalid-value'] },
   { re: /Invalid prefix value '[^']*' in <ip>/, codes: ['schema-invalid-value'] },
+  { re: /Invalid (address|peer) '[^']*' in <(ip|portForward)>/, codes: ['schema-invalid-value'] },
   { re: /interface type='[^']*' requires a 'source' element/, codes: ['schema-missing-element'] },
   { re: /unknown backend type '[^']*' for egd|invalid RNG rate (bytes|period) value/, codes: ['schema-invalid-value'] },
   { re: /missing RNG device (backend )?model/, codes: ['schema-missing-attribute'] },
