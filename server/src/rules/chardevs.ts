@@ -63,7 +63,7 @@ function sourceProblem(el: XmlElement, type: string, hasSpice: boolean | undefin
       return say(source ?? el, `A ${type} character device needs <source channel='NAME'/>.`);
     }
     if (channel.value !== undefined && !CHANNEL_NAME.test(channel.value)) {
-      return say(source!, `channel='${channel.value}' may hold only letters, digits, '_', '-' and '.'.`, channel.valueSpan ?? channel.span);
+      return say(source, `channel='${channel.value}' may hold only letters, digits, '_', '-' and '.'.`, channel.valueSpan ?? channel.span);
     }
   }
   if (type === 'nmdm' && source && (attr(source, 'master') === undefined) !== (attr(source, 'slave') === undefined)) {
