@@ -169,6 +169,20 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
+  {
+    re: /<virtualport> element unsupported for <interface type=|'<local>' element missing for 'udp' socket interface|<port isolated='yes'\/> is not supported for network interfaces with|unmanaged target dev is not supported on interfaces of type|teaming persistent attribute (must be set|not allowed) if teaming type is|'reconnect' attribute unsupported 'server' mode for <interface type='vhostuser'>/,
+    codes: ['nic-option-unsupported'],
+  },
+  {
+    re: /setting MTU on interface type \S+ is not supported yet|coalesce settings on interface type \S+ are not supported|virtio-net teaming (persistent interface must be <model type='virtio'\/>|transient interface must be type='hostdev')/,
+    codes: ['nic-option-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /Invalid attempt to set (peer IP for guest|network interface guest-side IP route)|Only one IPv[46] address per interface is allowed|invalid prefix, must be in range of 4-27|unsupported IPv6 address prefix='\d+' - must be 64/,
+    codes: ['nic-guest-ip-unsupported'],
+    qemuOnly: true,
+  },
   { re: /Wrong or no <model> 'type' attribute specified with <interface type='vhostuser'\/>/, codes: ['nic-vhostuser-model'] },
   {
     re: /(iommu|ats|packed) driver option is only supported for virtio devices|page_per_vq option is only supported for virtio devices|disk ioeventfd mode supported only for virtio bus/,
@@ -186,6 +200,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   { re: /video resolution values must be greater than 0/, codes: ['video-setting-invalid'] },
+  {
+    re: /missing values for acceleration|unsupported rendernode accel attribute without 'vhostuser'|'vhostuser' driver is only supported with 'virtio' device/,
+    codes: ['video-setting-invalid'],
+  },
+  { re: /qemu does not support the accel2d setting/, codes: ['video-setting-invalid'], qemuOnly: true },
   // Domain
   { re: /CPU topology doesn't match maximum vcpu count/, codes: ['cpu-topology-mismatch'], qemuOnly: true },
   { re: /name .* cannot contain '\/'/, codes: ['domain-name-invalid'] },
@@ -194,6 +213,82 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /VNC password is \d+ characters long/, codes: ['graphics-vnc-password-length'], qemuOnly: true },
   // Character devices (conf/domain_validate.c virDomainChrSourceDefValidate)
   { re: /Missing source (path|host|service) attribute for char device/, codes: ['chardev-source-missing'] },
+  {
+    re: /(Missing source channel attribute|Invalid character in source channel) for char device|Should define both master and slave path attributes for nmdm device|chardev reconnect is possible only for connect mode/,
+    codes: ['chardev-source-invalid'],
+  },
+  {
+    re: /chardev reconnect source timeout cannot be '0'|chardev '(spicevmc|spiceport)' not supported without spice graphics/,
+    codes: ['chardev-source-invalid'],
+    qemuOnly: true,
+  },
+  {
+    re: /target type must be specified for channel device|guestfwd channel (does not define a target address|only supports IPv4 addresses)|spicevmc device type only supports virtio|usb-serial requires address of usb type|Only the first console can be a serial port|Maximum supported number of ISA serial ports is|target port '\d+' already allocated/,
+    codes: ['chardev-target-invalid'],
+  },
+  {
+    re: /Target type '[^']*' (requires address type|cannot have an associated address)|Target model '[^']*' requires target type|Serial device with target type '[^']*' and target model '[^']*' not compatible with guest architecture or machine type/,
+    codes: ['chardev-target-invalid'],
+    qemuOnly: true,
+  },
+  { re: /only (one|two) (source|log|protocol) elements? (is|are) allowed for character device/, codes: ['chardev-element-duplicate'] },
+  // Filesystem shares (qemu/qemu_validate.c qemuValidateDomainDeviceDefFS, conf/domain_validate.c)
+  {
+    re: /only supports mount filesystem type|fmode and dmode must be used with accessmode=mapped|only supports passthrough accessmode|Filesystem driver type not supported|virtiofs does not (yet support read-only mode|support wrpolicy|support model|support format|support multidevs|support fmode and dmode)|virtiofs only supports passthrough accessmode/,
+    codes: ['filesystem-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /boot order is only supported for virtiofs/, codes: ['filesystem-option-unsupported'] },
+  { re: /invalid (fmode|dmode): '0[0-7]+'/, codes: ['schema-invalid-value'] },
+  { re: /'virtiofs' requires shared memory/, codes: ['filesystem-shared-memory-missing'], qemuOnly: true },
+  { re: /filesystem target '[^']*' specified twice/, codes: ['filesystem-target-duplicate'] },
+  // Input devices (conf/domain_conf.c, conf/domain_validate.c virDomainInputDefValidate, qemu_validate.c)
+  {
+    re: /ps2 bus does not support \S+ input device|unsupported input bus xen|input evdev doesn't support bus element|only bus 'virtio' is supported for input model|Missing evdev path for input device/,
+    codes: ['input-option-unsupported'],
+  },
+  { re: /virtio \(non-\)transitional models are not supported for input type/, codes: ['input-option-unsupported'], qemuOnly: true },
+  { re: /Invalid address for a USB device/, codes: ['input-option-unsupported', 'redirdev-option-invalid'] },
+  // Graphics listens and D-Bus displays (conf/domain_conf.c, conf/domain_validate.c, qemu_validate.c)
+  {
+    re: /listen type '(socket|none)' is not available for graphics type|graphics '(listen|socket)' attribute '[^']*' must match '(address|socket)' attribute of first listen element|'(network|socket)' attribute is valid only for listen type|D-Bus p2p with an address is not supported/,
+    codes: ['graphics-listen-invalid'],
+  },
+  { re: /The associated audio is not of 'dbus' kind/, codes: ['graphics-listen-invalid'], qemuOnly: true },
+  { re: /VNC supports connected='keep' only/, codes: ['schema-invalid-value'] },
+  // Audio backends (conf/domain_conf.c virDomainAudioCommonParse, conf/domain_validate.c, qemu_validate.c)
+  { re: /no audio device with ID \d+/, codes: ['audio-id-missing'] },
+  { re: /audio ID \d+ is used multiple times/, codes: ['audio-id-duplicate'] },
+  {
+    re: /fixed audio settings requires mixing engine|audio settings specified without fixed settings flag/,
+    codes: ['audio-option-unsupported'],
+  },
+  { re: /Spice audio is not supported without spice graphics/, codes: ['audio-option-unsupported'], qemuOnly: true },
+  // Watchdogs, smartcards, vsock, USB redirection, aliases (conf/domain_conf.c, conf/domain_validate.c, qemu_validate.c)
+  {
+    re: /\S+ model of watchdog (can go only on PCI bus|does not support configuring the address|is virtual and cannot go on any bus|is allowed for s390 and s390x only)/,
+    codes: ['watchdog-model-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /host-certificates mode needs exactly three certificates|expecting absolute path: |Controllers must use the 'ccid' address type/,
+    codes: ['smartcard-option-invalid'],
+  },
+  { re: /Invalid USB Class code 0x[0-9a-f]+/, codes: ['redirdev-option-invalid'] },
+  { re: /guest CIDs must be >= 3/, codes: ['vsock-cid-invalid'] },
+  { re: /non unique alias detected: /, codes: ['device-alias-duplicate'] },
+  // TPM (conf/domain_conf.c parser, conf/domain_validate.c virDomainTPMDevValidate, qemu_validate.c)
+  {
+    re: /<active_pcr_banks\/> requires TPM version|Unsupported PCR banks '[^']*'|missing external TPM backend type|missing socket path for external TPM device/,
+    codes: ['tpm-option-unsupported'],
+  },
+  {
+    re: /Unsupported interface '[^']*' for TPM 1\.2|TPM 1\.2 is not supported with the SPAPR device model/,
+    codes: ['tpm-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /only one TPM backend is supported|a maximum of two TPM devices is supported/, codes: ['tpm-duplicate'] },
+  { re: /only a single TPM non-proxy device is supported/, codes: ['tpm-duplicate'], qemuOnly: true },
   // Sizes that must be powers of two
   { re: /(rx|tx)_queue_size has to be a power of two/, codes: ['nic-queue-size'], qemuOnly: true },
   // IOMMU (conf/domain_conf.c parser, conf/domain_validate.c, qemu/qemu_validate.c qemuValidateDomainDeviceDefIOMMU)
@@ -311,6 +406,27 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
+  // Front-end devices whose values or required pieces the schema judge refuses too (domain_conf.c parsers, checked here)
+  { re: /value '\d+' is too big for coalesce parameter/, codes: ['schema-invalid-value'] },
+  { re: /sndbuf must be a positive integer/, codes: ['schema-invalid-value'] },
+  { re: /Type='[^']*' unsupported for <interface type='vhostuser'>/, codes: ['schema-invalid-value'] },
+  { re: /Invalid prefix value '[^']*' in <ip>/, codes: ['schema-invalid-value'] },
+  { re: /Invalid (address|peer) '[^']*' in <(ip|portForward)>/, codes: ['schema-invalid-value'] },
+  { re: /interface type='[^']*' requires a 'source' element/, codes: ['schema-missing-element'] },
+  { re: /unknown backend type '[^']*' for egd|invalid RNG rate (bytes|period) value/, codes: ['schema-invalid-value'] },
+  { re: /missing RNG device (backend )?model/, codes: ['schema-missing-attribute'] },
+  {
+    re: /only source type 'unix' is supported for external TPM device|only 'client' mode is supported for external TPM device/,
+    codes: ['schema-invalid-value'],
+  },
+  { re: /Invalid persistent_state value, either 'yes' or 'no'|Unable to parse secret uuid '[^']*'/, codes: ['schema-invalid-value'] },
+  { re: /missing TPM device backend$/, codes: ['schema-missing-element'] },
+  { re: /unknown target (type|model) '[^']*' specified for character device/, codes: ['schema-invalid-value'] },
+  {
+    re: /missing type in redirdev|passthrough mode requires a character device type attribute|watchdog must contain model name/,
+    codes: ['schema-missing-attribute'],
+  },
+  { re: /only bus 'virtio' is supported for 'passthrough' input devices/, codes: ['schema-invalid-value'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
   { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },

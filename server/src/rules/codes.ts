@@ -249,6 +249,16 @@ export const CODES = {
     severity: 'error',
     summary: 'The first octet of a guest MAC address must be even: an odd first octet is a multicast address.',
   },
+  'nic-option-unsupported': {
+    severity: 'error',
+    summary:
+      "An interface setting its type does not take: <virtualport>, <mtu>, <coalesce>, <port isolated='yes'/>, an unmanaged tap, teaming, a udp source without <local>, reconnect on a vhost-user server socket.",
+  },
+  'nic-guest-ip-unsupported': {
+    severity: 'error',
+    summary:
+      'Guest-side <ip> or <route> the QEMU driver cannot set: only a user NIC takes them, one IPv4 address (prefix 4 to 27) and one IPv6 address (prefix 64), no peer, no route.',
+  },
   'nic-model-unknown': {
     severity: 'error',
     summary:
@@ -284,6 +294,84 @@ export const CODES = {
     severity: 'error',
     summary:
       'A serial, parallel, console or channel device lacks the host side its type needs: a source path (file, dev, pipe, unix), host and service (tcp), a connect service (udp).',
+  },
+  'chardev-source-invalid': {
+    severity: 'error',
+    summary:
+      'A character device source libvirt refuses: a spiceport/dbus channel name missing or with odd characters, half an nmdm pair, <reconnect> on a listening socket or with timeout 0, spicevmc/spiceport without SPICE graphics.',
+  },
+  'chardev-target-invalid': {
+    severity: 'error',
+    summary:
+      'A character device target libvirt refuses: a channel without target type, a guestfwd without IPv4 address, spicevmc off a virtio channel, a serial address, model or target the machine does not fit, more than four ISA serial ports, a second serial console.',
+  },
+  'chardev-element-duplicate': {
+    severity: 'error',
+    summary: 'A character device with two <source>s (three for udp), two <log>s or two <protocol>s.',
+  },
+
+  // Filesystem shares (rules/filesystems.ts)
+  'filesystem-option-unsupported': {
+    severity: 'error',
+    summary:
+      'A <filesystem> setting the QEMU driver refuses: a type other than mount, fmode/dmode without accessmode mapped, the loop/nbd/ploop drivers, a boot order on 9p, virtiofs read-only, mapped, with wrpolicy, model, format or multidevs.',
+  },
+  'filesystem-shared-memory-missing': {
+    severity: 'error',
+    summary:
+      "A virtiofs share in a guest whose memory is not shared (<memoryBacking><access mode='shared'/> or memAccess='shared' NUMA cells).",
+  },
+  'filesystem-target-duplicate': { severity: 'error', summary: 'Two virtiofs shares with the same target tag.' },
+
+  // Input devices (rules/input.ts)
+  'input-option-unsupported': {
+    severity: 'error',
+    summary:
+      'An <input> bus or setting its type does not take: ps2 for a tablet, the xen bus in a hvm guest, a bus on evdev, a virtio model off the virtio bus, a transitional virtio model, a USB device with another address type, evdev without <source dev>.',
+  },
+
+  // Graphics listens and D-Bus displays (rules/graphics.ts)
+  'graphics-listen-invalid': {
+    severity: 'error',
+    summary:
+      'A <graphics> listen or D-Bus display libvirt refuses: socket/none listens off VNC and SPICE, a first listen contradicting listen=/socket=, network= or socket= on the wrong listen type, p2p with an address, non-D-Bus audio on a D-Bus display.',
+  },
+
+  // Audio backends (rules/audio.ts)
+  'audio-id-missing': { severity: 'error', summary: 'A <sound> or VNC display names an <audio id> the domain does not have.' },
+  'audio-id-duplicate': { severity: 'error', summary: 'Two <audio> backends with the same id.' },
+  'audio-option-unsupported': {
+    severity: 'error',
+    summary:
+      'An <audio> setting libvirt refuses: fixedSettings without mixingEngine, <settings> without fixedSettings, a spice backend without SPICE graphics.',
+  },
+
+  // Watchdogs, smartcards, vsock, USB redirection, aliases (rules/peripherals.ts)
+  'watchdog-model-unsupported': {
+    severity: 'error',
+    summary: 'A watchdog placed where its model cannot go: i6300esb off PCI, ib700 or diag288 with an address, diag288 off s390.',
+  },
+  'smartcard-option-invalid': {
+    severity: 'error',
+    summary:
+      'A smartcard libvirt refuses: host-certificates without exactly three certificates, a relative database path, an address that is not ccid.',
+  },
+  'redirdev-option-invalid': {
+    severity: 'error',
+    summary: 'A USB redirection device with an address that is not USB, or a <redirfilter> USB class above 0xff.',
+  },
+  'vsock-cid-invalid': { severity: 'error', summary: 'A vsock guest CID of 1 or 2 (reserved): guest CIDs start at 3.' },
+  'device-alias-duplicate': { severity: 'error', summary: 'Two devices with the same user alias (ua-...).' },
+
+  // TPM devices (rules/tpm.ts)
+  'tpm-option-unsupported': {
+    severity: 'error',
+    summary:
+      'A <tpm> setting libvirt refuses: TPM 1.2 with tpm-crb or tpm-spapr, <active_pcr_banks> on a TPM that is not 2.0 or naming an unknown bank, an external backend source without type or socket path.',
+  },
+  'tpm-duplicate': {
+    severity: 'error',
+    summary: 'Too many TPMs (two that are not the spapr-tpm-proxy, or more than two), or two <backend>s in one <tpm>.',
   },
 
   // Sizes that must be powers of two (rules/sizes.ts)

@@ -1,14 +1,18 @@
 /**
  * The registry of rule families, in the order their findings are listed.
  */
+import { audioRules } from './audio';
 import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
 import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
+import { filesystemRules } from './filesystems';
+import { graphicsRules } from './graphics';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
+import { inputRules } from './input';
 import { interfaceRules } from './interfaces';
 import { iommuRules } from './iommu';
 import { machineDeviceRules } from './machine-devices';
@@ -16,9 +20,11 @@ import { modelRules } from './models';
 import { memoryRules } from './memory';
 import { numaRules } from './numa';
 import { pciRules } from './pci';
+import { peripheralRules } from './peripherals';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
+import { tpmRules } from './tpm';
 import type { RuleFamily } from './types';
 import { usbRules } from './usb';
 import { videoRules } from './video';
@@ -38,6 +44,12 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   modelRules,
   videoRules,
   chardevRules,
+  filesystemRules,
+  tpmRules,
+  inputRules,
+  graphicsRules,
+  audioRules,
+  peripheralRules,
   sizeRules,
   iommuRules,
   machineDeviceRules,

@@ -16,7 +16,10 @@
  *   qxl and virtio ("video type '%s' doesn't support multiple 'heads'"), qxl vgamem under 1 MiB or not
  *   a power of two, vga/vmvga vram under 1 MiB, a <resolution> except on vga, qxl, virtio and bochs
  *   ("model resolution is not supported"), a resolution of 0 ("video resolution values must be
- *   greater than 0"), accel3d='yes' except on virtio.
+ *   greater than 0"), accel3d='yes' except on virtio, an empty <acceleration/> ("missing values for
+ *   acceleration", conf/domain_conf.c), accel2d='yes' ("qemu does not support the accel2d setting"),
+ *   rendernode= without the vhostuser driver and the vhostuser driver on another model than virtio
+ *   (conf/domain_validate.c virDomainVideoDefValidate).
  *
  * Which one is primary: the first with primary='yes' (libvirt's parser moves it to the front),
  * else the first in the document (virDomainDefPostParse marks it).
@@ -86,7 +89,19 @@ function checkSettings(m: XmlElement, type: string, findings: Finding[]): void {
   }
   const accel = child(m, 'acceleration');
   const accel3d = accel && attr(accel, 'accel3d');
-  if (accel3d?.value === 'yes' && type !== 'virtio') {
+  const accel2d = accel && attr(accel, 'accel2d');
+  const rendernode = accel && attr(accel, 'rendernode');
+  const driver = m.parent && child(m.parent, 'driver');
+  const vhostuser = driver !== undefined && attr(driver, 'name')?.value === 'vhostuser';
+  if (accel && !accel3d && !accel2d && !rendernode) {
+    push(accel, 'An empty <acceleration/>: set accel3d, accel2d or rendernode, or remove it.');
+  } else if (vhostuser && type !== 'virtio') {
+    push(attr(driver, 'name')!, `The vhostuser video backend drives a virtio GPU only, not '${type}'.`);
+  } else if (rendernode && !vhostuser) {
+    push(rendernode, "rendernode= is a setting of the vhost-user GPU: add <driver name='vhostuser'/> or remove it.");
+  } else if (accel2d?.value === 'yes') {
+    push(accel2d, "QEMU has no 2D acceleration setting: remove accel2d='yes'.");
+  } else if (accel3d?.value === 'yes' && type !== 'virtio') {
     push(accel3d, `3D acceleration needs a virtio video device, not '${type}'.`);
   }
 }

@@ -91,9 +91,28 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   spaprvioReg: (raw) => /^\s*(0[xX])?[0-9a-fA-F]+$/.test(raw) && BigInt('0x' + raw.trim().replace(/^0[xX]/, '')) <= 0xffffffffn,
   // virDomainDeviceLoadparmIsValid: "loadparm value '…' must be between 1 and 8 characters", or a bad character
   'boot@loadparm': (raw) => /^[A-Za-z0-9. ]{1,8}$/.test(raw),
+  // virDomainFSDefParseXML reads fmode and dmode in octal (virXMLPropUInt base 8): "invalid fmode:
+  // '07777'" past 0777, "Invalid value for attribute 'fmode'" for what is no octal number
+  createMode: (raw) => /^\s*\+?[0-7]+$/.test(raw) && parseInt(raw.trim().replace(/^\+/, ''), 8) <= 0o777,
+  // virSocketAddrParse (getaddrinfo, numeric hosts only): "Invalid address '1.2.3.x' in <ip>",
+  // "Invalid peer 'zz' in <ip>", "Invalid address '…' in <portForward>"; IPv4 in inet_aton's forms
+  'ip@address': readsAsIpAddress,
+  'ip@peer': readsAsIpAddress,
+  'portForward@address': readsAsIpAddress,
   // virDomainDefParseXML: "Domain title can't contain newlines"
   'title#text': (raw) => !/[\r\n]/.test(raw),
 };
+
+/**
+ * Whether libvirt's virSocketAddrParse may read an address: IPv4 in any of inet_aton's forms (one to
+ * four parts, decimal, octal or hex) or something IPv6-like. Generous on purpose: only what no form
+ * can read is an error.
+ */
+function readsAsIpAddress(raw: string): boolean {
+  const s = raw.trim();
+  const part = '(?:0[xX][0-9a-fA-F]*|[0-9]+)';
+  return new RegExp(`^${part}(?:\\.${part}){0,3}$`).test(s) || (s.includes(':') && /^[0-9a-fA-F:.]+(?:%\S+)?$/.test(s));
+}
 
 /** libvirt's virBitmapParse, syntax only: N, N-M (N <= M) and ^N, separated by commas, blanks allowed between. */
 function readsAsBitmap(raw: string): boolean {

@@ -47,7 +47,7 @@ const CASES: RuleCase[] = [
     ),
   },
   {
-    name: 'near misses: paths, host and service, virtio and xen unix channels, udp connect without mode, pty, spicevmc',
+    name: 'near misses: paths, host and service, virtio and xen unix channels, udp connect without mode, pty, spicevmc with SPICE graphics',
     xml: domainXml(
       {},
       `    <serial type='dev'>
@@ -71,7 +71,32 @@ const CASES: RuleCase[] = [
     <channel type='spicevmc'>
       <target type='virtio' name='com.redhat.spice.0'/>
     </channel>
+    <graphics type='spice'/>
     <console type='pty'/>`
+    ),
+  },
+  {
+    name: 'chardev-target-invalid, chardev-source-invalid and chardev-element-duplicate: sclp off s390, a dbus channel without a name, unix reconnect while listening, two logs',
+    xml: domainXml(
+      {},
+      `    <serial type='pty'>
+      <target type='sclp-serial'/>
+      <!--         ^^^^^^^^^^^^^ chardev-target-invalid: sclp-serial -->
+    </serial>
+    <channel type='dbus'>
+<!-- ^^^^^^^ chardev-source-invalid: channel -->
+      <target type='virtio' name='org.example.dbus'/>
+    </channel>
+    <channel type='unix'>
+      <source mode='bind' path='/run/c.sock'>
+        <reconnect enabled='no'/>
+    <!-- ^^^^^^^^^ chardev-source-invalid: listens -->
+      </source>
+      <log file='/var/log/a.log'/>
+      <log file='/var/log/b.log'/>
+  <!-- ^^^ chardev-element-duplicate -->
+      <target type='virtio' name='org.example.unix'/>
+    </channel>`
     ),
   },
 ];

@@ -109,6 +109,54 @@ const CASES: RuleCase[] = [
 </interface>
 `,
   },
+  {
+    name: 'nic-option-unsupported and nic-guest-ip-unsupported: virtualport on mcast, a guest route on a bridge, a user NIC with prefix 2 and an MTU',
+    xml: domainXml(
+      {},
+      `    <interface type='mcast'>
+      <source address='230.0.0.1' port='5558'/>
+      <virtualport type='openvswitch'/>
+<!--   ^^^^^^^^^^^ nic-option-unsupported -->
+<!--   ^^^^^^^^^^^ schema-unknown-element -->
+    </interface>
+    <interface type='bridge'>
+      <source bridge='br0'/>
+      <route address='198.51.100.0' prefix='24' gateway='192.0.2.1'/>
+<!--   ^^^^^ nic-guest-ip-unsupported -->
+    </interface>
+    <interface type='user'>
+      <ip address='10.0.2.15' prefix='2'/>
+<!--                                 ^^^ nic-guest-ip-unsupported -->
+      <mtu size='1400'/>
+<!--   ^^^ nic-option-unsupported -->
+    </interface>`
+    ),
+  },
+  {
+    name: 'near misses: virtualport on direct, MTU on ethernet, coalesce on network, one IPv4 and one IPv6 address on a user NIC',
+    xml: domainXml(
+      {},
+      `    <interface type='direct'>
+      <source dev='eth0' mode='vepa'/>
+      <virtualport type='802.1Qbg'/>
+    </interface>
+    <interface type='ethernet'>
+      <mtu size='9000'/>
+    </interface>
+    <interface type='network'>
+      <source network='default'/>
+      <coalesce>
+        <rx>
+          <frames max='7'/>
+        </rx>
+      </coalesce>
+    </interface>
+    <interface type='user'>
+      <ip address='10.0.2.15' prefix='24'/>
+      <ip family='ipv6' address='fd00::5'/>
+    </interface>`
+    ),
+  },
 ];
 
 runRuleCases('interfaces', CASES);

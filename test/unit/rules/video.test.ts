@@ -115,6 +115,25 @@ const CASES: RuleCase[] = [
       ].join('\n')
     ),
   },
+  {
+    name: 'video-setting-invalid: an empty acceleration, and rendernode on the QEMU backend',
+    xml: domainXml(
+      {},
+      `    <video>
+      <model type='virtio'>
+        <acceleration/>
+    <!-- ^^^^^^^^^^^^ video-setting-invalid: empty -->
+      </model>
+    </video>
+    <video>
+      <driver name='qemu'/>
+      <model type='virtio'>
+        <acceleration rendernode='/dev/dri/renderD128'/>
+        <!--          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ video-setting-invalid: vhost-user -->
+      </model>
+    </video>`
+    ),
+  },
 ];
 
 runRuleCases('video', CASES);
