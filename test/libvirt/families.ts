@@ -83,7 +83,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Host devices
   { re: /Hostdev already exists in the domain configuration/, codes: ['hostdev-duplicate'] },
   {
-    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type/,
+    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type|Unsupported address type '[^']*' with mediated device model/,
     codes: ['hostdev-address-type'],
   },
   { re: /using disk target name '[^']*' conflicts with SCSI host device address/, codes: ['scsi-drive-address-conflict'] },
@@ -91,6 +91,31 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     re: /SCSI host address controller='\d+' bus='\d+' target='\d+' unit='\d+' in use by (a SCSI disk|another SCSI disk|another SCSI host device)/,
     codes: ['scsi-drive-address-conflict'],
   },
+  {
+    re: /^(internal error: )?missing (product|vendor)$|only one source host address may be specified for the iSCSI hostdev/,
+    codes: ['hostdev-source-incomplete'],
+  },
+  {
+    re: /Setting startupPolicy is only allowed for USB devices|(sgio|rawio) is only supported for scsi host device|'model' attribute in <hostdev> is only supported when type=|teaming is only supported for pci hostdev devices/,
+    codes: ['hostdev-attribute-type'],
+  },
+  { re: /hostdev mode 'capabilities' is not supported in/, codes: ['hostdev-caps-mode'], qemuOnly: true },
+  {
+    re: /booting from assigned devices is not supported by (mediated devices of model vfio-pci|vhost SCSI devices)/,
+    codes: ['hostdev-boot-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /unfiltered sgio is no longer supported|teaming hostdev devices must have type='transient'/,
+    codes: ['hostdev-option-unsupported'],
+  },
+  {
+    re: /Write filtering of PCI device configuration space is not supported by qemu/,
+    codes: ['hostdev-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /graphics device is needed for attribute value 'display=on' in <hostdev>/, codes: ['hostdev-mdev-display'], qemuOnly: true },
+  { re: /Only one vgpu device can have 'ramfb' enabled/, codes: ['hostdev-mdev-display'] },
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
@@ -236,6 +261,16 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
+  { re: /missing source address type/, codes: ['schema-missing-attribute'] },
+  { re: /^(unsupported configuration: )?invalid secret type [^' ]+$/, codes: ['schema-invalid-value'] },
+  {
+    re: /'(address|adapter)'( name)? must be specified for scsi hostdev source|missing iSCSI hostdev source path name|missing the host address for the iSCSI hostdev|Missing scsi_host subsystem protocol|missing vhost-scsi hostdev source wwpn|Missing <(block|char|interface)> element in hostdev (storage|character|net) device|^(unsupported configuration: )?Missing <address> element$/,
+    codes: ['schema-missing-element', 'schema-missing-attribute'],
+  },
+  {
+    re: /missing required persistent attribute in hostdev teaming element|Missing 'uuid' attribute for element <address>/,
+    codes: ['schema-missing-attribute'],
+  },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
   { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },

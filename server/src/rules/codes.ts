@@ -172,6 +172,33 @@ export const CODES = {
     summary:
       "A <hostdev>'s guest <address> type does not fit its kind: PCI takes pci (or unassigned), SCSI drive, vhost-scsi pci or ccw, USB usb.",
   },
+  'hostdev-source-incomplete': {
+    severity: 'error',
+    summary:
+      'A host device <source> libvirt cannot use: a USB <vendor> without its <product> (or the reverse), an iSCSI source with more than one <host>.',
+  },
+  'hostdev-attribute-type': {
+    severity: 'error',
+    summary:
+      "A <hostdev> setting for another kind of host device: startupPolicy is USB's, sgio and rawio SCSI's, model mdev's and vhost-scsi's, <teaming> PCI's.",
+  },
+  'hostdev-caps-mode': {
+    severity: 'error',
+    summary: "<hostdev mode='capabilities'> is for containers (LXC): the QEMU driver refuses it.",
+  },
+  'hostdev-boot-unsupported': {
+    severity: 'error',
+    summary: 'A mediated device (vfio-pci) or a vhost-scsi host device has a <boot order>: QEMU cannot boot from them.',
+  },
+  'hostdev-option-unsupported': {
+    severity: 'error',
+    summary:
+      "A host device option libvirt 9.0 refuses with QEMU: sgio='unfiltered', writeFiltering on a PCI source, a <teaming> that is not type='transient'.",
+  },
+  'hostdev-mdev-display': {
+    severity: 'error',
+    summary: "A mediated device with display='on' but no <graphics>, or ramfb='on' on more than one mediated device.",
+  },
 
   // Interfaces
   'mac-invalid': { severity: 'error', summary: 'A MAC address is six colon-separated hexadecimal octets.' },
