@@ -22,7 +22,7 @@ import { maxVcpus, textSpan, valueSpan } from './numa';
 import type { Finding, RuleFamily } from './types';
 
 /** The guest's I/O thread ids: <iothreadids>, then the lowest free ids up to <iothreads>. */
-function iothreadIds(model: DomainModel): Set<number> | undefined {
+export function iothreadIds(model: DomainModel): Set<number> | undefined {
   const ids = new Set<number>();
   const list = child(model.root, 'iothreadids');
   for (const t of list ? childrenNamed(list, 'iothread') : []) {

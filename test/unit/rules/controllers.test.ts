@@ -114,6 +114,7 @@ const CASES: RuleCase[] = [
       `    <controller type='pci' index='1' model='pci-root'>
     <!--                         ^^^ controller-pci-root-index -->
       <model name='spapr-pci-host-bridge'/>
+    <!--          ^^^^^^^^^^^^^^^^^^^^^^^ controller-pci-option-invalid: takes no <model name> -->
     </controller>`
     ),
   },

@@ -368,6 +368,7 @@ const CASES: RuleCase[] = [
     <disk type='file' device='disk'>
       <target dev='vdb' bus='virtio'/>
       <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+      <!--          ^^^^^ address-type-unsupported: s390 -->
     </disk>
     <disk type='file' device='disk'>
       <target dev='sdd' bus='sata'/>
