@@ -61,6 +61,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Can't add another USB controller: USB is disabled for this domain/, codes: ['controller-usb-none-conflict'] },
   { re: /virtio serial port \d+ on controller \d+ is already occupied/, codes: ['virtio-serial-port-duplicate'], qemuOnly: true },
   { re: /virtio serial controller \d+ does not have port \d+/, codes: ['virtio-serial-port-range'], qemuOnly: true },
+  { re: /Unable to find a free port on virtio-serial controller \d+/, codes: ['virtio-serial-port-range'], qemuOnly: true },
   {
     re: /virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers/,
     codes: ['controller-driver-option'],

@@ -83,7 +83,7 @@ export const CODES = {
   'virtio-serial-port-range': {
     severity: 'error',
     summary:
-      "A virtio-serial address names a port the controller does not have (ports are 0 to the controller's ports - 1; 31 by default).",
+      "A virtio-serial address names a port the controller does not have (ports are 0 to the controller's ports - 1; 31 by default), or the controller it names has no free port left.",
   },
   'drive-address-unsupported': {
     severity: 'error',

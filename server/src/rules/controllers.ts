@@ -538,6 +538,8 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
 /** Explicit virtio-serial ports: one device each, within the controller's ports. */
 function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
   const seen = new Map<string, XmlAttribute>();
+  /** Devices that name a controller but leave the port to libvirt. */
+  const wanting: { ctl: number; el: XmlElement }[] = [];
   for (const d of model.devices) {
     const a = d.address;
     if (a?.type !== 'other' || a.addressType !== 'virtio-serial') {
@@ -545,7 +547,11 @@ function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
     }
     const portAttr = attr(a.el, 'port');
     const port = parseInteger(portAttr?.value, 10);
-    const ctl = parseInteger(attr(a.el, 'controller')?.value ?? '0', 10);
+    const ctlAttr = attr(a.el, 'controller');
+    const ctl = parseInteger(ctlAttr?.value ?? '0', 10);
+    if (ctlAttr && ctl !== undefined && (!portAttr || port === 0)) {
+      wanting.push({ ctl, el: a.el });
+    }
     if (!portAttr || port === undefined || port === 0 || ctl === undefined) {
       continue;
     }
@@ -570,6 +576,21 @@ function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
       });
     } else {
       seen.set(key, portAttr);
+    }
+  }
+  // libvirt gives each of them the lowest free port from 1 up (port 0 is the console's).
+  const given = new Map<number, number>();
+  for (const w of wanting) {
+    const c = model.controllers.find((x) => x.type === 'virtio-serial' && x.index?.value === w.ctl);
+    const ports = c?.ports?.value ?? 31;
+    const taken = [...seen.keys()].filter((k) => k.startsWith(`${w.ctl}/`)).length + (given.get(w.ctl) ?? 0);
+    given.set(w.ctl, (given.get(w.ctl) ?? 0) + 1);
+    if (taken >= ports - 1) {
+      findings.push({
+        code: 'virtio-serial-port-range',
+        message: `virtio-serial controller ${w.ctl} has no free port left for this device (${ports - 1 === 1 ? 'port 1 is taken' : `ports 1 to ${ports - 1} are all taken`}; port 0 is for a console): raise its ports or use another controller.`,
+        span: w.el.nameSpan,
+      });
     }
   }
 }
