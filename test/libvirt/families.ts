@@ -86,6 +86,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   { re: /The device at PCI address \S+ needs to be an integrated device \(bus=0\)/, codes: ['pci-bus-incompatible'], qemuOnly: true },
+  { re: /Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers/, codes: ['pci-bus-incompatible'], qemuOnly: true },
   { re: /cannot use CCW address type for device '[^']*' using machine type/, codes: ['address-type-unsupported'], qemuOnly: true },
   { re: /address of type '[^']*' is supported only for hostdevs/, codes: ['address-type-unsupported'] },
   { re: /(ACPI index|ROM tuning) is only supported for PCI devices/, codes: ['device-pci-option'], qemuOnly: true },

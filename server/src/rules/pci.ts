@@ -9,6 +9,8 @@
  * - pci-slot-bus-mismatch: slot outside the bus's slot range (root ports: slot 0 only; bridges: no slot 0).
  * - pci-bus-incompatible: a controller plugged into a bus that cannot take it; a virtio IOMMU off
  *   bus 0 ("The device at PCI address %s needs to be an integrated device (bus=0)").
+ *   A PIIX3 USB controller at 00:01.2 of a q35 machine ("Bus 0 must be PCI for integrated PIIX3 USB or
+ *   IDE controllers", qemu_domain_address.c).
  * - address-type-unsupported: "cannot use CCW address type for device '%s' using machine type '%s'"
  *   (qemu_validate.c), "address of type 'unassigned' is supported only for hostdevs" (domain_validate.c;
  *   a disk's is disk-address-type).
@@ -345,6 +347,18 @@ function checkAddressKinds(model: DomainModel, findings: Finding[]): void {
           },
         ],
       });
+    }
+    // The i440fx chipset's USB function (00:01.2) on a machine whose bus 0 is PCI Express.
+    const usbModel = d.kind === 'controller' && d.type === 'usb' && d.index?.value === 0 ? (d.model?.value ?? 'default') : undefined;
+    if ((usbModel === 'default' || usbModel === 'piix3-uhci') && model.machine.family === 'q35' && a?.type === 'pci') {
+      const at = resolvePci(a);
+      if (at && at.bus === 0 && at.slot === 1 && at.function === 2) {
+        findings.push({
+          code: 'pci-bus-incompatible',
+          message: `00:01.2 is where the i440fx chipset has its PIIX3 USB controller; on q35 bus 0 is PCI Express and cannot take it there. Use another slot${usbModel === 'default' ? ' or a model such as qemu-xhci' : ''}.`,
+          span: a.el.nameSpan,
+        });
+      }
     }
     if (d.kind === 'iommu' && attr(d.el, 'model')?.value === 'virtio' && a?.type === 'pci') {
       const bus = resolvePci(a)?.bus;
