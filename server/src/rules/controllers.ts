@@ -538,7 +538,7 @@ function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
 /** Explicit virtio-serial ports: one device each, within the controller's ports. */
 function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
   const seen = new Map<string, XmlAttribute>();
-  /** Devices that name a controller but leave the port to libvirt. */
+  /** Devices with a virtio-serial address that leave the port to libvirt. */
   const wanting: { ctl: number; el: XmlElement }[] = [];
   for (const d of model.devices) {
     const a = d.address;
@@ -547,9 +547,9 @@ function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
     }
     const portAttr = attr(a.el, 'port');
     const port = parseInteger(portAttr?.value, 10);
-    const ctlAttr = attr(a.el, 'controller');
-    const ctl = parseInteger(ctlAttr?.value ?? '0', 10);
-    if (ctlAttr && ctl !== undefined && (!portAttr || port === 0)) {
+    const ctl = parseInteger(attr(a.el, 'controller')?.value ?? '0', 10);
+    // An address of this type without a port takes one from its controller (0 when it names none).
+    if (ctl !== undefined && (!portAttr || port === 0)) {
       wanting.push({ ctl, el: a.el });
     }
     if (!portAttr || port === undefined || port === 0 || ctl === undefined) {

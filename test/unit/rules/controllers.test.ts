@@ -263,7 +263,7 @@ const CASES: RuleCase[] = [
 `,
   },
   {
-    name: 'virtio-serial: devices naming the controller without a port (or port 0) take ports 1 up; the third has none left',
+    name: 'virtio-serial: addresses without a port (or port 0) take ports 1 up of their controller; the third has none left',
     xml: domainXml(
       { machine: 'q35' },
       `    <controller type='virtio-serial' index='0' ports='3'/>
