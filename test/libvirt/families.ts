@@ -36,11 +36,48 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /PCI controller index \d+ too high/, codes: ['controller-pci-index-range'] },
   { re: /has bus='0x[0-9a-f]+', but index must be larger than bus/, codes: ['controller-bridge-order'], qemuOnly: true },
   { re: /controller only supports up to '\d+' ports/, codes: ['controller-usb-ports-range'], qemuOnly: true },
+  {
+    re: /Option '[^']+' (is not valid|has invalid value) for PCI controller with index/,
+    codes: ['controller-pci-option-invalid'],
+    qemuOnly: true,
+  },
+  {
+    re: /PCI controller (chassisNr|busNr|target index) '-?\d+' out of range|Only the PCI controller with index 0 can have target index 0|The PCI controller with index=0 can't be associated with a NUMA node/,
+    codes: ['controller-pci-target-invalid'],
+  },
+  { re: /PCI controller (chassis|port) '-?\d+' out of range - must be 0-255|invalid NUMA node in target/, codes: ['schema-invalid-value'] },
+  {
+    re: /'(queues|cmd_per_lun|max_sectors|ioeventfd)' is only supported by virtio-scsi controller/,
+    codes: ['controller-driver-option'],
+    qemuOnly: true,
+  },
+  { re: /'iothread' attribute only supported for virtio scsi controllers/, codes: ['controller-driver-option'] },
+  { re: /controller iothread '\d+' not defined in iothreadid/, codes: ['cputune-iothread-missing'], qemuOnly: true },
+  {
+    re: /Unsupported controller model: \S+|ncr53c90 can only be used as first SCSI controller|ncr53c90 SCSI controller is not a built-in for this machine|Only a single IDE controller is supported for this machine type/,
+    codes: ['controller-model-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /Can't add another USB controller: USB is disabled for this domain/, codes: ['controller-usb-none-conflict'] },
+  { re: /virtio serial port \d+ on controller \d+ is already occupied/, codes: ['virtio-serial-port-duplicate'], qemuOnly: true },
+  { re: /virtio serial controller \d+ does not have port \d+/, codes: ['virtio-serial-port-range'], qemuOnly: true },
+  { re: /Unable to find a free port on virtio-serial controller \d+/, codes: ['virtio-serial-port-range'], qemuOnly: true },
+  {
+    re: /virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers/,
+    codes: ['controller-driver-option'],
+    qemuOnly: true,
+  },
+  { re: /Multiple <(model|target)> elements in controller definition not allowed/, codes: ['domain-element-duplicate'] },
+  {
+    re: /SCSI controller only supports 1 bus|target must be 0 for (controller model 'lsilogic'|ide controller|controller fdc|sata controller)|Only 1 (IDE|fdc) controller is supported|Only 1 fdc bus is supported|bus must be 0 for sata controller/,
+    codes: ['drive-address-unsupported'],
+    qemuOnly: true,
+  },
   // PCI addresses
   { re: /Invalid PCI address (bus|slot)='0x[0-9a-f]+', must be <=/, codes: ['pci-address-range'] },
   { re: /Invalid PCI address function=0x[0-9a-f]+, must be <= 7/, codes: ['pci-address-range'] },
-  { re: /Invalid PCI address [0-9a-f:.]+\. Only PCI domain 0 is available/, codes: ['pci-address-range'], qemuOnly: true },
-  { re: /Invalid PCI address [0-9a-f:.]+\. slot must be [<>]= \d+/, codes: ['pci-slot-bus-mismatch'], qemuOnly: true },
+  { re: /Invalid PCI address \S+\. Only PCI domain 0 is available/, codes: ['pci-address-range'], qemuOnly: true },
+  { re: /Invalid PCI address \S+\. slot must be [<>]= \d+/, codes: ['pci-slot-bus-mismatch'], qemuOnly: true },
   { re: /Attempted double use of PCI Address/, codes: ['pci-address-duplicate', 'pci-address-reserved'], qemuOnly: true },
   { re: /(Primary IDE|PIIX3 USB|Primary SATA) controller.* must have PCI address/, codes: ['pci-chipset-address'], qemuOnly: true },
   {
@@ -48,6 +85,14 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['pci-bus-incompatible', 'pci-slot-bus-mismatch'],
     qemuOnly: true,
   },
+  { re: /The device at PCI address \S+ needs to be an integrated device \(bus=0\)/, codes: ['pci-bus-incompatible'], qemuOnly: true },
+  { re: /Bus 0 must be PCI for integrated PIIX3 USB or IDE controllers/, codes: ['pci-bus-incompatible'], qemuOnly: true },
+  { re: /cannot use CCW address type for device '[^']*' using machine type/, codes: ['address-type-unsupported'], qemuOnly: true },
+  { re: /address of type '[^']*' is supported only for hostdevs/, codes: ['address-type-unsupported'] },
+  { re: /(ACPI index|ROM tuning) is only supported for PCI devices/, codes: ['device-pci-option'], qemuOnly: true },
+  { re: /ROM tuning is not supported when ROM is disabled/, codes: ['device-rom-disabled'] },
+  { re: /No type specified for device address/, codes: ['schema-missing-attribute'] },
+  { re: /virtio-s390 bus doesn't have an address/, codes: ['schema-invalid-value'] },
   // USB
   { re: /Cannot parse <address> 'port' attribute/, codes: ['usb-port-syntax'] },
   { re: /requested USB port \S+ not present on USB bus \d+/, codes: ['usb-port-range'], qemuOnly: true },
@@ -158,7 +203,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // Host devices
   { re: /Hostdev already exists in the domain configuration/, codes: ['hostdev-duplicate'] },
   {
-    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type/,
+    re: /PCI host devices must use 'pci' or 'unassigned' address type|SCSI host device must use 'drive' address type|SCSI_host host device must use 'pci' or 'ccw' address type|USB host device must use 'usb' address type|Unsupported address type '[^']*' with mediated device model/,
     codes: ['hostdev-address-type'],
   },
   { re: /using disk target name '[^']*' conflicts with SCSI host device address/, codes: ['scsi-drive-address-conflict'] },
@@ -166,6 +211,31 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     re: /SCSI host address controller='\d+' bus='\d+' target='\d+' unit='\d+' in use by (a SCSI disk|another SCSI disk|another SCSI host device)/,
     codes: ['scsi-drive-address-conflict'],
   },
+  {
+    re: /^(internal error: )?missing (product|vendor)$|only one source host address may be specified for the iSCSI hostdev/,
+    codes: ['hostdev-source-incomplete'],
+  },
+  {
+    re: /Setting startupPolicy is only allowed for USB devices|(sgio|rawio) is only supported for scsi host device|'model' attribute in <hostdev> is only supported when type=|teaming is only supported for pci hostdev devices/,
+    codes: ['hostdev-attribute-type'],
+  },
+  { re: /hostdev mode 'capabilities' is not supported in/, codes: ['hostdev-caps-mode'], qemuOnly: true },
+  {
+    re: /booting from assigned devices is not supported by (mediated devices of model vfio-pci|vhost SCSI devices)/,
+    codes: ['hostdev-boot-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /unfiltered sgio is no longer supported|teaming hostdev devices must have type='transient'/,
+    codes: ['hostdev-option-unsupported'],
+  },
+  {
+    re: /Write filtering of PCI device configuration space is not supported by qemu/,
+    codes: ['hostdev-option-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /graphics device is needed for attribute value 'display=on' in <hostdev>/, codes: ['hostdev-mdev-display'], qemuOnly: true },
+  { re: /Only one vgpu device can have 'ramfb' enabled/, codes: ['hostdev-mdev-display'] },
   // Interfaces
   { re: /unable to parse mac address/, codes: ['mac-invalid'] },
   { re: /expected unicast mac address, found multicast/, codes: ['mac-multicast'] },
@@ -427,6 +497,16 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['schema-missing-attribute'],
   },
   { re: /only bus 'virtio' is supported for 'passthrough' input devices/, codes: ['schema-invalid-value'] },
+  { re: /missing source address type/, codes: ['schema-missing-attribute'] },
+  { re: /^(unsupported configuration: )?invalid secret type [^' ]+$/, codes: ['schema-invalid-value'] },
+  {
+    re: /'(address|adapter)'( name)? must be specified for scsi hostdev source|missing iSCSI hostdev source path name|missing the host address for the iSCSI hostdev|Missing scsi_host subsystem protocol|missing vhost-scsi hostdev source wwpn|Missing <(block|char|interface)> element in hostdev (storage|character|net) device|^(unsupported configuration: )?Missing <address> element$/,
+    codes: ['schema-missing-element', 'schema-missing-attribute'],
+  },
+  {
+    re: /missing required persistent attribute in hostdev teaming element|Missing 'uuid' attribute for element <address>/,
+    codes: ['schema-missing-attribute'],
+  },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
   { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },

@@ -20,6 +20,7 @@ import {
   usbInput,
   type Machine,
 } from './build-domain';
+import { controllerOptionsGen } from './mutations-cov-hostdev';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
 
@@ -803,6 +804,7 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'sizes', count: 16, gen: sizeGen },
   { family: 'iommu', count: 16, gen: iommuGen },
   { family: 'disk-settings', count: 48, gen: covDiskGen },
+  { family: 'controller-options', count: 36, gen: controllerOptionsGen },
 ];
 
 export const DEFAULT_SEED = 20240501;

@@ -56,6 +56,40 @@ export const CODES = {
       'Two PCIe root ports or downstream ports use the same chassis number: virsh define accepts it, but QEMU refuses to start the guest.',
   },
   'controller-usb-ports-range': { severity: 'error', summary: 'nec-xhci and qemu-xhci controllers support at most 15 ports.' },
+  'controller-pci-option-invalid': {
+    severity: 'error',
+    summary:
+      "A PCI controller setting its model does not take (chassisNr is for pci-bridge, chassis and port for root and downstream ports, busNr and <node> for expander buses), or a <model name> that is not its model's.",
+  },
+  'controller-pci-target-invalid': {
+    severity: 'error',
+    summary:
+      'A PCI controller <target> value libvirt refuses: chassisNr outside 1-255, busNr outside 1-254, index outside 0-30 or 0 on another controller than index 0, a <node> on the root.',
+  },
+  'controller-driver-option': {
+    severity: 'error',
+    summary: 'A controller <driver> option only virtio-scsi controllers take: queues, cmd_per_lun, max_sectors, ioeventfd, iothread.',
+  },
+  'controller-model-unsupported': {
+    severity: 'error',
+    summary:
+      'A controller the QEMU driver cannot give this guest: a buslogic SCSI controller, ncr53c90 off its machine or not first, a second IDE controller on i440fx.',
+  },
+  'controller-usb-none-conflict': {
+    severity: 'error',
+    summary: "A USB controller with model='none' (no USB) next to another USB controller.",
+  },
+  'virtio-serial-port-duplicate': { severity: 'error', summary: 'Two devices use the same virtio-serial port of one controller.' },
+  'virtio-serial-port-range': {
+    severity: 'error',
+    summary:
+      "A virtio-serial address names a port the controller does not have (ports are 0 to the controller's ports - 1; 31 by default), or the controller it names has no free port left.",
+  },
+  'drive-address-unsupported': {
+    severity: 'error',
+    summary:
+      'A drive address its controller does not have: SCSI bus other than 0, a target other than 0 on lsilogic, IDE, SATA and floppy, a second IDE or floppy controller.',
+  },
 
   // PCI addresses
   'pci-address-zero': {
@@ -84,6 +118,19 @@ export const CODES = {
   'pci-address-range': {
     severity: 'error',
     summary: 'PCI address out of range: domain must be 0, bus at most 0xff, slot at most 0x1f, function at most 0x7.',
+  },
+  'address-type-unsupported': {
+    severity: 'error',
+    summary:
+      "A device address of a type the guest cannot have: ccw (s390 channel I/O) on a machine that is not s390-ccw-virtio, 'unassigned' on anything but a <hostdev>.",
+  },
+  'device-pci-option': {
+    severity: 'error',
+    summary: 'An <acpi index> or a <rom> on a device that is not on PCI (a USB, SCSI or SATA device, say): libvirt refuses them.',
+  },
+  'device-rom-disabled': {
+    severity: 'error',
+    summary: "<rom enabled='no'> together with bar or file: a disabled ROM cannot be tuned.",
   },
   'pci-address-duplicate': { severity: 'error', summary: 'Two devices use the same PCI address (bus, slot and function).' },
   'pci-slot-bus-mismatch': {
@@ -241,6 +288,33 @@ export const CODES = {
     severity: 'error',
     summary:
       "A <hostdev>'s guest <address> type does not fit its kind: PCI takes pci (or unassigned), SCSI drive, vhost-scsi pci or ccw, USB usb.",
+  },
+  'hostdev-source-incomplete': {
+    severity: 'error',
+    summary:
+      'A host device <source> libvirt cannot use: a USB <vendor> without its <product> (or the reverse), an iSCSI source with more than one <host>.',
+  },
+  'hostdev-attribute-type': {
+    severity: 'error',
+    summary:
+      "A <hostdev> setting for another kind of host device: startupPolicy is USB's, sgio and rawio SCSI's, model mdev's and vhost-scsi's, <teaming> PCI's.",
+  },
+  'hostdev-caps-mode': {
+    severity: 'error',
+    summary: "<hostdev mode='capabilities'> is for containers (LXC): the QEMU driver refuses it.",
+  },
+  'hostdev-boot-unsupported': {
+    severity: 'error',
+    summary: 'A mediated device (vfio-pci) or a vhost-scsi host device has a <boot order>: QEMU cannot boot from them.',
+  },
+  'hostdev-option-unsupported': {
+    severity: 'error',
+    summary:
+      "A host device option libvirt 9.0 refuses with QEMU: sgio='unfiltered', writeFiltering on a PCI source, a <teaming> that is not type='transient'.",
+  },
+  'hostdev-mdev-display': {
+    severity: 'error',
+    summary: "A mediated device with display='on' but no <graphics>, or ramfb='on' on more than one mediated device.",
   },
 
   // Interfaces

@@ -9,11 +9,36 @@
  * - controller-bridge-order: pci-bridge index must be larger than its bus.
  * - controller-chassis-duplicate: same chassis on two root/downstream ports (QEMU refuses to start).
  * - controller-usb-ports-range: xhci ports > 15.
+ * - controller-pci-option-invalid: "Option '%s' is not valid for PCI controller with index ..."
+ *   and "Option 'modelName' has invalid value ..." (qemu_validate.c
+ *   qemuValidateDomainDeviceDefControllerPCI, x86 machines: no PHBs there).
+ * - controller-pci-target-invalid: "PCI controller chassisNr '%d' out of range - must be 1-255",
+ *   busNr 1-254, target index 0-30, "Only the PCI controller with index 0 can have target index 0,
+ *   and vice versa", "The PCI controller with index=0 can't be associated with a NUMA node"
+ *   (domain_validate.c virDomainControllerDefValidate).
+ * - controller-driver-option: "'queues' is only supported by virtio-scsi controller" (and
+ *   cmd_per_lun, max_sectors, ioeventfd; qemu_validate.c), "'iothread' attribute only supported for
+ *   virtio scsi controllers" (domain_postparse.c). An iothread a virtio-scsi controller names that
+ *   the guest lacks is cputune-iothread-missing ("controller iothread '%u' not defined in iothreadid").
+ * - controller-model-unsupported: "Unsupported controller model: buslogic", "ncr53c90 can only be
+ *   used as first SCSI controller", "ncr53c90 SCSI controller is not a built-in for this machine",
+ *   "Only a single IDE controller is supported for this machine type" (qemu_validate.c).
+ * - controller-usb-none-conflict: "Can't add another USB controller: USB is disabled for this
+ *   domain" (domain_conf.c virDomainDefControllersParse).
+ * - drive-address-unsupported: qemu_validate.c qemuValidateDomainDeviceDefAddressDrive ("SCSI
+ *   controller only supports 1 bus", "target must be 0 for controller model 'lsilogic'", "Only 1
+ *   IDE controller is supported", "target must be 0 for ide controller", the fdc and sata ones).
+ * - domain-element-duplicate: "Multiple <model> (<target>) elements in controller definition not allowed".
+ * - virtio-serial-port-duplicate / virtio-serial-port-range: "virtio serial port %u on controller %u is
+ *   already occupied", "virtio serial controller %u does not have port %u" (domain_addr.c
+ *   virDomainVirtioSerialAddrReserve; port 0 is left to libvirt, the bus is not looked at).
  */
+import { parseInteger } from '../../../lib/integer';
 import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
-import type { Controller, DomainModel } from '../model/types';
-import { attr, child } from '../syntax/tree';
+import type { Address, Controller, DomainModel } from '../model/types';
+import { attr, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { iothreadIds } from './cputune';
 import { claimingFix, wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
@@ -232,6 +257,344 @@ function checkUsbPorts(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** Which PCI controller models take which <target> options and <model name> (x86: no PHBs). */
+const PCI_OPTIONS: Record<string, { names: string[]; takes: string[] }> = {
+  'pci-root': { names: [], takes: ['hotplug'] },
+  'pcie-root': { names: [], takes: [] },
+  'pci-bridge': { names: ['pci-bridge'], takes: ['chassisNr'] },
+  'dmi-to-pci-bridge': { names: ['i82801b11-bridge'], takes: [] },
+  'pcie-root-port': { names: ['ioh3420', 'pcie-root-port'], takes: ['chassis', 'port', 'hotplug'] },
+  'pcie-switch-upstream-port': { names: ['x3130-upstream'], takes: [] },
+  'pcie-switch-downstream-port': { names: ['xio3130-downstream'], takes: ['chassis', 'port', 'hotplug'] },
+  'pci-expander-bus': { names: ['pxb'], takes: ['busNr', 'node'] },
+  'pcie-expander-bus': { names: ['pxb-pcie'], takes: ['busNr', 'node'] },
+  'pcie-to-pci-bridge': { names: ['pcie-pci-bridge'], takes: [] },
+};
+const TARGET_OPTIONS = ['index', 'busNr', 'node', 'chassisNr', 'chassis', 'port', 'hotplug'];
+
+const spanOf = (a: XmlAttribute): { start: number; end: number } => a.valueSpan ?? a.span;
+const intOf = (a: XmlAttribute | undefined): number | undefined => parseInteger(a?.value, 0);
+
+/** <target> options and <model name> of PCI controllers on x86 machines, and their ranges. */
+function checkPciOptions(model: DomainModel, findings: Finding[]): void {
+  const x86 = model.machine.family !== 'other';
+  for (const c of model.controllers) {
+    const m = c.type === 'pci' ? controllerModel(model, c) : undefined;
+    const opts = m === undefined ? undefined : PCI_OPTIONS[m];
+    if (!m || !opts) {
+      continue;
+    }
+    const target = child(c.el, 'target');
+    const idx = c.index?.value;
+    const at = (name: string): XmlAttribute | undefined => (target ? attr(target, name) : undefined);
+    const node = target ? child(target, 'node') : undefined;
+    // virDomainControllerDefValidate: every architecture.
+    const tIndex = at('index');
+    const tIndexN = intOf(tIndex);
+    const chassisNr = intOf(at('chassisNr'));
+    const busNr = intOf(at('busNr'));
+    const range = (a: XmlAttribute | undefined, n: number | undefined, lo: number, hi: number, what: string): void => {
+      if (a && n !== undefined && (n < lo || n > hi)) {
+        findings.push({
+          code: 'controller-pci-target-invalid',
+          message: `${what} ${n} is out of range: libvirt takes ${lo} to ${hi}.`,
+          span: spanOf(a),
+        });
+      }
+    };
+    range(tIndex, tIndexN, 0, 30, 'The target index');
+    if (tIndex && tIndexN !== undefined && tIndexN <= 30 && idx !== undefined && (tIndexN === 0) !== (idx === 0)) {
+      findings.push({
+        code: 'controller-pci-target-invalid',
+        message:
+          idx === 0
+            ? `The PCI controller with index 0 must have target index 0, not ${tIndexN}.`
+            : `Target index 0 belongs to the PCI controller with index 0; this one has index ${idx}.`,
+        span: spanOf(tIndex),
+      });
+    }
+    if (chassisNr !== undefined && chassisNr < 1) {
+      range(at('chassisNr'), chassisNr, 1, 255, 'chassisNr');
+    }
+    range(at('busNr'), busNr, 1, 254, 'busNr');
+    if (idx === 0 && node) {
+      findings.push({
+        code: 'controller-pci-target-invalid',
+        message:
+          'The PCI controller with index 0 (the root bus) cannot be tied to a NUMA node: use a pci-expander-bus or pcie-expander-bus.',
+        span: node.nameSpan,
+      });
+    }
+    if (!x86) {
+      continue;
+    }
+    // qemuValidateDomainDeviceDefControllerPCI, on x86 machines (PHBs are pSeries').
+    const modelEl = child(c.el, 'model');
+    const nameAttr = modelEl ? attr(modelEl, 'name') : undefined;
+    if (nameAttr?.value !== undefined && !opts.names.includes(nameAttr.value)) {
+      findings.push({
+        code: 'controller-pci-option-invalid',
+        message: opts.names.length
+          ? `A ${m} controller is model name ${opts.names.map((n) => `'${n}'`).join(' or ')}, not '${nameAttr.value}'.`
+          : `A ${m} controller takes no <model name> on this machine.`,
+        span: spanOf(nameAttr),
+        ...(opts.names.length === 1
+          ? { fixes: [{ title: `Use '${opts.names[0]}'`, edits: [{ span: spanOf(nameAttr), newText: `'${opts.names[0]}'` }] }] }
+          : {}),
+      });
+    }
+    for (const name of TARGET_OPTIONS) {
+      const a = name === 'node' ? undefined : at(name);
+      const el: XmlElement | undefined = name === 'node' ? node : undefined;
+      if ((!a && !el) || opts.takes.includes(name) || (name === 'node' && idx === 0)) {
+        continue;
+      }
+      if (name === 'index' && tIndexN !== undefined && (tIndexN > 30 || (tIndexN === 0) !== (idx === 0))) {
+        continue; // reported above
+      }
+      const what = name === 'node' ? 'a NUMA <node>' : name === 'index' ? 'a target index' : name;
+      findings.push({
+        code: 'controller-pci-option-invalid',
+        message: `A ${m} controller does not take ${what}${whoTakes(name)}.`,
+        span: a ? a.span : el!.nameSpan,
+        ...(a ? { fixes: [{ title: `Remove ${name}`, edits: [{ span: a.span, newText: '' }], preferred: true }] } : {}),
+      });
+    }
+  }
+}
+
+function whoTakes(option: string): string {
+  const models = Object.entries(PCI_OPTIONS)
+    .filter(([, o]) => o.takes.includes(option))
+    .map(([m]) => m);
+  return models.length ? ` (only ${models.join(', ')} ${models.length === 1 ? 'does' : 'do'})` : ' on this machine';
+}
+
+const VIRTIO_SCSI = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);
+
+/** <driver> options of non-virtio-scsi controllers, iothreads of virtio-scsi ones, models QEMU cannot give. */
+function checkDriversAndModels(model: DomainModel, findings: Finding[]): void {
+  const x86 = model.machine.family !== 'other';
+  const threads = iothreadIds(model);
+  let usbNone: Controller | undefined;
+  let usbOther: Controller | undefined;
+  const scsi: Controller[] = [];
+  for (const c of model.controllers) {
+    const m = controllerModel(model, c);
+    const virtioScsi = c.type === 'scsi' && m !== undefined && VIRTIO_SCSI.has(m);
+    const driver = child(c.el, 'driver');
+    if (driver && !virtioScsi) {
+      for (const name of ['queues', 'cmd_per_lun', 'max_sectors', 'ioeventfd', 'iothread']) {
+        const a = attr(driver, name);
+        if (a) {
+          findings.push({
+            code: 'controller-driver-option',
+            message: `${name} is a virtio-scsi controller option; libvirt refuses it on this ${c.type === 'scsi' ? `${m ?? 'default'} SCSI` : (c.type ?? '')} controller.`,
+            span: a.span,
+            fixes: [{ title: `Remove ${name}`, edits: [{ span: a.span, newText: '' }], preferred: true }],
+          });
+        }
+      }
+    }
+    const io = virtioScsi && driver ? attr(driver, 'iothread') : undefined;
+    const ioN = parseInteger(io?.value, 10);
+    const addrType = c.address?.type === 'other' ? c.address.addressType : c.address?.type;
+    if (io && addrType !== undefined && addrType !== 'pci' && addrType !== 'ccw') {
+      findings.push({
+        code: 'controller-driver-option',
+        message: `A virtio-scsi controller runs in an I/O thread only on PCI or CCW; this one has a ${addrType} address.`,
+        span: io.span,
+      });
+    } else if (io && ioN !== undefined && ioN > 0 && threads && !threads.has(ioN)) {
+      findings.push({
+        code: 'cputune-iothread-missing',
+        message: `This controller runs in I/O thread ${ioN}, which the guest does not have (<iothreads>, <iothreadids>).`,
+        span: spanOf(io),
+      });
+    }
+    if (c.type === 'scsi') {
+      scsi.push(c);
+    }
+    if (c.type === 'scsi' && c.model?.value === 'buslogic' && x86) {
+      findings.push({
+        code: 'controller-model-unsupported',
+        message: 'QEMU has no buslogic SCSI controller: use virtio-scsi (or lsilogic).',
+        span: spanOf(c.model),
+      });
+    }
+    if (c.type === 'scsi' && c.model?.value === 'ncr53c90' && x86) {
+      findings.push({
+        code: 'controller-model-unsupported',
+        message:
+          c.index?.value !== 0
+            ? 'An ncr53c90 SCSI controller can only be the first one (index 0).'
+            : 'The ncr53c90 SCSI controller is built into some machines (sparc, mips Magnum and PICA-61); this machine has none.',
+        span: spanOf(c.model),
+      });
+    }
+    if (c.type === 'ide' && model.machine.family === 'i440fx' && c.index?.value !== undefined && c.index.value !== 0) {
+      findings.push({
+        code: 'controller-model-unsupported',
+        message: `An i440fx machine has one IDE controller, built in with index 0; libvirt refuses a second one (index ${c.index.value}).`,
+        span: spanOf(c.index.attr),
+      });
+    }
+    if (c.type === 'usb') {
+      if (c.model?.value === 'none') {
+        usbNone ??= c;
+      } else {
+        usbOther ??= c;
+      }
+    }
+    const dupes = (name: string): void => {
+      const els = childrenNamed(c.el, name);
+      for (const el of els.slice(1)) {
+        findings.push({
+          code: 'domain-element-duplicate',
+          message: `A controller has one <${name}>; this one has a second.`,
+          span: el.nameSpan,
+          related: [{ message: 'the first one', span: els[0]!.nameSpan }],
+        });
+      }
+    };
+    dupes('model');
+    dupes('target');
+  }
+  if (usbNone && usbOther) {
+    findings.push({
+      code: 'controller-usb-none-conflict',
+      message: "model='none' turns USB off for this guest, yet there is another USB controller: keep one or the other.",
+      span: spanOf(usbNone.model!),
+      related: [{ message: 'the other USB controller', span: usbOther.el.nameSpan }],
+    });
+  }
+}
+
+/** The SCSI controller model libvirt uses for a drive address's controller (lsilogic when none is named, on x86). */
+function scsiModelOf(model: DomainModel, index: number): string | undefined {
+  const c = model.controllers.find((x) => x.type === 'scsi' && x.index?.value === index);
+  if (c?.model?.value) {
+    return c.model.value;
+  }
+  // A fragment goes into a domain whose controllers we do not see.
+  return model.machine.family === 'other' || model.kind === 'fragment' ? undefined : 'lsilogic';
+}
+
+function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
+  const items: { bus: string; a: Address }[] = [];
+  for (const d of model.disks) {
+    if (d.address?.type === 'drive' && d.bus?.value) {
+      items.push({ bus: d.bus.value, a: d.address });
+    }
+  }
+  for (const h of model.hostdevs) {
+    if (h.device.kind === 'hostdev' && h.type === 'scsi' && h.device.address?.type === 'drive') {
+      items.push({ bus: 'scsi', a: h.device.address });
+    }
+  }
+  for (const { bus, a } of items) {
+    if (a.type !== 'drive') {
+      continue;
+    }
+    const problem = (n: { attr: XmlAttribute; value: number | undefined } | undefined, message: string): void => {
+      if (n && n.value !== undefined && n.value !== 0) {
+        findings.push({
+          code: 'drive-address-unsupported',
+          message,
+          span: spanOf(n.attr),
+          fixes: [{ title: `Use ${n.attr.name}='0'`, edits: [{ span: spanOf(n.attr), newText: "'0'" }] }],
+        });
+      }
+    };
+    if (bus === 'scsi') {
+      problem(a.bus, `A SCSI controller has one bus (0), not bus ${a.bus?.value}.`);
+      const ctl = a.controller?.value ?? 0;
+      if (!a.bus?.value && scsiModelOf(model, ctl) === 'lsilogic') {
+        problem(
+          a.target,
+          `An lsilogic SCSI controller has target 0 only, not ${a.target?.value}: use the unit to tell disks apart (or a virtio-scsi controller).`
+        );
+      }
+    } else if (bus === 'ide' || bus === 'fdc') {
+      const what = bus === 'ide' ? 'IDE' : 'floppy';
+      problem(a.controller, `QEMU guests have one ${what} controller (0), not controller ${a.controller?.value}.`);
+      if (!a.controller?.value) {
+        if (bus === 'fdc') {
+          problem(a.bus, `The floppy controller has one bus (0), not bus ${a.bus?.value}.`);
+        }
+        if (bus === 'ide' || !a.bus?.value) {
+          problem(a.target, `The ${what} controller has target 0 only, not ${a.target?.value}.`);
+        }
+      }
+    } else if (bus === 'sata') {
+      problem(a.bus, `A SATA controller has bus 0 only (one disk per port: use the unit), not bus ${a.bus?.value}.`);
+      if (!a.bus?.value) {
+        problem(a.target, `A SATA controller has target 0 only, not ${a.target?.value}.`);
+      }
+    }
+  }
+}
+
+/** Explicit virtio-serial ports: one device each, within the controller's ports. */
+function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
+  const seen = new Map<string, XmlAttribute>();
+  /** Devices with a virtio-serial address that leave the port to libvirt. */
+  const wanting: { ctl: number; el: XmlElement }[] = [];
+  for (const d of model.devices) {
+    const a = d.address;
+    if (a?.type !== 'other' || a.addressType !== 'virtio-serial') {
+      continue;
+    }
+    const portAttr = attr(a.el, 'port');
+    const port = parseInteger(portAttr?.value, 10);
+    const ctl = parseInteger(attr(a.el, 'controller')?.value ?? '0', 10);
+    // An address of this type without a port takes one from its controller (0 when it names none).
+    if (ctl !== undefined && (!portAttr || port === 0)) {
+      wanting.push({ ctl, el: a.el });
+    }
+    if (!portAttr || port === undefined || port === 0 || ctl === undefined) {
+      continue;
+    }
+    const c = model.controllers.find((x) => x.type === 'virtio-serial' && x.index?.value === ctl);
+    const ports = c?.ports?.value ?? 31;
+    if (port >= ports) {
+      findings.push({
+        code: 'virtio-serial-port-range',
+        message: `virtio-serial controller ${ctl} has ports 0 to ${ports - 1}${c?.ports ? '' : ' (31 ports by default)'}; port ${port} is not one of them.`,
+        span: spanOf(portAttr),
+      });
+      continue;
+    }
+    const key = `${ctl}/${port}`;
+    const prev = seen.get(key);
+    if (prev) {
+      findings.push({
+        code: 'virtio-serial-port-duplicate',
+        message: `Port ${port} of virtio-serial controller ${ctl} is already taken by another device; leave the port out and libvirt picks a free one.`,
+        span: spanOf(portAttr),
+        related: [{ message: 'first used here', span: spanOf(prev) }],
+      });
+    } else {
+      seen.set(key, portAttr);
+    }
+  }
+  // libvirt gives each of them the lowest free port from 1 up (port 0 is the console's).
+  const given = new Map<number, number>();
+  for (const w of wanting) {
+    const c = model.controllers.find((x) => x.type === 'virtio-serial' && x.index?.value === w.ctl);
+    const ports = c?.ports?.value ?? 31;
+    const taken = [...seen.keys()].filter((k) => k.startsWith(`${w.ctl}/`)).length + (given.get(w.ctl) ?? 0);
+    given.set(w.ctl, (given.get(w.ctl) ?? 0) + 1);
+    if (taken >= ports - 1) {
+      findings.push({
+        code: 'virtio-serial-port-range',
+        message: `virtio-serial controller ${w.ctl} has no free port left for this device (${ports - 1 === 1 ? 'port 1 is taken' : `ports 1 to ${ports - 1} are all taken`}; port 0 is for a console): raise its ports or use another controller.`,
+        span: w.el.nameSpan,
+      });
+    }
+  }
+}
+
 export const controllerRules: RuleFamily = {
   id: 'controllers',
   check(model) {
@@ -240,6 +603,10 @@ export const controllerRules: RuleFamily = {
     checkUsbMasters(model, findings);
     checkPci(model, findings);
     checkUsbPorts(model, findings);
+    checkPciOptions(model, findings);
+    checkDriversAndModels(model, findings);
+    checkDriveAddresses(model, findings);
+    checkVirtioSerial(model, findings);
     return findings;
   },
 };

@@ -19,14 +19,30 @@
  * - hostdev-address-type: the guest <address> of a <hostdev> of a type its kind cannot take ("PCI
  *   host devices must use 'pci' or 'unassigned' address type", "SCSI host device must use 'drive'
  *   address type", "SCSI_host host device must use 'pci' or 'ccw' address type", "USB host device
- *   must use 'usb' address type"; conf/domain_validate.c virDomainHostdevDefValidate).
+ *   must use 'usb' address type"; conf/domain_validate.c virDomainHostdevDefValidate; for a
+ *   mediated device "Unsupported address type '%s' with mediated device model '%s'", post-parse).
+ * - hostdev-source-incomplete: "missing product", "missing vendor" (a USB source names one of the
+ *   two), "only one source host address may be specified for the iSCSI hostdev"
+ *   (conf/domain_conf.c, the hostdev source parsers).
+ * - hostdev-attribute-type: "Setting startupPolicy is only allowed for USB devices", "sgio is only
+ *   supported for scsi host device", "rawio is only supported for scsi host device", "'model'
+ *   attribute in <hostdev> is only supported when type='%s'" (virDomainHostdevDefParseXMLSubsys),
+ *   "teaming is only supported for pci hostdev devices" (virDomainHostdevDefValidate).
+ * - hostdev-caps-mode: "hostdev mode 'capabilities' is not supported in kvm" (qemu_validate.c).
+ * - hostdev-boot-unsupported: "booting from assigned devices is not supported by mediated devices
+ *   of model vfio-pci" / "... by vhost SCSI devices" (qemu_validate.c).
+ * - hostdev-option-unsupported: "unfiltered sgio is no longer supported", "teaming hostdev devices
+ *   must have type='transient'" (domain_validate.c), "Write filtering of PCI device configuration
+ *   space is not supported by qemu" (qemu_validate.c: any writeFiltering value).
+ * - hostdev-mdev-display: "graphics device is needed for attribute value 'display=on' in
+ *   <hostdev>" (qemu_validate.c), "Only one vgpu device can have 'ramfb' enabled" (domain_validate.c).
  */
 import { parseInteger } from '../../../lib/integer';
 import { formatPci } from '../model/pci';
 import { driveOf } from '../model/allocate';
 import { implicitDrive, targetIndex, TARGET_RE, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel, HostAssignment } from '../model/types';
-import { attr, child, type Span } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute } from '../syntax/tree';
 import { wholeLines } from './edits';
 import type { Finding, RuleFamily } from './types';
 
@@ -231,11 +247,14 @@ const HOSTDEV_ADDRESS_TYPES: Record<string, string[]> = {
   scsi_host: ['pci', 'ccw'],
   usb: ['usb'],
 };
+const MDEV_ADDRESS_TYPES: Record<string, string[]> = { 'vfio-pci': ['pci'], 'vfio-ccw': ['ccw'] };
 
 function checkAddressTypes(model: DomainModel, findings: Finding[]): void {
   for (const h of model.hostdevs) {
     const a = h.device.address;
-    const ok = h.type === undefined ? undefined : HOSTDEV_ADDRESS_TYPES[h.type];
+    // A mediated device's address follows its model (conf/domain_postparse.c).
+    const mdev = h.type === 'mdev' ? attrValue(h.device.el, 'model') : undefined;
+    const ok = h.type === undefined ? undefined : mdev ? MDEV_ADDRESS_TYPES[mdev] : HOSTDEV_ADDRESS_TYPES[h.type];
     if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || !a || !ok) {
       continue;
     }
@@ -246,9 +265,162 @@ function checkAddressTypes(model: DomainModel, findings: Finding[]): void {
     const typeAttr = a.el.attributes.find((x) => x.name === 'type');
     findings.push({
       code: 'hostdev-address-type',
-      message: `A ${h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
+      message: `A ${mdev ? `${mdev} mediated` : h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
       span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
       fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }], preferred: true }],
+    });
+  }
+}
+
+const SUBSYS_TYPES: ReadonlySet<string> = new Set(['usb', 'pci', 'scsi', 'scsi_host', 'mdev']);
+const valueSpan = (a: XmlAttribute): Span => a.valueSpan ?? a.span;
+const removeAttr = (a: XmlAttribute, title: string): Finding['fixes'] => [
+  { title, edits: [{ span: a.span, newText: '' }], preferred: true },
+];
+
+/** The settings of one <hostdev> element libvirt refuses for its kind (parse, validate, QEMU validate). */
+function checkHostdevSettings(model: DomainModel, findings: Finding[]): void {
+  const virtType = attrValue(model.root, 'type');
+  const qemu = model.kind === 'fragment' || virtType === 'kvm' || virtType === 'qemu';
+  const ramfbs: XmlAttribute[] = [];
+  for (const h of model.hostdevs) {
+    if (h.device.kind !== 'hostdev') {
+      continue;
+    }
+    const el = h.device.el;
+    const mode = h.mode ?? 'subsystem';
+    const modeAttr = attr(el, 'mode');
+    if (mode === 'capabilities' && qemu && modeAttr) {
+      findings.push({
+        code: 'hostdev-caps-mode',
+        message: `<hostdev mode='capabilities'> passes a host device to a container (LXC); the QEMU driver refuses it. Use mode='subsystem' for a ${virtType ?? 'QEMU'} guest.`,
+        span: valueSpan(modeAttr),
+      });
+    }
+    if (mode !== 'subsystem' || h.type === undefined || !SUBSYS_TYPES.has(h.type)) {
+      continue;
+    }
+    const type = h.type;
+    const src = h.source;
+    if (src && type === 'usb') {
+      const vendor = child(src, 'vendor');
+      const product = child(src, 'product');
+      if (!!vendor !== !!product) {
+        const has = (vendor ?? product)!;
+        const lacks = vendor ? 'product' : 'vendor';
+        findings.push({
+          code: 'hostdev-source-incomplete',
+          message: `This USB source has a <${has.name}> but no <${lacks}>: libvirt needs both ids to find the device (or use <address bus device>).`,
+          span: has.nameSpan,
+        });
+      }
+    }
+    if (src && type === 'scsi' && attrValue(src, 'protocol') === 'iscsi') {
+      const hosts = childrenNamed(src, 'host');
+      if (hosts.length > 1) {
+        findings.push({
+          code: 'hostdev-source-incomplete',
+          message: `An iSCSI host device takes one <host>; this source lists ${hosts.length}.`,
+          span: hosts[1]!.nameSpan,
+          related: [{ message: 'the first host', span: hosts[0]!.nameSpan }],
+        });
+      }
+    }
+    const startup = src && attr(src, 'startupPolicy');
+    if (startup && type !== 'usb') {
+      findings.push({
+        code: 'hostdev-attribute-type',
+        message: `startupPolicy is for USB host devices only; libvirt refuses it on a ${type} one.`,
+        span: startup.span,
+        fixes: removeAttr(startup, 'Remove startupPolicy'),
+      });
+    }
+    for (const name of ['sgio', 'rawio']) {
+      const a = attr(el, name);
+      const known = name === 'sgio' ? ['filtered', 'unfiltered'] : ['yes', 'no'];
+      if (a && type !== 'scsi' && known.includes(a.value ?? '')) {
+        findings.push({
+          code: 'hostdev-attribute-type',
+          message: `${name} is for SCSI host devices (type='scsi') only; libvirt refuses it on a ${type} one.`,
+          span: a.span,
+          fixes: removeAttr(a, `Remove ${name}`),
+        });
+      }
+    }
+    const modelAttr = attr(el, 'model');
+    if (modelAttr && type !== 'mdev' && type !== 'scsi_host') {
+      findings.push({
+        code: 'hostdev-attribute-type',
+        message: `model is for mediated (type='mdev') and vhost-scsi (type='scsi_host') host devices; libvirt refuses it on a ${type} one.`,
+        span: modelAttr.span,
+        fixes: removeAttr(modelAttr, 'Remove model'),
+      });
+    }
+    const sgio = attr(el, 'sgio');
+    if (sgio && type === 'scsi' && sgio.value === 'unfiltered') {
+      findings.push({
+        code: 'hostdev-option-unsupported',
+        message: "libvirt 9.0 no longer supports sgio='unfiltered' for SCSI host devices: use 'filtered' or leave sgio out.",
+        span: valueSpan(sgio),
+        fixes: [{ title: "Use sgio='filtered'", edits: [{ span: valueSpan(sgio), newText: "'filtered'" }], preferred: true }],
+      });
+    }
+    const wf = src && type === 'pci' ? attr(src, 'writeFiltering') : undefined;
+    if (wf && (wf.value === 'yes' || wf.value === 'no')) {
+      findings.push({
+        code: 'hostdev-option-unsupported',
+        message: "The QEMU driver cannot filter writes to a PCI device's configuration space: libvirt refuses writeFiltering (even 'no').",
+        span: wf.span,
+        fixes: removeAttr(wf, 'Remove writeFiltering'),
+      });
+    }
+    const teaming = child(el, 'teaming');
+    const tType = teaming && attr(teaming, 'type');
+    if (teaming && tType && tType.value === 'persistent') {
+      findings.push({
+        code: 'hostdev-option-unsupported',
+        message: "A <hostdev>'s <teaming> must be type='transient' (the persistent side of the team is the <interface>).",
+        span: valueSpan(tType),
+      });
+    } else if (teaming && tType?.value === 'transient' && attr(teaming, 'persistent') && type !== 'pci') {
+      findings.push({
+        code: 'hostdev-attribute-type',
+        message: `<teaming> is for PCI host devices only; libvirt refuses it on a ${type} one.`,
+        span: teaming.nameSpan,
+      });
+    }
+    const boot = child(el, 'boot');
+    const mdevModel = type === 'mdev' ? attrValue(el, 'model') : undefined;
+    if (boot && qemu && (mdevModel === 'vfio-pci' || type === 'scsi_host')) {
+      findings.push({
+        code: 'hostdev-boot-unsupported',
+        message:
+          type === 'mdev'
+            ? 'QEMU cannot boot from a vfio-pci mediated device: libvirt refuses a <boot order> on it.'
+            : 'QEMU cannot boot from a vhost-scsi host device: libvirt refuses a <boot order> on it.',
+        span: boot.nameSpan,
+        fixes: [{ title: 'Remove the <boot>', edits: [{ span: wholeLines(model.doc.text, boot.span), newText: '' }], preferred: true }],
+      });
+    }
+    const display = type === 'mdev' ? attr(el, 'display') : undefined;
+    if (display && display.value === 'on' && mdevModel === 'vfio-pci' && qemu && model.graphics.length === 0) {
+      findings.push({
+        code: 'hostdev-mdev-display',
+        message: "display='on' shows this mediated device through a graphics device, and the guest has no <graphics>.",
+        span: valueSpan(display),
+      });
+    }
+    const ramfb = type === 'mdev' ? attr(el, 'ramfb') : undefined;
+    if (ramfb && ramfb.value === 'on') {
+      ramfbs.push(ramfb);
+    }
+  }
+  for (const r of ramfbs.slice(1)) {
+    findings.push({
+      code: 'hostdev-mdev-display',
+      message: "Only one mediated device can have ramfb='on'.",
+      span: valueSpan(r),
+      related: [{ message: 'ramfb first enabled here', span: valueSpan(ramfbs[0]!) }],
     });
   }
 }
@@ -258,6 +430,7 @@ export const hostdevRules: RuleFamily = {
   check(model) {
     const findings: Finding[] = [];
     checkAddressTypes(model, findings);
+    checkHostdevSettings(model, findings);
     checkScsiDrives(model, findings);
     const keyed: { h: HostAssignment; k: HostKey }[] = [];
     for (const h of model.hostdevs) {

@@ -231,6 +231,9 @@ const OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
   'video/model@vgamem',
   'devices/disk@rawio', // disk-option-device
   'devices/disk@sgio',
+  'devices/hostdev@sgio', // hostdev-attribute-type
+  'devices/hostdev@rawio',
+  'devices/hostdev@model',
 ]);
 
 function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out: Problem[]): void {

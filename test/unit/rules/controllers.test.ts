@@ -114,6 +114,7 @@ const CASES: RuleCase[] = [
       `    <controller type='pci' index='1' model='pci-root'>
     <!--                         ^^^ controller-pci-root-index -->
       <model name='spapr-pci-host-bridge'/>
+    <!--          ^^^^^^^^^^^^^^^^^^^^^^^ controller-pci-option-invalid: takes no <model name> -->
     </controller>`
     ),
   },
@@ -251,6 +252,35 @@ const CASES: RuleCase[] = [
     <controller type='usb' index='2' model='ehci' ports='64'/>`
     ),
     fix: { code: 'controller-usb-ports-range', title: `Use ports='15'`, contains: `model='nec-xhci' ports='15'` },
+  },
+  {
+    name: 'fragment: a SCSI disk on target 1 is not judged (the controller it goes to is not in the file)',
+    xml: `<disk type='file' device='disk'>
+  <source file='/var/lib/libvirt/images/a.qcow2'/>
+  <target dev='sdb' bus='scsi'/>
+  <address type='drive' controller='0' bus='0' target='1' unit='0'/>
+</disk>
+`,
+  },
+  {
+    name: 'virtio-serial: addresses without a port (or port 0) take ports 1 up of their controller; the third has none left',
+    xml: domainXml(
+      { machine: 'q35' },
+      `    <controller type='virtio-serial' index='0' ports='3'/>
+    <channel type='pty'>
+      <target type='virtio' name='org.example.a'/>
+      <address type='virtio-serial' controller='0' port='1'/>
+    </channel>
+    <channel type='pty'>
+      <target type='virtio' name='org.example.b'/>
+      <address type='virtio-serial' controller='0'/>
+    </channel>
+    <channel type='pty'>
+      <target type='virtio' name='org.example.c'/>
+      <address type='virtio-serial' controller='0' port='0'/>
+  <!-- ^^^^^^^ virtio-serial-port-range: no free port -->
+    </channel>`
+    ),
   },
 ];
 

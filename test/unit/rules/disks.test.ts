@@ -374,6 +374,7 @@ const CASES: RuleCase[] = [
     <disk type='file' device='disk'>
       <target dev='vdb' bus='virtio'/>
       <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
+      <!--          ^^^^^ address-type-unsupported: s390 -->
       <source file='/var/lib/libvirt/images/case.img'/>
     </disk>
     <disk type='file' device='disk'>
