@@ -356,6 +356,35 @@ export const CODES = {
     absence: true,
   },
   'memory-hugepage-size-zero': { severity: 'error', summary: 'A <hugepages><page size> of 0.' },
+  'memory-source-path-missing': {
+    severity: 'error',
+    summary: 'An nvdimm or virtio-pmem memory device without <source><path> (the host file or device backing it).',
+    absence: true,
+  },
+  'memory-model-option': {
+    severity: 'error',
+    summary:
+      "A memory device option its model does not take: discard='yes' on nvdimm or virtio-pmem, <uuid> on an NVDIMM (but on ppc64), <node> on virtio-pmem, <address> on sgx-epc.",
+  },
+  'memory-nvdimm-label-size': {
+    severity: 'error',
+    summary: 'An NVDIMM label size under 128 KiB, or not smaller than the NVDIMM.',
+  },
+  'memory-virtio-mem-size': {
+    severity: 'error',
+    summary:
+      'virtio-mem sizes libvirt refuses: a block size that is not a power of two or is under 2 MiB (x86), a requested size above <size> or not a whole number of blocks.',
+  },
+  'memory-devices-exceed': {
+    severity: 'error',
+    summary: 'Without NUMA cells, memory devices adding up to more than <memory>.',
+  },
+  'memory-shared-required': {
+    severity: 'error',
+    summary:
+      "A vhost-user disk or virtiofs filesystem with the guest's memory not shared (memoryBacking access, or a NUMA cell's memAccess).",
+    absence: true,
+  },
 
   // Guest NUMA cells and what names them (rules/numa.ts)
   'numa-cell-id-duplicate': { severity: 'error', summary: 'Two NUMA cells have the same id (a cell without id takes its position).' },
@@ -402,6 +431,30 @@ export const CODES = {
   'numa-hugepage-overlap': {
     severity: 'error',
     summary: 'Two hugepage sizes for the same NUMA node, or two sizes without nodeset= (each node takes one size).',
+  },
+  'numatune-duplicate': { severity: 'error', summary: 'More than one <numatune> element.' },
+  'numatune-memnode-mode': {
+    severity: 'error',
+    summary: "<numatune><memory mode='restrictive'> with a <memnode> of another mode (strict is the default).",
+  },
+  'numa-nodeset-empty': {
+    severity: 'error',
+    summary: "A numatune nodeset or a memory device's nodemask that selects no host NUMA node (such as 0,^0).",
+  },
+  'numa-cache-level': { severity: 'error', summary: 'A NUMA cell cache level above 3, or the same level twice in one cell.' },
+  'numa-interconnect-node': {
+    severity: 'error',
+    summary: 'A NUMA latency or bandwidth between cells the guest does not have, or from an initiator cell without vCPUs.',
+    absence: true,
+  },
+  'numa-interconnect-cache': {
+    severity: 'error',
+    summary: 'A NUMA latency or bandwidth cache= level the target cell describes no <cache> for.',
+    absence: true,
+  },
+  'numa-interconnect-duplicate': {
+    severity: 'error',
+    summary: 'The same NUMA latency or bandwidth twice, or a link between two cells given both ways round.',
   },
 
   // vCPU and I/O thread tuning (rules/cputune.ts)
