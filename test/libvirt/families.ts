@@ -185,7 +185,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /path is required for model '(nvdimm|virtio-pmem)'/, codes: ['memory-source-path-missing'] },
   {
-    re: /discard is not supported for (nvdimms|model 'virtio-pmem')|UUID is not supported for NVDIMM device|virtio-pmem does not support NUMA nodes|memory device address is not supported for model/,
+    re: /discard is not supported for (nvdimms|model 'virtio-pmem')|UUID is not supported for NVDIMM device|virtio-pmem does not support NUMA nodes|shared access mode required for virtio-pmem device|memory device address is not supported for model/,
     codes: ['memory-model-option'],
   },
   { re: /nvdimm label must be at least 128KiB|label size must be smaller than NVDIMM size/, codes: ['memory-nvdimm-label-size'] },
@@ -243,6 +243,28 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
   { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
   { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
+  { re: /(Disk|controller) iothread '\d+' not defined in iothreadid/, codes: ['cputune-iothread-missing'], qemuOnly: true },
+  { re: /IOThreads not available for bus \S+ target/, codes: ['cputune-iothread-bus'], qemuOnly: true },
+  {
+    re: /thread_pool_max must be a positive integer|thread_pool_min must be smaller or equal to thread_pool_max/,
+    codes: ['cputune-thread-pool'],
+  },
+  { re: /Value of cputune 'shares' must be in range/, codes: ['cputune-shares-range'] },
+  { re: /Missing (cachetune|memorytune|monitor) attribute 'vcpus'/, codes: ['cputune-resctrl-vcpus-missing'] },
+  { re: /Invalid (cachetune|memorytune|monitor) attribute 'vcpus' value/, codes: ['schema-invalid-value'] },
+  { re: /Overlapping vcpus in resctrls|Identical vcpus in cachetunes found/, codes: ['cputune-resctrl-overlap'] },
+  {
+    re: /^(?:.*: )?vcpus is empty|Monitor vcpus conflicts with allocation|Identical vcpus found in same type monitors|vcpus overlaps in resctrl groups/,
+    codes: ['cputune-monitor-vcpus'],
+  },
+  { re: /Invalid monitor cache level '\d+'/, codes: ['cputune-monitor-level'] },
+  { re: /missing cpuset for (vcpupin|iothreadpin|emulatorpin)/, codes: ['schema-missing-attribute'] },
+  { re: /duplicate blkio device path '/, codes: ['cputune-blkio-path-duplicate'] },
+  { re: /missing per-device path/, codes: ['schema-missing-element'] },
+  // shmem
+  { re: /shmem name cannot (include '\/' character|be equal to '\.\.?')/, codes: ['shmem-name-invalid'] },
+  { re: /shmem element must contain 'name' attribute/, codes: ['schema-missing-attribute'] },
+  { re: /msi option is only supported with a server/, codes: ['shmem-msi-server'] },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.

@@ -222,6 +222,8 @@ export const CODES = {
     summary:
       'A <shmem> size that is not a power of two or is under 1 MiB: virsh define accepts it, but libvirt refuses to start the guest.',
   },
+  'shmem-name-invalid': { severity: 'error', summary: "A <shmem> name containing '/' or equal to '.' or '..'." },
+  'shmem-msi-server': { severity: 'error', summary: 'A <shmem><msi> without <server>: MSI needs the doorbell server.', absence: true },
   'nic-queue-size': { severity: 'error', summary: 'rx_queue_size and tx_queue_size of a virtio NIC must be powers of two.' },
 
   // IOMMU (rules/iommu.ts)
@@ -364,7 +366,7 @@ export const CODES = {
   'memory-model-option': {
     severity: 'error',
     summary:
-      "A memory device option its model does not take: discard='yes' on nvdimm or virtio-pmem, <uuid> on an NVDIMM (but on ppc64), <node> on virtio-pmem, <address> on sgx-epc.",
+      "A memory device option its model does not take: discard='yes' on nvdimm or virtio-pmem, <uuid> on an NVDIMM (but on ppc64), access='private' or <node> on virtio-pmem, <address> on sgx-epc.",
   },
   'memory-nvdimm-label-size': {
     severity: 'error',
@@ -486,6 +488,30 @@ export const CODES = {
     severity: 'error',
     summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
   },
+  'cputune-iothread-bus': {
+    severity: 'error',
+    summary: "A disk's <driver iothread> on a bus other than virtio.",
+  },
+  'cputune-thread-pool': {
+    severity: 'error',
+    summary: "An I/O thread pool with thread_pool_max='0', or a thread_pool_min above thread_pool_max (or without one).",
+  },
+  'cputune-shares-range': { severity: 'error', summary: '<cputune><shares> outside 2 to 262144 (0 leaves it unset).' },
+  'cputune-resctrl-vcpus-missing': {
+    severity: 'error',
+    summary: 'A <cachetune>, <memorytune> or resctrl <monitor> without vcpus=.',
+    absence: true,
+  },
+  'cputune-resctrl-overlap': {
+    severity: 'error',
+    summary: 'Two <cachetune>/<memorytune> groups whose vcpus overlap, or two <cachetune> with the same vcpus.',
+  },
+  'cputune-monitor-vcpus': {
+    severity: 'error',
+    summary: "A resctrl <monitor> whose vcpus name no guest vCPU, leave its group's vcpus, repeat or overlap another monitor's.",
+  },
+  'cputune-monitor-level': { severity: 'error', summary: 'A cache <monitor> of a level other than 3.' },
+  'cputune-blkio-path-duplicate': { severity: 'error', summary: 'Two <blkiotune><device> entries for the same path.' },
 
   // Conflicts between domains linted together (rules/fleet.ts)
   'fleet-name-duplicate': {

@@ -21,7 +21,8 @@
  * - memory-source-path-missing: "path is required for model 'nvdimm'" (and 'virtio-pmem').
  * - memory-model-option: what the model does not take: "discard is not supported for nvdimms",
  *   "discard is not supported for model 'virtio-pmem'", "UUID is not supported for NVDIMM device"
- *   (not ppc64), "virtio-pmem does not support NUMA nodes", "memory device address is not
+ *   (not ppc64), "shared access mode required for virtio-pmem device" (access='private'; without
+ *   access= libvirt makes it shared), "virtio-pmem does not support NUMA nodes", "memory device address is not
  *   supported for model 'sgx-epc'".
  * - memory-nvdimm-label-size: "nvdimm label must be at least 128KiB", "label size must be smaller
  *   than NVDIMM size".
@@ -297,6 +298,13 @@ function checkDevice(model: DomainModel, d: MemDevice, findings: Finding[]): voi
   const uuid = child(d.el, 'uuid');
   if (d.model === 'nvdimm' && uuid && !/^ppc64/.test(model.machine.arch)) {
     option(uuid.nameSpan, 'An NVDIMM takes a <uuid> only on ppc64 guests: libvirt refuses it here.');
+  }
+  const access = attr(d.el, 'access');
+  if (d.model === 'virtio-pmem' && access?.value === 'private') {
+    option(
+      valueSpan(access),
+      "A virtio-pmem device needs shared access (the guest's writes must reach the file): remove access='private'."
+    );
   }
   if (d.model === 'virtio-pmem' && d.node) {
     option(textSpan(d.node), 'A virtio-pmem device belongs to no NUMA node: remove <node> from its <target>.');
