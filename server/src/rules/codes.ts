@@ -381,6 +381,7 @@ export const CODES = {
     severity: 'error',
     summary: 'Without NUMA cells, memory devices adding up to more than <memory>.',
   },
+  'memory-balloon-model': { severity: 'error', summary: "<memballoon model='xen'> in a QEMU/KVM domain." },
   'memory-shared-required': {
     severity: 'error',
     summary:
@@ -488,9 +489,19 @@ export const CODES = {
     severity: 'error',
     summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
   },
-  'cputune-iothread-bus': {
+  'cputune-iothread-device': {
     severity: 'error',
-    summary: "A disk's <driver iothread> on a bus other than virtio.",
+    summary:
+      'A <driver iothread> on a device that cannot have one: a disk not on virtio, a SCSI controller not virtio-scsi, a virtio-scsi controller on neither PCI nor CCW.',
+  },
+  'cputune-vcpu-offline-fixed': {
+    severity: 'error',
+    summary: "A <vcpus><vcpu> both enabled='no' and hotpluggable='no': it could never come online.",
+  },
+  'cputune-sched-ids-missing': {
+    severity: 'error',
+    summary: '<vcpusched> without vcpus=, or <iothreadsched> without iothreads=.',
+    absence: true,
   },
   'cputune-thread-pool': {
     severity: 'error',

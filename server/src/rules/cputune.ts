@@ -16,8 +16,14 @@
  * - cputune-iothread-missing also: a disk's or a virtio-scsi controller's <driver iothread> that
  *   is no I/O thread of the guest (QEMU driver: "Disk iothread '2' not defined in iothreadid",
  *   "controller iothread '2' not defined in iothreadid").
- * - cputune-iothread-bus: a disk <driver iothread> on a bus other than virtio ("IOThreads not
- *   available for bus sata target sda").
+ * - cputune-iothread-device: a <driver iothread> on a device that cannot have one: a disk on a bus
+ *   other than virtio (QEMU driver: "IOThreads not available for bus sata target sda"), a SCSI
+ *   controller of another model than virtio-scsi ("'iothread' attribute only supported for virtio
+ *   scsi controllers"), a virtio-scsi controller on neither a PCI nor a CCW address (QEMU driver:
+ *   "virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers").
+ * - cputune-vcpu-offline-fixed: "vcpu '1' is both offline and not hotpluggable" (<vcpus><vcpu>).
+ * - cputune-sched-ids-missing: "Missing attribute 'vcpus' in element 'vcpusched'" (and iothreads
+ *   of iothreadsched).
  * - cputune-thread-pool: "thread_pool_max must be a positive integer", "thread_pool_min must be
  *   smaller or equal to thread_pool_max" (<iothreadids><iothread>, <defaultiothread>).
  * - cputune-shares-range: "Value of cputune 'shares' must be in range [2, 262144]" (0 is unset).
@@ -91,6 +97,17 @@ function checkIds(model: DomainModel, findings: Finding[]): void {
         message: `vCPU id ${id} is beyond the guest's ${vcpus} vCPU${vcpus === 1 ? '' : 's'} (0 to ${vcpus! - 1}, from <vcpu>).`,
         span: valueSpan(a),
       });
+      continue;
+    }
+    const enabled = attr(v, 'enabled');
+    const hot = attr(v, 'hotpluggable');
+    if (enabled?.value === 'no' && hot?.value === 'no') {
+      findings.push({
+        code: 'cputune-vcpu-offline-fixed',
+        message: `vCPU ${a?.value ?? ''} is offline (enabled='no') and cannot be hotplugged (hotpluggable='no'): it could never come online. Make it hotpluggable='yes'.`,
+        span: valueSpan(hot),
+        related: [{ message: "enabled='no'", span: valueSpan(enabled) }],
+      });
     }
   }
 }
@@ -158,6 +175,14 @@ function check(model: DomainModel): Finding[] {
     const taken = new Map<number, XmlAttribute>();
     for (const el of childrenNamed(cputune, element)) {
       const a = attr(el, attribute);
+      if (!a) {
+        findings.push({
+          code: 'cputune-sched-ids-missing',
+          message: `<${element}> needs ${attribute}= (the ${element === 'vcpusched' ? 'vCPUs' : 'I/O threads'} it sets the scheduler of).`,
+          span: el.nameSpan,
+        });
+        continue;
+      }
       const ids = parseBitmap(a?.value);
       if (!a || !ids) {
         continue;
@@ -289,6 +314,8 @@ function checkThreadPools(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+const VIRTIO_SCSI: ReadonlySet<string> = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);
+
 /** <disk><driver iothread> and <controller type='scsi'><driver iothread>: an existing I/O thread, and disks on virtio. */
 function checkDeviceIothreads(model: DomainModel, findings: Finding[]): void {
   const ids = iothreadIds(model);
@@ -299,15 +326,35 @@ function checkDeviceIothreads(model: DomainModel, findings: Finding[]): void {
     if (!a || id === undefined || id === 0) {
       continue;
     }
-    if (
-      d.kind === 'controller' &&
-      (d.type !== 'scsi' || !['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional'].includes(d.model?.value ?? ''))
-    ) {
-      continue;
+    if (d.kind === 'controller') {
+      const m = d.model?.value;
+      if (d.type !== 'scsi' || !m) {
+        continue; // other controllers, or the model the QEMU driver picks
+      }
+      if (!VIRTIO_SCSI.has(m)) {
+        findings.push({
+          code: 'cputune-iothread-device',
+          message: `A SCSI controller of model '${m}' cannot have an I/O thread: only virtio-scsi controllers take iothread=.`,
+          span: valueSpan(a),
+          related: [{ message: `model='${m}'`, span: valueSpan(d.model!) }],
+        });
+        continue;
+      }
+      const addr = child(d.el, 'address');
+      const at = addr && attr(addr, 'type');
+      if (at?.value && at.value !== 'pci' && at.value !== 'ccw') {
+        findings.push({
+          code: 'cputune-iothread-device',
+          message: `A virtio-scsi controller on a '${at.value}' address cannot have an I/O thread: only PCI and CCW ones can.`,
+          span: valueSpan(a),
+          related: [{ message: `type='${at.value}'`, span: valueSpan(at) }],
+        });
+        continue;
+      }
     }
     if (d.kind === 'disk' && d.bus && d.bus.value !== 'virtio') {
       findings.push({
-        code: 'cputune-iothread-bus',
+        code: 'cputune-iothread-device',
         message: `A disk on bus '${d.bus.value}' cannot have an I/O thread: only virtio disks (bus='virtio') take iothread=.`,
         span: valueSpan(a),
         related: [{ message: `bus='${d.bus.value}'`, span: valueSpan(d.bus) }],

@@ -32,6 +32,9 @@
  *   multiple of block size".
  * - memory-devices-exceed: without NUMA cells, "Total size of memory devices exceeds the total
  *   memory size" (with cells, libvirt adds the devices to the cells' sum instead).
+ * - memory-balloon-model: <memballoon model='xen'> in a QEMU/KVM domain ("Memory balloon device type
+ *   'xen' is not supported by this version of qemu"; without an address libvirt fails earlier,
+ *   finding no PCI bus for it).
  * - memory-shared-required: a vhost-user disk or a virtiofs filesystem with private guest memory:
  *   "'vhostuser' requires shared memory", "'virtiofs' requires shared memory".
  */
@@ -244,6 +247,17 @@ function check(model: DomainModel): Finding[] {
 
   for (const d of devices) {
     checkDevice(model, d, findings);
+  }
+  const virtType = attrValue(root, 'type');
+  for (const b of virtType === 'kvm' || virtType === 'qemu' ? model.devices.filter((x) => x.kind === 'memballoon') : []) {
+    const m = attr(b.el, 'model');
+    if (m?.value === 'xen') {
+      findings.push({
+        code: 'memory-balloon-model',
+        message: "A Xen memory balloon in a QEMU/KVM guest: QEMU has none. Use model='virtio' (or 'none').",
+        span: valueSpan(m),
+      });
+    }
   }
   checkSharedMemory(model, cells, findings);
 
