@@ -195,7 +195,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /Total size of memory devices exceeds the total memory size/, codes: ['memory-devices-exceed'] },
   { re: /Memory balloon device type '[^']*' is not supported by this version of qemu/, codes: ['memory-balloon-model'], qemuOnly: true },
-  { re: /'[^']+' requires shared memory/, codes: ['memory-shared-required'], qemuOnly: true },
+  { re: /'(?!virtiofs')[^']+' requires shared memory/, codes: ['memory-shared-required'], qemuOnly: true },
   { re: /missing <target> element for <memory> device/, codes: ['schema-missing-element'] },
   { re: /invalid value of memory device node/, codes: ['schema-invalid-value'] },
   // NUMA
@@ -244,8 +244,6 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
   { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
   { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
-  { re: /(Disk|controller) iothread '\d+' not defined in iothreadid/, codes: ['cputune-iothread-missing'], qemuOnly: true },
-  { re: /IOThreads not available for bus \S+ target/, codes: ['cputune-iothread-device'], qemuOnly: true },
   {
     re: /thread_pool_max must be a positive integer|thread_pool_min must be smaller or equal to thread_pool_max/,
     codes: ['cputune-thread-pool'],
@@ -261,15 +259,8 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Invalid monitor cache level '\d+'/, codes: ['cputune-monitor-level'] },
   { re: /missing cpuset for (vcpupin|iothreadpin|emulatorpin)/, codes: ['schema-missing-attribute'] },
   { re: /duplicate blkio device path '/, codes: ['cputune-blkio-path-duplicate'] },
-  { re: /'iothread' attribute only supported for virtio scsi controllers/, codes: ['cputune-iothread-device'] },
-  {
-    re: /virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers/,
-    codes: ['cputune-iothread-device'],
-    qemuOnly: true,
-  },
   { re: /vcpu '\d+' is both offline and not hotpluggable/, codes: ['cputune-vcpu-offline-fixed'] },
   { re: /Missing attribute '[^']*' in element '[^']*'/, codes: ['cputune-sched-ids-missing'] },
-  { re: /missing per-device path/, codes: ['schema-missing-element'] },
   // shmem
   { re: /shmem name cannot (include '\/' character|be equal to '\.\.?')/, codes: ['shmem-name-invalid'] },
   { re: /shmem element must contain 'name' attribute/, codes: ['schema-missing-attribute'] },

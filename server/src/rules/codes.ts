@@ -384,8 +384,7 @@ export const CODES = {
   'memory-balloon-model': { severity: 'error', summary: "<memballoon model='xen'> in a QEMU/KVM domain." },
   'memory-shared-required': {
     severity: 'error',
-    summary:
-      "A vhost-user disk or virtiofs filesystem with the guest's memory not shared (memoryBacking access, or a NUMA cell's memAccess).",
+    summary: "A vhost-user disk with the guest's memory not shared (memoryBacking access, or a NUMA cell's memAccess).",
     absence: true,
   },
 
@@ -488,11 +487,6 @@ export const CODES = {
   'cputune-bitmap-empty': {
     severity: 'error',
     summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
-  },
-  'cputune-iothread-device': {
-    severity: 'error',
-    summary:
-      'A <driver iothread> on a device that cannot have one: a disk not on virtio, a SCSI controller not virtio-scsi, a virtio-scsi controller on neither PCI nor CCW.',
   },
   'cputune-vcpu-offline-fixed': {
     severity: 'error',

@@ -13,14 +13,6 @@
  * - cputune-emulator-duplicate: "only one emulatorpin is supported" (and emulatorsched).
  * - cputune-bitmap-empty: "Invalid value of 'cpuset': 0,^0" and "'vcpus' scheduler bitmap '0,^0' is
  *   empty": a cpuset or scheduler list that names nothing.
- * - cputune-iothread-missing also: a disk's or a virtio-scsi controller's <driver iothread> that
- *   is no I/O thread of the guest (QEMU driver: "Disk iothread '2' not defined in iothreadid",
- *   "controller iothread '2' not defined in iothreadid").
- * - cputune-iothread-device: a <driver iothread> on a device that cannot have one: a disk on a bus
- *   other than virtio (QEMU driver: "IOThreads not available for bus sata target sda"), a SCSI
- *   controller of another model than virtio-scsi ("'iothread' attribute only supported for virtio
- *   scsi controllers"), a virtio-scsi controller on neither a PCI nor a CCW address (QEMU driver:
- *   "virtio-scsi IOThreads only available for virtio pci and virtio ccw controllers").
  * - cputune-vcpu-offline-fixed: "vcpu '1' is both offline and not hotpluggable" (<vcpus><vcpu>).
  * - cputune-sched-ids-missing: "Missing attribute 'vcpus' in element 'vcpusched'" (and iothreads
  *   of iothreadsched).
@@ -145,7 +137,6 @@ function check(model: DomainModel): Finding[] {
   }
   checkThreadPools(model, findings);
   checkBlkio(model, findings);
-  checkDeviceIothreads(model, findings);
   if (!cputune) {
     return findings;
   }
@@ -309,67 +300,6 @@ function checkThreadPools(model: DomainModel, findings: Finding[]): void {
           ? `thread_pool_min (${min}) is larger than thread_pool_max (${max}).`
           : `thread_pool_min='${min}' without thread_pool_max: libvirt wants a thread_pool_max of at least ${min} too.`,
         span: valueSpan(minA),
-      });
-    }
-  }
-}
-
-const VIRTIO_SCSI: ReadonlySet<string> = new Set(['virtio-scsi', 'virtio-transitional', 'virtio-non-transitional']);
-
-/** <disk><driver iothread> and <controller type='scsi'><driver iothread>: an existing I/O thread, and disks on virtio. */
-function checkDeviceIothreads(model: DomainModel, findings: Finding[]): void {
-  const ids = iothreadIds(model);
-  for (const d of model.devices) {
-    const driver = (d.kind === 'disk' || d.kind === 'controller') && child(d.el, 'driver');
-    const a = driver ? attr(driver, 'iothread') : undefined;
-    const id = parseInteger(a?.value, 10);
-    if (!a || id === undefined || id === 0) {
-      continue;
-    }
-    if (d.kind === 'controller') {
-      const m = d.model?.value;
-      if (d.type !== 'scsi' || !m) {
-        continue; // other controllers, or the model the QEMU driver picks
-      }
-      if (!VIRTIO_SCSI.has(m)) {
-        findings.push({
-          code: 'cputune-iothread-device',
-          message: `A SCSI controller of model '${m}' cannot have an I/O thread: only virtio-scsi controllers take iothread=.`,
-          span: valueSpan(a),
-          related: [{ message: `model='${m}'`, span: valueSpan(d.model!) }],
-        });
-        continue;
-      }
-      const addr = child(d.el, 'address');
-      const at = addr && attr(addr, 'type');
-      if (at?.value && at.value !== 'pci' && at.value !== 'ccw') {
-        findings.push({
-          code: 'cputune-iothread-device',
-          message: `A virtio-scsi controller on a '${at.value}' address cannot have an I/O thread: only PCI and CCW ones can.`,
-          span: valueSpan(a),
-          related: [{ message: `type='${at.value}'`, span: valueSpan(at) }],
-        });
-        continue;
-      }
-    }
-    if (d.kind === 'disk' && d.bus && d.bus.value !== 'virtio') {
-      findings.push({
-        code: 'cputune-iothread-device',
-        message: `A disk on bus '${d.bus.value}' cannot have an I/O thread: only virtio disks (bus='virtio') take iothread=.`,
-        span: valueSpan(a),
-        related: [{ message: `bus='${d.bus.value}'`, span: valueSpan(d.bus) }],
-      });
-      continue;
-    }
-    if (ids && !ids.has(id)) {
-      findings.push({
-        code: 'cputune-iothread-missing',
-        message: `This ${d.kind === 'disk' ? 'disk' : 'controller'} uses I/O thread ${id}, which does not exist: ${
-          ids.size > 0
-            ? `the guest's I/O threads are ${formatBitmap([...ids].sort((x, y) => x - y))}`
-            : 'the guest has no I/O threads (<iothreads>)'
-        }.`,
-        span: valueSpan(a),
       });
     }
   }

@@ -35,8 +35,9 @@
  * - memory-balloon-model: <memballoon model='xen'> in a QEMU/KVM domain ("Memory balloon device type
  *   'xen' is not supported by this version of qemu"; without an address libvirt fails earlier,
  *   finding no PCI bus for it).
- * - memory-shared-required: a vhost-user disk or a virtiofs filesystem with private guest memory:
- *   "'vhostuser' requires shared memory", "'virtiofs' requires shared memory".
+ * - memory-shared-required: a vhost-user disk with private guest memory ("'vhostuser' requires
+ *   shared memory": no NUMA cell and no shared <memoryBacking>, a cell without memAccess and no
+ *   shared <memoryBacking>, a private cell).
  */
 import { parseSizeKiB } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
@@ -383,7 +384,7 @@ function checkDevice(model: DomainModel, d: MemDevice, findings: Finding[]): voi
 }
 
 /**
- * A vhost-user disk and a virtiofs filesystem share the guest's memory with another process:
+ * A vhost-user disk shares the guest's memory with another process:
  * without NUMA cells <memoryBacking><access mode='shared'/>, with cells each cell shared (its
  * memAccess='shared', or no memAccess and the shared <memoryBacking>).
  */
@@ -400,16 +401,10 @@ function checkSharedMemory(model: DomainModel, cells: ReturnType<typeof numaCell
     return;
   }
   for (const d of model.devices) {
-    const driver = child(d.el, 'driver');
-    const who =
-      d.kind === 'disk' && attrValue(d.el, 'type') === 'vhostuser'
-        ? 'A vhost-user disk'
-        : d.kind === 'filesystem' && driver && attrValue(driver, 'type') === 'virtiofs'
-          ? 'A virtiofs filesystem'
-          : undefined;
-    if (!who) {
-      continue;
+    if (d.kind !== 'disk' || attrValue(d.el, 'type') !== 'vhostuser') {
+      continue; // a virtiofs share is the filesystem family's
     }
+    const who = 'A vhost-user disk';
     findings.push({
       code: 'memory-shared-required',
       message: privateCell
