@@ -454,6 +454,8 @@ export const CODES = {
     summary:
       'A <shmem> size that is not a power of two or is under 1 MiB: virsh define accepts it, but libvirt refuses to start the guest.',
   },
+  'shmem-name-invalid': { severity: 'error', summary: "A <shmem> name containing '/' or equal to '.' or '..'." },
+  'shmem-msi-server': { severity: 'error', summary: 'A <shmem><msi> without <server>: MSI needs the doorbell server.', absence: true },
   'nic-queue-size': { severity: 'error', summary: 'rx_queue_size and tx_queue_size of a virtio NIC must be powers of two.' },
 
   // IOMMU (rules/iommu.ts)
@@ -588,6 +590,35 @@ export const CODES = {
     absence: true,
   },
   'memory-hugepage-size-zero': { severity: 'error', summary: 'A <hugepages><page size> of 0.' },
+  'memory-source-path-missing': {
+    severity: 'error',
+    summary: 'An nvdimm or virtio-pmem memory device without <source><path> (the host file or device backing it).',
+    absence: true,
+  },
+  'memory-model-option': {
+    severity: 'error',
+    summary:
+      "A memory device option its model does not take: discard='yes' on nvdimm or virtio-pmem, <uuid> on an NVDIMM (but on ppc64), access='private' or <node> on virtio-pmem, <address> on sgx-epc.",
+  },
+  'memory-nvdimm-label-size': {
+    severity: 'error',
+    summary: 'An NVDIMM label size under 128 KiB, or not smaller than the NVDIMM.',
+  },
+  'memory-virtio-mem-size': {
+    severity: 'error',
+    summary:
+      'virtio-mem sizes libvirt refuses: a block size that is not a power of two or is under 2 MiB (x86), a requested size above <size> or not a whole number of blocks.',
+  },
+  'memory-devices-exceed': {
+    severity: 'error',
+    summary: 'Without NUMA cells, memory devices adding up to more than <memory>.',
+  },
+  'memory-balloon-model': { severity: 'error', summary: "<memballoon model='xen'> in a QEMU/KVM domain." },
+  'memory-shared-required': {
+    severity: 'error',
+    summary: "A vhost-user disk with the guest's memory not shared (memoryBacking access, or a NUMA cell's memAccess).",
+    absence: true,
+  },
 
   // Guest NUMA cells and what names them (rules/numa.ts)
   'numa-cell-id-duplicate': { severity: 'error', summary: 'Two NUMA cells have the same id (a cell without id takes its position).' },
@@ -635,6 +666,30 @@ export const CODES = {
     severity: 'error',
     summary: 'Two hugepage sizes for the same NUMA node, or two sizes without nodeset= (each node takes one size).',
   },
+  'numatune-duplicate': { severity: 'error', summary: 'More than one <numatune> element.' },
+  'numatune-memnode-mode': {
+    severity: 'error',
+    summary: "<numatune><memory mode='restrictive'> with a <memnode> of another mode (strict is the default).",
+  },
+  'numa-nodeset-empty': {
+    severity: 'error',
+    summary: "A numatune nodeset or a memory device's nodemask that selects no host NUMA node (such as 0,^0).",
+  },
+  'numa-cache-level': { severity: 'error', summary: 'A NUMA cell cache level above 3, or the same level twice in one cell.' },
+  'numa-interconnect-node': {
+    severity: 'error',
+    summary: 'A NUMA latency or bandwidth between cells the guest does not have, or from an initiator cell without vCPUs.',
+    absence: true,
+  },
+  'numa-interconnect-cache': {
+    severity: 'error',
+    summary: 'A NUMA latency or bandwidth cache= level the target cell describes no <cache> for.',
+    absence: true,
+  },
+  'numa-interconnect-duplicate': {
+    severity: 'error',
+    summary: 'The same NUMA latency or bandwidth twice, or a link between two cells given both ways round.',
+  },
 
   // vCPU and I/O thread tuning (rules/cputune.ts)
   'cputune-sched-overlap': {
@@ -665,6 +720,35 @@ export const CODES = {
     severity: 'error',
     summary: 'A cpuset or scheduler list that names no CPU (such as 0,^0).',
   },
+  'cputune-vcpu-offline-fixed': {
+    severity: 'error',
+    summary: "A <vcpus><vcpu> both enabled='no' and hotpluggable='no': it could never come online.",
+  },
+  'cputune-sched-ids-missing': {
+    severity: 'error',
+    summary: '<vcpusched> without vcpus=, or <iothreadsched> without iothreads=.',
+    absence: true,
+  },
+  'cputune-thread-pool': {
+    severity: 'error',
+    summary: "An I/O thread pool with thread_pool_max='0', or a thread_pool_min above thread_pool_max (or without one).",
+  },
+  'cputune-shares-range': { severity: 'error', summary: '<cputune><shares> outside 2 to 262144 (0 leaves it unset).' },
+  'cputune-resctrl-vcpus-missing': {
+    severity: 'error',
+    summary: 'A <cachetune>, <memorytune> or resctrl <monitor> without vcpus=.',
+    absence: true,
+  },
+  'cputune-resctrl-overlap': {
+    severity: 'error',
+    summary: 'Two <cachetune>/<memorytune> groups whose vcpus overlap, or two <cachetune> with the same vcpus.',
+  },
+  'cputune-monitor-vcpus': {
+    severity: 'error',
+    summary: "A resctrl <monitor> whose vcpus name no guest vCPU, leave its group's vcpus, repeat or overlap another monitor's.",
+  },
+  'cputune-monitor-level': { severity: 'error', summary: 'A cache <monitor> of a level other than 3.' },
+  'cputune-blkio-path-duplicate': { severity: 'error', summary: 'Two <blkiotune><device> entries for the same path.' },
 
   // Conflicts between domains linted together (rules/fleet.ts)
   'fleet-name-duplicate': {

@@ -13,11 +13,26 @@
  * - cputune-emulator-duplicate: "only one emulatorpin is supported" (and emulatorsched).
  * - cputune-bitmap-empty: "Invalid value of 'cpuset': 0,^0" and "'vcpus' scheduler bitmap '0,^0' is
  *   empty": a cpuset or scheduler list that names nothing.
+ * - cputune-vcpu-offline-fixed: "vcpu '1' is both offline and not hotpluggable" (<vcpus><vcpu>).
+ * - cputune-sched-ids-missing: "Missing attribute 'vcpus' in element 'vcpusched'" (and iothreads
+ *   of iothreadsched).
+ * - cputune-thread-pool: "thread_pool_max must be a positive integer", "thread_pool_min must be
+ *   smaller or equal to thread_pool_max" (<iothreadids><iothread>, <defaultiothread>).
+ * - cputune-shares-range: "Value of cputune 'shares' must be in range [2, 262144]" (0 is unset).
+ * - cputune-resctrl-vcpus-missing: "Missing cachetune attribute 'vcpus'" (memorytune, monitor).
+ * - cputune-resctrl-overlap: "Overlapping vcpus in resctrls", "Identical vcpus in cachetunes found"
+ *   (a memorytune may share a cachetune's exact vcpus).
+ * - cputune-monitor-vcpus: a resctrl <monitor> whose vcpus= names no vCPU of the guest ("vcpus is
+ *   empty"), leaves its group's vcpus ("Monitor vcpus conflicts with allocation"), repeats another
+ *   monitor's ("Identical vcpus found in same type monitors") or overlaps one ("vcpus overlaps in
+ *   resctrl groups").
+ * - cputune-monitor-level: "Invalid monitor cache level '2'" (cache monitors are level 3).
+ * - cputune-blkio-path-duplicate: "duplicate blkio device path '/dev/sda'" (<blkiotune><device>).
  */
 import { formatBitmap, parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import type { DomainModel } from '../model/types';
-import { attr, child, childrenNamed, type XmlAttribute } from '../syntax/tree';
+import { attr, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { maxVcpus, textSpan, valueSpan } from './numa';
 import type { Finding, RuleFamily } from './types';
 
@@ -74,6 +89,17 @@ function checkIds(model: DomainModel, findings: Finding[]): void {
         message: `vCPU id ${id} is beyond the guest's ${vcpus} vCPU${vcpus === 1 ? '' : 's'} (0 to ${vcpus! - 1}, from <vcpu>).`,
         span: valueSpan(a),
       });
+      continue;
+    }
+    const enabled = attr(v, 'enabled');
+    const hot = attr(v, 'hotpluggable');
+    if (enabled?.value === 'no' && hot?.value === 'no') {
+      findings.push({
+        code: 'cputune-vcpu-offline-fixed',
+        message: `vCPU ${a?.value ?? ''} is offline (enabled='no') and cannot be hotplugged (hotpluggable='no'): it could never come online. Make it hotpluggable='yes'.`,
+        span: valueSpan(hot),
+        related: [{ message: "enabled='no'", span: valueSpan(enabled) }],
+      });
     }
   }
 }
@@ -109,9 +135,13 @@ function check(model: DomainModel): Finding[] {
       });
     }
   }
+  checkThreadPools(model, findings);
+  checkBlkio(model, findings);
   if (!cputune) {
     return findings;
   }
+  checkShares(cputune, findings);
+  checkResctrl(model, cputune, findings);
   for (const name of ['emulatorpin', 'emulatorsched']) {
     for (const extra of childrenNamed(cputune, name).slice(1)) {
       findings.push({
@@ -136,6 +166,14 @@ function check(model: DomainModel): Finding[] {
     const taken = new Map<number, XmlAttribute>();
     for (const el of childrenNamed(cputune, element)) {
       const a = attr(el, attribute);
+      if (!a) {
+        findings.push({
+          code: 'cputune-sched-ids-missing',
+          message: `<${element}> needs ${attribute}= (the ${element === 'vcpusched' ? 'vCPUs' : 'I/O threads'} it sets the scheduler of).`,
+          span: el.nameSpan,
+        });
+        continue;
+      }
       const ids = parseBitmap(a?.value);
       if (!a || !ids) {
         continue;
@@ -235,6 +273,210 @@ function check(model: DomainModel): Finding[] {
     threadPins.set(id, a);
   }
   return findings;
+}
+
+/** thread_pool_min/max of <iothreadids><iothread> and <defaultiothread> (-1 when absent, as libvirt has it). */
+function checkThreadPools(model: DomainModel, findings: Finding[]): void {
+  const ids = child(model.root, 'iothreadids');
+  const def = child(model.root, 'defaultiothread');
+  for (const el of [...(ids ? childrenNamed(ids, 'iothread') : []), ...(def ? [def] : [])]) {
+    const maxA = attr(el, 'thread_pool_max');
+    const minA = attr(el, 'thread_pool_min');
+    const max = maxA ? parseInteger(maxA.value, 10) : -1;
+    const min = minA ? parseInteger(minA.value, 10) : -1;
+    if (max === undefined || min === undefined) {
+      continue; // the schema's
+    }
+    if (maxA && max === 0) {
+      findings.push({
+        code: 'cputune-thread-pool',
+        message: "thread_pool_max='0': the pool needs at least one thread (or leave thread_pool_max out).",
+        span: valueSpan(maxA),
+      });
+    } else if (minA && min > max) {
+      findings.push({
+        code: 'cputune-thread-pool',
+        message: maxA
+          ? `thread_pool_min (${min}) is larger than thread_pool_max (${max}).`
+          : `thread_pool_min='${min}' without thread_pool_max: libvirt wants a thread_pool_max of at least ${min} too.`,
+        span: valueSpan(minA),
+      });
+    }
+  }
+}
+
+function checkBlkio(model: DomainModel, findings: Finding[]): void {
+  const blkio = child(model.root, 'blkiotune');
+  const seen = new Map<string, XmlElement>();
+  for (const dev of blkio ? childrenNamed(blkio, 'device') : []) {
+    const path = child(dev, 'path');
+    const p = path?.text.trim();
+    if (!path || !p) {
+      continue;
+    }
+    const first = seen.get(p);
+    if (first) {
+      findings.push({
+        code: 'cputune-blkio-path-duplicate',
+        message: `<blkiotune> has two <device> entries for ${p}: merge them into one.`,
+        span: textSpan(path),
+        related: [{ message: 'the first one', span: textSpan(first) }],
+      });
+    } else {
+      seen.set(p, path);
+    }
+  }
+}
+
+function checkShares(cputune: XmlElement, findings: Finding[]): void {
+  const shares = child(cputune, 'shares');
+  const n = shares ? parseInteger(shares.text, 10) : undefined;
+  if (shares && n !== undefined && n > 0 && (n < 2 || n > 262144)) {
+    findings.push({
+      code: 'cputune-shares-range',
+      message: `<shares> ${n} is out of range: libvirt takes 2 to 262144.`,
+      span: textSpan(shares),
+    });
+  }
+}
+
+interface ResctrlGroup {
+  vcpus: number[];
+  alloc: boolean;
+  monitors: { vcpus: number[]; tag: string }[];
+}
+
+const sameSet = (a: number[], b: number[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+const overlaps = (a: number[], b: number[]): boolean => a.some((x) => b.includes(x));
+
+/**
+ * <cachetune> and <memorytune> groups and their <monitor>s, as libvirt's parser builds them: vcpus=
+ * is cut to the guest's vCPUs, a group naming none is dropped, cachetunes come first.
+ */
+function checkResctrl(model: DomainModel, cputune: XmlElement, findings: Finding[]): void {
+  const max = maxVcpus(model);
+  if (max === undefined) {
+    return;
+  }
+  const groups: ResctrlGroup[] = [];
+  /** The vCPUs of an element's vcpus=, cut to the guest's; undefined when missing (reported) or unreadable. */
+  const vcpusOf = (el: XmlElement): { a: XmlAttribute; ids: number[] } | undefined => {
+    const a = attr(el, 'vcpus');
+    if (!a) {
+      findings.push({
+        code: 'cputune-resctrl-vcpus-missing',
+        message: `<${el.name}> needs vcpus= (the vCPUs it applies to).`,
+        span: el.nameSpan,
+      });
+      return undefined;
+    }
+    const ids = parseBitmap(a.value);
+    return ids ? { a, ids: ids.filter((i) => i < max) } : undefined;
+  };
+  const tunes = [...childrenNamed(cputune, 'cachetune'), ...childrenNamed(cputune, 'memorytune')];
+  for (const el of tunes) {
+    const v = vcpusOf(el);
+    if (!v || v.ids.length === 0) {
+      continue;
+    }
+    let group: ResctrlGroup | undefined;
+    let clash = false;
+    for (const g of groups) {
+      if (sameSet(g.vcpus, v.ids)) {
+        group = g;
+        break;
+      }
+      if (overlaps(g.vcpus, v.ids)) {
+        clash = true;
+        break;
+      }
+    }
+    const cachetune = el.name === 'cachetune';
+    if (clash || (group && cachetune)) {
+      findings.push({
+        code: 'cputune-resctrl-overlap',
+        message: clash
+          ? `vcpus='${v.a.value}' overlaps the vCPUs of an earlier <cachetune> or <memorytune>: each vCPU is in one allocation group (the same vcpus exactly share one).`
+          : `Another <cachetune> has the same vcpus='${v.a.value}': merge them into one.`,
+        span: valueSpan(v.a),
+      });
+      continue;
+    }
+    const allocs = childrenNamed(el, cachetune ? 'cache' : 'node').length;
+    const fresh = !group;
+    const g: ResctrlGroup = group ?? { vcpus: v.ids, alloc: false, monitors: [] };
+    g.alloc ||= allocs > 0;
+    const before = g.monitors.length;
+    checkMonitors(el, cachetune ? 'cache' : 'memBW', g, vcpusOf, findings);
+    if (fresh && (allocs > 0 || g.monitors.length > before)) {
+      groups.push(g);
+    }
+  }
+}
+
+function checkMonitors(
+  el: XmlElement,
+  tag: string,
+  g: ResctrlGroup,
+  vcpusOf: (el: XmlElement) => { a: XmlAttribute; ids: number[] } | undefined,
+  findings: Finding[]
+): void {
+  for (const mon of childrenNamed(el, 'monitor')) {
+    const level = attr(mon, 'level');
+    if (tag === 'cache' && level && parseInteger(level.value, 10) !== undefined && parseInteger(level.value, 10) !== 3) {
+      findings.push({
+        code: 'cputune-monitor-level',
+        message: `A cache monitor watches the level 3 cache: level='${level.value}' is not one libvirt takes.`,
+        span: valueSpan(level),
+      });
+      continue;
+    }
+    const v = vcpusOf(mon);
+    if (!v) {
+      continue;
+    }
+    const bad = (message: string): void => {
+      findings.push({ code: 'cputune-monitor-vcpus', message, span: valueSpan(v.a) });
+    };
+    if (v.ids.length === 0) {
+      bad(`The monitor's vcpus='${v.a.value}' names no vCPU of the guest.`);
+      continue;
+    }
+    if (!v.ids.every((i) => g.vcpus.includes(i))) {
+      bad(`The monitor's vcpus='${v.a.value}' must be within its <${el.name}>'s vcpus (${formatBitmap(g.vcpus)}).`);
+      continue;
+    }
+    const equalGroup = sameSet(v.ids, g.vcpus);
+    let any = false;
+    let outside = false;
+    let identical = false;
+    for (const m of g.monitors) {
+      if (sameSet(m.vcpus, v.ids)) {
+        if (m.tag === tag) {
+          identical = true;
+          break;
+        }
+        continue;
+      }
+      if (overlaps(m.vcpus, v.ids)) {
+        any = true;
+        if (!equalGroup && !sameSet(m.vcpus, g.vcpus)) {
+          outside = true;
+        }
+      }
+    }
+    if (identical) {
+      bad(`Another monitor of the same kind already watches vcpus='${v.a.value}'.`);
+      continue;
+    }
+    if (outside || (!g.alloc && any)) {
+      bad(
+        `The monitor's vcpus='${v.a.value}' overlap another monitor's: monitors of a group take disjoint vCPUs (or exactly the group's).`
+      );
+      continue;
+    }
+    g.monitors.push({ vcpus: v.ids, tag });
+  }
 }
 
 export const cputuneRules: RuleFamily = {

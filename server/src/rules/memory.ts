@@ -18,11 +18,31 @@
  * - memory-hugepage-size-zero: "hugepage size can't be zero".
  * - memory-dimm-acpi-at-start: a DIMM on an x86 guest without <features><acpi/>: define passes,
  *   QEMU refuses to start ("memory hotplug is not enabled: missing acpi device or acpi disabled").
+ * - memory-source-path-missing: "path is required for model 'nvdimm'" (and 'virtio-pmem').
+ * - memory-model-option: what the model does not take: "discard is not supported for nvdimms",
+ *   "discard is not supported for model 'virtio-pmem'", "UUID is not supported for NVDIMM device"
+ *   (not ppc64), "shared access mode required for virtio-pmem device" (access='private'; without
+ *   access= libvirt makes it shared), "virtio-pmem does not support NUMA nodes", "memory device address is not
+ *   supported for model 'sgx-epc'".
+ * - memory-nvdimm-label-size: "nvdimm label must be at least 128KiB", "label size must be smaller
+ *   than NVDIMM size".
+ * - memory-virtio-mem-size: "block size must be a power of two" (a missing <block> too), "block
+ *   size too small, must be at least 2048KiB" (x86: the transparent hugepage size), "requested size
+ *   must be smaller than or equal to @size (524288KiB)", "requested size must be an integer
+ *   multiple of block size".
+ * - memory-devices-exceed: without NUMA cells, "Total size of memory devices exceeds the total
+ *   memory size" (with cells, libvirt adds the devices to the cells' sum instead).
+ * - memory-balloon-model: <memballoon model='xen'> in a QEMU/KVM domain ("Memory balloon device type
+ *   'xen' is not supported by this version of qemu"; without an address libvirt fails earlier,
+ *   finding no PCI bus for it).
+ * - memory-shared-required: a vhost-user disk with private guest memory ("'vhostuser' requires
+ *   shared memory": no NUMA cell and no shared <memoryBacking>, a cell without memAccess and no
+ *   shared <memoryBacking>, a private cell).
  */
 import { parseSizeKiB } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import type { DomainModel } from '../model/types';
-import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { numaCells, textSpan, valueSpan } from './numa';
 import type { Finding, RuleFamily } from './types';
 
@@ -40,6 +60,7 @@ function mib(kib: number): string {
 interface MemDevice {
   el: XmlElement;
   model: string;
+  target: XmlElement | undefined;
   size: number | undefined;
   node: XmlElement | undefined;
   dimm: XmlElement | undefined;
@@ -54,6 +75,7 @@ function memoryDevices(model: DomainModel): MemDevice[] {
       return {
         el: d.el,
         model: attrValue(d.el, 'model') ?? '',
+        target,
         size: sizeOf(target && child(target, 'size')),
         node: target && child(target, 'node'),
         dimm: address && attrValue(address, 'type') === 'dimm' ? address : undefined,
@@ -189,8 +211,20 @@ function check(model: DomainModel): Finding[] {
     }
   }
 
+  // Without NUMA cells, the devices must fit in <memory> (with cells libvirt adds them up instead).
+  if (cells.length === 0 && memory && memKiB && deviceKiB !== undefined && deviceKiB > memKiB) {
+    findings.push({
+      code: 'memory-devices-exceed',
+      message: `The memory devices add up to ${mib(deviceKiB)}, more than <memory> (${mib(memKiB)}): libvirt counts them as part of the guest's memory. Raise <memory>.`,
+      span: textSpan(memory),
+    });
+  }
+
   // Target NUMA nodes.
   for (const d of devices) {
+    if (d.node && d.model === 'virtio-pmem') {
+      continue; // memory-model-option
+    }
     if (d.node) {
       const node = parseInteger(d.node.text, 10);
       if (node !== undefined && node >= cells.length && (cells.length > 0 || hotplugOn)) {
@@ -203,7 +237,7 @@ function check(model: DomainModel): Finding[] {
           span: textSpan(d.node),
         });
       }
-    } else if (cells.length > 0 && hotplugOn && (d.model === 'dimm' || d.model === 'nvdimm' || d.model === 'virtio-mem')) {
+    } else if (d.target && cells.length > 0 && hotplugOn && (d.model === 'dimm' || d.model === 'nvdimm' || d.model === 'virtio-mem')) {
       findings.push({
         code: 'memory-target-node-missing',
         message: `The guest has NUMA cells, so this memory device needs a <node> in its <target> (the cell it belongs to).`,
@@ -211,6 +245,22 @@ function check(model: DomainModel): Finding[] {
       });
     }
   }
+
+  for (const d of devices) {
+    checkDevice(model, d, findings);
+  }
+  const virtType = attrValue(root, 'type');
+  for (const b of virtType === 'kvm' || virtType === 'qemu' ? model.devices.filter((x) => x.kind === 'memballoon') : []) {
+    const m = attr(b.el, 'model');
+    if (m?.value === 'xen') {
+      findings.push({
+        code: 'memory-balloon-model',
+        message: "A Xen memory balloon in a QEMU/KVM guest: QEMU has none. Use model='virtio' (or 'none').",
+        span: valueSpan(m),
+      });
+    }
+  }
+  checkSharedMemory(model, cells, findings);
 
   const backing = child(root, 'memoryBacking');
   const hugepages = backing && child(backing, 'hugepages');
@@ -241,6 +291,128 @@ function check(model: DomainModel): Finding[] {
     }
   }
   return findings;
+}
+
+/** Checks of one memory device against what its model takes (libvirt's memory device validation). */
+function checkDevice(model: DomainModel, d: MemDevice, findings: Finding[]): void {
+  const source = child(d.el, 'source');
+  const discard = attr(d.el, 'discard');
+  const option = (span: Span, message: string): void => {
+    findings.push({ code: 'memory-model-option', message, span });
+  };
+  if ((d.model === 'nvdimm' || d.model === 'virtio-pmem') && !(source && child(source, 'path'))) {
+    findings.push({
+      code: 'memory-source-path-missing',
+      message: `A <memory model='${d.model}'> needs the host file or device that backs it: <source><path>/path/to/file</path></source>.`,
+      span: d.el.nameSpan,
+    });
+  }
+  if ((d.model === 'nvdimm' || d.model === 'virtio-pmem') && discard && discard.value === 'yes') {
+    option(valueSpan(discard), `discard='yes' is not supported for a <memory model='${d.model}'>: remove it.`);
+  }
+  const uuid = child(d.el, 'uuid');
+  if (d.model === 'nvdimm' && uuid && !/^ppc64/.test(model.machine.arch)) {
+    option(uuid.nameSpan, 'An NVDIMM takes a <uuid> only on ppc64 guests: libvirt refuses it here.');
+  }
+  const access = attr(d.el, 'access');
+  if (d.model === 'virtio-pmem' && access?.value === 'private') {
+    option(
+      valueSpan(access),
+      "A virtio-pmem device needs shared access (the guest's writes must reach the file): remove access='private'."
+    );
+  }
+  if (d.model === 'virtio-pmem' && d.node) {
+    option(textSpan(d.node), 'A virtio-pmem device belongs to no NUMA node: remove <node> from its <target>.');
+  }
+  const address = child(d.el, 'address');
+  if (d.model === 'sgx-epc' && address) {
+    option(address.nameSpan, 'An sgx-epc memory device takes no <address>: remove it.');
+  }
+
+  const t = d.target;
+  if (!t || d.size === undefined) {
+    return;
+  }
+  const label = d.model === 'nvdimm' ? child(t, 'label') : undefined;
+  const labelSize = label && child(label, 'size');
+  const labelKiB = sizeOf(labelSize);
+  if (labelSize && labelKiB !== undefined && labelKiB > 0 && (labelKiB < 128 || labelKiB >= d.size)) {
+    findings.push({
+      code: 'memory-nvdimm-label-size',
+      message:
+        labelKiB < 128
+          ? `The NVDIMM label is ${mib(labelKiB)}: libvirt wants at least 128 KiB.`
+          : `The NVDIMM label (${mib(labelKiB)}) must be smaller than the NVDIMM itself (${mib(d.size)}).`,
+      span: textSpan(labelSize),
+    });
+  }
+
+  if (d.model !== 'virtio-mem') {
+    return;
+  }
+  const block = child(t, 'block');
+  const requested = child(t, 'requested');
+  const blockKiB = sizeOf(block) ?? 0;
+  const requestedKiB = sizeOf(requested) ?? 0;
+  const size = (message: string, span: Span): void => {
+    findings.push({ code: 'memory-virtio-mem-size', message, span });
+  };
+  const x86 = model.machine.arch === 'x86_64' || model.machine.arch === 'i686';
+  if (block && sizeOf(block) === undefined) {
+    return; // the schema's
+  }
+  if (requestedKiB > d.size) {
+    size(
+      `The requested size (${mib(requestedKiB)}) is larger than the virtio-mem device (${mib(d.size)}).`,
+      requested ? textSpan(requested) : t.nameSpan
+    );
+  } else if (blockKiB === 0 || (blockKiB & (blockKiB - 1)) !== 0) {
+    size(
+      block
+        ? `The virtio-mem block size ${mib(blockKiB)} is not a power of two.`
+        : "A virtio-mem device needs a block size: add <block unit='MiB'>2</block> to its <target>.",
+      block ? textSpan(block) : t.nameSpan
+    );
+  } else if (x86 && blockKiB < 2048) {
+    size(`The virtio-mem block size ${mib(blockKiB)} is below the host's transparent hugepage size (2 MiB on x86).`, textSpan(block!));
+  } else if (requestedKiB % blockKiB !== 0) {
+    size(
+      `The requested size (${mib(requestedKiB)}) is not a whole number of blocks of ${mib(blockKiB)}.`,
+      requested ? textSpan(requested) : t.nameSpan
+    );
+  }
+}
+
+/**
+ * A vhost-user disk shares the guest's memory with another process:
+ * without NUMA cells <memoryBacking><access mode='shared'/>, with cells each cell shared (its
+ * memAccess='shared', or no memAccess and the shared <memoryBacking>).
+ */
+function checkSharedMemory(model: DomainModel, cells: ReturnType<typeof numaCells>, findings: Finding[]): void {
+  const backing = child(model.root, 'memoryBacking');
+  const access = backing && child(backing, 'access');
+  const shared = access ? attrValue(access, 'mode') === 'shared' : false;
+  const cellShared = (c: XmlElement): boolean => {
+    const m = attrValue(c, 'memAccess');
+    return m === 'shared' || (m === undefined && shared);
+  };
+  const privateCell = cells.find((c) => !cellShared(c.el));
+  if (cells.length > 0 ? !privateCell : shared) {
+    return;
+  }
+  for (const d of model.devices) {
+    if (d.kind !== 'disk' || attrValue(d.el, 'type') !== 'vhostuser') {
+      continue; // a virtiofs share is the filesystem family's
+    }
+    const who = 'A vhost-user disk';
+    findings.push({
+      code: 'memory-shared-required',
+      message: privateCell
+        ? `${who} needs the guest's memory shared with the host: NUMA cell ${privateCell.id ?? 0} is not (give the cells memAccess='shared', or add <memoryBacking><access mode='shared'/></memoryBacking>).`
+        : `${who} needs the guest's memory shared with the host: add <memoryBacking><access mode='shared'/></memoryBacking>.`,
+      span: d.el.nameSpan,
+    });
+  }
 }
 
 export const memoryRules: RuleFamily = {

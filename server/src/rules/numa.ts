@@ -21,6 +21,18 @@
  *   "two master hugepages detected" (two sizes without nodeset).
  * - numa-expander-node: "pci-expander-bus with index 1 is configured for a NUMA node (3) not present
  *   in the domain's <cpu><numa> array (2)".
+ * - numatune-duplicate: "only one numatune is supported".
+ * - numatune-memnode-mode: "'restrictive' mode is required in memnode element when mode is
+ *   'restrictive' in memory element".
+ * - numa-nodeset-empty: "Invalid value of 'nodeset': 0,^0" (<numatune><memory>, <memnode>) and
+ *   "Invalid value of 'nodemask': 0,^0" (a memory device's <source><nodemask>).
+ * - numa-cache-level: "Ain't nobody heard of that much cache level" (above 3), "Cache level '1'
+ *   already defined" (twice in one cell).
+ * - numa-interconnect-node: "'initiator' refers to a non-existent NUMA node", "'target' refers to
+ *   a non-existent NUMA node", "NUMA nodes without CPUs can't be initiator".
+ * - numa-interconnect-cache: "'cache' refers to a non-existent NUMA node cache".
+ * - numa-interconnect-duplicate: "Duplicate info for NUMA latencies", "Link already defined" (the
+ *   same pair of cells the other way round).
  */
 import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
@@ -173,12 +185,45 @@ function checkCells(model: DomainModel, cells: NumaCell[], findings: Finding[]):
   }
 }
 
+/** A nodeset or nodemask libvirt reads but that selects no host node (such as 0,^0). */
+function emptyNodeset(a: XmlAttribute | undefined, what: string, findings: Finding[]): void {
+  if (a && parseBitmap(a.value)?.length === 0) {
+    findings.push({
+      code: 'numa-nodeset-empty',
+      message: `${what} '${a.value}' selects no host NUMA node.`,
+      span: valueSpan(a),
+    });
+  }
+}
+
 function checkNumatune(model: DomainModel, n: number, findings: Finding[]): void {
-  const numatune = child(model.root, 'numatune');
+  const all = childrenNamed(model.root, 'numatune');
+  for (const extra of all.slice(1)) {
+    findings.push({
+      code: 'numatune-duplicate',
+      message: 'A second <numatune>: libvirt takes one; merge them.',
+      span: extra.nameSpan,
+      related: [{ message: 'the first one', span: all[0]!.nameSpan }],
+    });
+  }
+  const numatune = all[0];
   if (!numatune) {
     return;
   }
   const memory = child(numatune, 'memory');
+  emptyNodeset(memory && attr(memory, 'nodeset'), 'The <numatune><memory> nodeset', findings);
+  const restrictive = memory && attr(memory, 'mode')?.value === 'restrictive';
+  for (const m of childrenNamed(numatune, 'memnode')) {
+    const mode = attr(m, 'mode');
+    if (restrictive && (mode?.value ?? 'strict') !== 'restrictive') {
+      findings.push({
+        code: 'numatune-memnode-mode',
+        message: `With <memory mode='restrictive'>, each <memnode> must be mode='restrictive' too (this one is '${mode?.value ?? 'strict'}'${mode ? '' : ', the default'}).`,
+        span: mode ? valueSpan(mode) : m.nameSpan,
+      });
+    }
+    emptyNodeset(attr(m, 'nodeset'), 'The <memnode> nodeset', findings);
+  }
   const placement = memory && attr(memory, 'placement');
   if (memory && placement?.value === 'static' && !attr(memory, 'nodeset')) {
     findings.push({
@@ -282,6 +327,132 @@ function checkExpanderBuses(model: DomainModel, n: number, findings: Finding[]):
   }
 }
 
+/** <cell><cache>: levels 1 to 3, each once in a cell. */
+function checkCaches(cells: NumaCell[], findings: Finding[]): void {
+  for (const c of cells) {
+    const seen = new Map<number, XmlAttribute>();
+    for (const cache of childrenNamed(c.el, 'cache')) {
+      const a = attr(cache, 'level');
+      const level = parseInteger(a?.value, 10);
+      if (!a || level === undefined) {
+        continue;
+      }
+      if (level > 3) {
+        findings.push({ code: 'numa-cache-level', message: `Cache level ${level}: libvirt knows levels up to 3.`, span: valueSpan(a) });
+      } else if (seen.has(level)) {
+        findings.push({
+          code: 'numa-cache-level',
+          message: `NUMA cell ${c.id ?? '?'} describes cache level ${level} twice.`,
+          span: valueSpan(a),
+          related: [{ message: 'the first one', span: valueSpan(seen.get(level)!) }],
+        });
+      } else {
+        seen.set(level, a);
+      }
+    }
+  }
+}
+
+/** <numa><interconnects>: latencies and bandwidths between existing cells, each described once. */
+function checkInterconnects(model: DomainModel, cells: NumaCell[], findings: Finding[]): void {
+  const numa = child(model.root, 'cpu') && child(child(model.root, 'cpu')!, 'numa');
+  const list = numa && child(numa, 'interconnects');
+  if (!list || cells.some((c) => c.id === undefined)) {
+    return;
+  }
+  const byId = new Map(cells.map((c) => [c.id!, c]));
+  interface Link {
+    el: XmlElement;
+    kind: string;
+    initiator: number;
+    target: number;
+    cache: number;
+    access: string;
+  }
+  const done: Link[] = [];
+  for (const el of list.children) {
+    if (el.name !== 'latency' && el.name !== 'bandwidth') {
+      continue;
+    }
+    const ia = attr(el, 'initiator');
+    const ta = attr(el, 'target');
+    const ca = attr(el, 'cache');
+    const initiator = parseInteger(ia?.value, 10);
+    const target = parseInteger(ta?.value, 10);
+    const cache = ca ? parseInteger(ca.value, 10) : 0;
+    if (!ia || !ta || initiator === undefined || target === undefined || cache === undefined) {
+      continue;
+    }
+    const l: Link = { el, kind: el.name, initiator, target, cache, access: attr(el, 'type')?.value ?? '' };
+    const bad = (
+      code: 'numa-interconnect-node' | 'numa-interconnect-cache' | 'numa-interconnect-duplicate',
+      message: string,
+      span: Span,
+      other?: XmlElement
+    ): void => {
+      findings.push({ code, message, span, related: other ? [{ message: 'the other one', span: other.nameSpan }] : [] });
+    };
+    if (initiator >= cells.length) {
+      bad(
+        'numa-interconnect-node',
+        `initiator='${initiator}' is not a NUMA cell of this guest: ${cellsLabel(cells.length)}.`,
+        valueSpan(ia)
+      );
+      continue;
+    }
+    if (target >= cells.length) {
+      bad('numa-interconnect-node', `target='${target}' is not a NUMA cell of this guest: ${cellsLabel(cells.length)}.`, valueSpan(ta));
+      continue;
+    }
+    if (!byId.get(initiator)?.cpusAttr) {
+      bad('numa-interconnect-node', `NUMA cell ${initiator} has no vCPUs (no cpus=), so it cannot be an initiator.`, valueSpan(ia));
+      continue;
+    }
+    if (cache > 0) {
+      const levels = childrenNamed(byId.get(target)!.el, 'cache').map((x) => parseInteger(attr(x, 'level')?.value, 10));
+      if (!levels.includes(cache)) {
+        bad(
+          'numa-interconnect-cache',
+          `cache='${cache}': NUMA cell ${target} describes no cache of level ${cache} (add a <cache level='${cache}'> to it).`,
+          valueSpan(ca!)
+        );
+        continue;
+      }
+    }
+    for (const o of done) {
+      if (o.kind === l.kind && o.initiator === initiator && o.target === target && o.cache === cache && o.access === l.access) {
+        bad('numa-interconnect-duplicate', `This ${l.kind} from cell ${initiator} to cell ${target} is given twice.`, el.nameSpan, o.el);
+        break;
+      }
+      if (initiator !== target && o.initiator === target && o.target === initiator) {
+        bad(
+          'numa-interconnect-duplicate',
+          `The link between cells ${initiator} and ${target} is already described the other way round (initiator ${target}, target ${initiator}).`,
+          el.nameSpan,
+          o.el
+        );
+        break;
+      }
+    }
+    done.push(l);
+  }
+}
+
+/** Memory devices' <source><nodemask>. */
+function checkNodemasks(model: DomainModel, findings: Finding[]): void {
+  for (const d of model.devices) {
+    const source = d.kind === 'memory' ? child(d.el, 'source') : undefined;
+    const mask = source && child(source, 'nodemask');
+    if (mask && parseBitmap(mask.text)?.length === 0) {
+      findings.push({
+        code: 'numa-nodeset-empty',
+        message: `The memory device's nodemask '${mask.text.trim()}' selects no host NUMA node.`,
+        span: textSpan(mask),
+      });
+    }
+  }
+}
+
 export const numaRules: RuleFamily = {
   id: 'numa',
   check(model) {
@@ -294,6 +465,9 @@ export const numaRules: RuleFamily = {
     checkNumatune(model, cells.length, findings);
     checkHugepages(model, cells.length, findings);
     checkExpanderBuses(model, cells.length, findings);
+    checkCaches(cells, findings);
+    checkInterconnects(model, cells, findings);
+    checkNodemasks(model, findings);
     return findings;
   },
 };

@@ -7,6 +7,9 @@
  * - nic-queue-size: rx_queue_size / tx_queue_size of a virtio NIC's <driver> that is not a power of
  *   two ("rx_queue_size has to be a power of two", qemu/qemu_validate.c
  *   qemuValidateDomainDeviceDefNetwork); 0 means unset, other NIC models ignore them.
+ * - shmem-name-invalid: a <shmem> name with '/' or that is '.' or '..' ("shmem name cannot include
+ *   '/' character", "shmem name cannot be equal to '.'", "... '..'": it names a file in /dev/shm).
+ * - shmem-msi-server: a <shmem><msi> without <server> ("msi option is only supported with a server").
  */
 import { parseInteger } from '../../../lib/integer';
 import { attr, child, type XmlAttribute } from '../syntax/tree';
@@ -50,6 +53,26 @@ export const sizeRules: RuleFamily = {
     for (const d of model.devices) {
       if (d.kind !== 'shmem') {
         continue;
+      }
+      const name = attr(d.el, 'name');
+      const nv = name?.value ?? '';
+      if (name && (nv.includes('/') || nv === '.' || nv === '..')) {
+        findings.push({
+          code: 'shmem-name-invalid',
+          message: nv.includes('/')
+            ? `The shared memory name '${nv}' contains '/': it names a file in /dev/shm, so it cannot have a path separator.`
+            : `The shared memory name '${nv}' names a directory, not a file in /dev/shm: pick another name.`,
+          span: name.valueSpan ?? name.span,
+        });
+      }
+      const msi = child(d.el, 'msi');
+      if (msi && !child(d.el, 'server')) {
+        findings.push({
+          code: 'shmem-msi-server',
+          message:
+            "<msi> is for a shared memory device with a server (ivshmem-doorbell): add <server path='/tmp/socket'/> or remove <msi>.",
+          span: msi.nameSpan,
+        });
       }
       const size = child(d.el, 'size');
       const raw = size?.text.trim();

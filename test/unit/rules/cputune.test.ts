@@ -52,6 +52,39 @@ const CASES: RuleCase[] = [
       ``
     ),
   },
+  {
+    name: "a memorytune may share a cachetune's exact vCPUs, and a memory bandwidth monitor the vCPUs of a cache monitor",
+    xml: domainXml(
+      {
+        vcpu: '2',
+        head: `  <cputune>
+    <cachetune vcpus='0-1'>
+      <cache id='0' level='3' type='both' size='3' unit='MiB'/>
+      <monitor level='3' vcpus='0'/>
+    </cachetune>
+    <memorytune vcpus='0-1'>
+      <node id='0' bandwidth='50'/>
+      <monitor vcpus='0'/>
+    </memorytune>
+  </cputune>`,
+      },
+      ``
+    ),
+  },
+  {
+    name: 'thread_pool_min without thread_pool_max (libvirt compares it with an unset maximum of -1)',
+    xml: domainXml(
+      {
+        vcpu: '2',
+        head: `  <iothreads>1</iothreads>
+  <iothreadids>
+    <iothread id='1' thread_pool_min='2'/>
+    <!--                             ^^^ cputune-thread-pool: without thread_pool_max -->
+  </iothreadids>`,
+      },
+      ``
+    ),
+  },
 ];
 
 runRuleCases('cputune', CASES);
