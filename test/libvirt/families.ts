@@ -147,11 +147,6 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /io='native' needs either no disk cache or directsync cache mode/, codes: ['disk-io-native-cache'], qemuOnly: true },
   {
-    re: /SCSI controller only supports 1 bus|target must be 0 for (controller model 'lsilogic'|ide controller|controller fdc|sata controller)|Only 1 (IDE|fdc) controller is supported|Only 1 fdc bus is supported|bus must be 0 for sata controller/,
-    codes: ['disk-drive-address-range'],
-    qemuOnly: true,
-  },
-  {
     re: /vhostuser disk supports only virtio bus|only snapshot=no is supported with vhostuser disk|[a-z_]+ is not supported with vhostuser disk/,
     codes: ['disk-vhostuser-option'],
   },
@@ -177,7 +172,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /shared access for disk '[^']*' requires use of supported storage format/, codes: ['disk-shareable-format'], qemuOnly: true },
   { re: /missing source information for device/, codes: ['disk-source-missing'] },
   { re: /disk startupPolicy '[^']*' is (not allowed for disk of|allowed only for cdrom or floppy)/, codes: ['disk-startup-policy'] },
-  { re: /unfiltered sgio is no longer supported/, codes: ['disk-sgio-unfiltered'] },
+  { re: /unfiltered sgio is no longer supported/, codes: ['disk-sgio-unfiltered', 'hostdev-option-unsupported'] },
   { re: /authentication is not supported for protocol/, codes: ['disk-auth-protocol'] },
   { re: /supplying <cipher> for domain disk definition is unnecessary/, codes: ['disk-encryption-cipher'] },
   {

@@ -208,11 +208,7 @@ export const CODES = {
   },
   'disk-copy-on-read': { severity: 'error', summary: "copy_on_read='on' on a disk that is read-only, removable media or a lun." },
   'disk-io-native-cache': { severity: 'error', summary: "io='native' without cache='none' or cache='directsync'." },
-  'disk-drive-address-range': {
-    severity: 'error',
-    summary:
-      "A disk's drive address names a controller, bus or target its bus does not have (one IDE and one floppy controller, target 0, bus 0).",
-  },
+
   'disk-vhostuser-option': {
     severity: 'error',
     summary: 'A vhost-user disk carries a setting libvirt does not support for it, or is not on the virtio bus.',

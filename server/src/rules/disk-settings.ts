@@ -16,8 +16,6 @@
  * - disk-copy-on-read: "copy_on_read is not compatible with read-only disk", "... with removable disk",
  *   "... with 'lun' disk".
  * - disk-io-native-cache: "io='native' needs either no disk cache or directsync cache mode".
- * - disk-drive-address-range: qemuValidateDomainDeviceDefAddressDrive ("SCSI controller only supports
- *   1 bus", "target must be 0 for ide controller", "Only 1 fdc controller is supported", ...).
  * - disk-vhostuser-option: "<option> is not supported with vhostuser disk", "vhostuser disk supports
  *   only virtio bus", "only snapshot=no is supported with vhostuser disk".
  * - disk-iothread-missing: "Disk iothread '2' not defined in iothreadid".
@@ -33,7 +31,7 @@
  * - disk-source-missing: "missing source information for device vda".
  * - disk-startup-policy: "disk startupPolicy 'optional' is not allowed for disk of 'network' type",
  *   "disk startupPolicy 'requisite' is allowed only for cdrom or floppy".
- * - disk-sgio-unfiltered: "unfiltered sgio is no longer supported" (a disk or a SCSI <hostdev>).
+ * - disk-sgio-unfiltered: "unfiltered sgio is no longer supported" (a disk; a SCSI <hostdev>'s is hostdev-option-unsupported).
  * - disk-auth-protocol: "authentication is not supported for protocol 'nbd'".
  * - disk-encryption-cipher: "supplying <cipher> for domain disk definition is unnecessary".
  * - disk-target-invalid (with disks.ts): "Invalid harddisk device name: fda", "Invalid floppy device name: hda".
@@ -248,48 +246,6 @@ function checkIoNative(d: Disk, findings: Finding[]): void {
       },
     ],
   });
-}
-
-function checkDriveAddressRange(model: DomainModel, d: Disk, bus: string | undefined, findings: Finding[]): void {
-  const a = d.address;
-  if (!a || a.type !== 'drive' || !bus) {
-    return;
-  }
-  const nonZero = (n: typeof a.bus): n is NonNullable<typeof a.bus> => !!n && n.value !== undefined && n.value !== 0;
-  const push = (n: NonNullable<typeof a.bus>, message: string): void => {
-    findings.push({ code: 'disk-drive-address-range', message, span: vs(n.attr) });
-  };
-  if (bus === 'scsi') {
-    if (nonZero(a.bus)) {
-      push(a.bus, `A SCSI controller has one bus only: bus must be 0, not ${a.bus.value}.`);
-      return;
-    }
-    const index = a.controller?.value ?? 0;
-    const ctl = model.controllers.find((c) => c.type === 'scsi' && (c.index?.value ?? 0) === index);
-    if (ctl?.model?.value === 'lsilogic' && nonZero(a.target)) {
-      push(a.target, `SCSI controller ${index} is an lsilogic one: its disks need target 0, not ${a.target.value}.`);
-    }
-  } else if (bus === 'ide') {
-    if (nonZero(a.controller)) {
-      push(a.controller, `QEMU has a single IDE controller: controller must be 0, not ${a.controller.value}.`);
-    } else if (nonZero(a.target)) {
-      push(a.target, `An ide disk needs target 0, not ${a.target.value}.`);
-    }
-  } else if (bus === 'fdc') {
-    if (nonZero(a.controller)) {
-      push(a.controller, `QEMU has a single floppy controller: controller must be 0, not ${a.controller.value}.`);
-    } else if (nonZero(a.bus)) {
-      push(a.bus, `The floppy controller has one bus only: bus must be 0, not ${a.bus.value}.`);
-    } else if (nonZero(a.target)) {
-      push(a.target, `A floppy needs target 0, not ${a.target.value}.`);
-    }
-  } else if (bus === 'sata') {
-    if (nonZero(a.bus)) {
-      push(a.bus, `A sata disk needs bus 0 (each SATA controller has one bus; its ports are units), not ${a.bus.value}.`);
-    } else if (nonZero(a.target)) {
-      push(a.target, `A sata disk needs target 0 (its port is the unit), not ${a.target.value}.`);
-    }
-  }
 }
 
 const VHOST_DRIVER_OPTIONS = [
@@ -622,7 +578,7 @@ function checkStartupPolicy(d: Disk, findings: Finding[]): void {
   }
 }
 
-/** sgio='unfiltered' on a disk or a SCSI <hostdev> (virDomainDiskDefValidate, virDomainHostdevDefValidate). */
+/** sgio='unfiltered' on a disk (virDomainDiskDefValidate; a SCSI <hostdev>'s is hostdev-option-unsupported). */
 function checkSgio(el: XmlElement, findings: Finding[]): void {
   const sgio = attr(el, 'sgio');
   if (sgio?.value === 'unfiltered') {
@@ -826,7 +782,6 @@ export function checkDiskSettings(model: DomainModel, findings: Finding[]): void
     checkOptionDevice(d, bus, findings);
     checkCopyOnRead(d, findings);
     checkIoNative(d, findings);
-    checkDriveAddressRange(model, d, bus, findings);
     checkVhostUser(d, bus, findings);
     checkIothreadRef(model, d, bus, findings);
     checkLunSource(d, findings);
@@ -843,9 +798,6 @@ export function checkDiskSettings(model: DomainModel, findings: Finding[]): void
     checkTwice(d, findings);
   }
   checkIotuneGroups(model, findings);
-  for (const h of model.hostdevs) {
-    checkSgio(h.device.el, findings);
-  }
   checkLeases(model, findings);
   checkBlkioDevices(model, findings);
 }

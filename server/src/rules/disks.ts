@@ -17,7 +17,7 @@
  * - disk-iotune-conflict: "total and read/write bytes_sec|iops_sec|bytes_sec_max|iops_sec_max
  *   cannot be set at the same time" (virDomainDiskDefValidate; a value of 0 is unset).
  * The settings of one disk against its bus, device, storage type and each other (disk-bus-device,
- * disk-option-bus, disk-vhostuser-option, disk-transient-unsupported, disk-drive-address-range and
+ * disk-option-bus, disk-vhostuser-option, disk-transient-unsupported and
  * more) are checked in disk-settings.ts.
  */
 import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';

@@ -447,7 +447,7 @@ const CASES: RuleCase[] = [
     fix: { code: 'disk-io-native-cache', title: "Use cache='none'", contains: "io='native' cache='none'" },
   },
   {
-    name: 'drive addresses: lsilogic only when written out; ide, fdc and sata limits',
+    name: "drive addresses: lsilogic (x86's default SCSI model) takes target 0 only; ide, fdc and sata limits",
     xml: domainXml(
       {},
       `    <controller type='scsi' index='0'/>
@@ -456,12 +456,13 @@ const CASES: RuleCase[] = [
       <source file='/var/lib/libvirt/images/a.img'/>
       <target dev='sda' bus='scsi'/>
       <address type='drive' controller='0' bus='0' target='3' unit='0'/>
+      <!--                                                ^^^ drive-address-unsupported: lsilogic -->
     </disk>
     <disk type='file' device='disk'>
       <source file='/var/lib/libvirt/images/b.img'/>
       <target dev='sdb' bus='scsi'/>
       <address type='drive' controller='1' bus='0' target='3' unit='0'/>
-      <!--                                                ^^^ disk-drive-address-range: lsilogic -->
+      <!--                                                ^^^ drive-address-unsupported: lsilogic -->
     </disk>
     <disk type='file' device='disk'>
       <source file='/var/lib/libvirt/images/c.img'/>
@@ -524,7 +525,7 @@ const CASES: RuleCase[] = [
   {
     name: 'a vhost-user disk: each refused setting is named',
     xml: domainXml(
-      {},
+      { head: "  <memoryBacking><access mode='shared'/></memoryBacking>" },
       `    <disk type='vhostuser' device='disk'>
       <driver name='qemu' type='raw' cache='none' discard='unmap'/>
       <!--                           ^^^^^^^^^^^^ disk-vhostuser-option: cache -->
