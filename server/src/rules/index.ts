@@ -3,10 +3,14 @@
  */
 import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
+import { clockRules } from './clock';
 import { controllerRules } from './controllers';
+import { cpuRules } from './cpu';
 import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
+import { featureRules } from './features';
+import { firmwareRules } from './firmware';
 import { hostRules } from './host';
 import { hostdevRules } from './hostdevs';
 import { interfaceRules } from './interfaces';
@@ -25,6 +29,10 @@ import { videoRules } from './video';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   domainRules,
+  firmwareRules,
+  clockRules,
+  featureRules,
+  cpuRules,
   memoryRules,
   numaRules,
   cputuneRules,
