@@ -41,6 +41,7 @@
  * - clock-attribute-missing: "missing 'timezone' attribute for clock with offset='timezone'" (and 'start'
  *   for offset='absolute').
  */
+import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import { attr, attrValue, child, childrenNamed, descendant, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
@@ -663,7 +664,11 @@ function checkResctrl(model: DomainModel, findings: Finding[]): void {
   if (!type || type.value === 'kvm' || !cputune) {
     return;
   }
-  const tune = cputune.children.find((c) => c.name === 'cachetune' || c.name === 'memorytune');
+  // A group whose vcpus= names none of the guest's vCPUs is dropped by the parser.
+  const max = (model.vcpu ? parseInteger(model.vcpu.text, 10) : 1) ?? 1;
+  const tune = cputune.children.find(
+    (c) => (c.name === 'cachetune' || c.name === 'memorytune') && (parseBitmap(attrValue(c, 'vcpus')) ?? []).some((v) => v < max)
+  );
   if (tune) {
     findings.push({
       code: 'resctrl-kvm-only',

@@ -25,10 +25,25 @@ function isArmVirt(model: DomainModel): boolean {
   return (arch === 'aarch64' || arch === 'armv7l') && /^virt(-|$)/.test(name);
 }
 
+/**
+ * Whether libvirt takes a pSeries feature as set: <hpt> only with resizing= or a <maxpagesize>
+ * above 0, cfpc/sbbc/ibs only with value=; htm, nested-hv and ccf-assist always (state= is required).
+ */
+function pSeriesFeatureSet(el: XmlElement): boolean {
+  if (el.name === 'hpt') {
+    const page = child(el, 'maxpagesize');
+    return attr(el, 'resizing') !== undefined || (page !== undefined && (parseSizeKiB(page.text, attrValue(page, 'unit')) ?? 1) > 0);
+  }
+  if (el.name === 'cfpc' || el.name === 'sbbc' || el.name === 'ibs') {
+    return attr(el, 'value') !== undefined;
+  }
+  return true;
+}
+
 function checkMachine(model: DomainModel, features: XmlElement, findings: Finding[]): void {
   const where = `${model.machine.arch} '${model.machine.name}'`;
   for (const el of features.children) {
-    const pseries = PSERIES_FEATURES.includes(el.name) && !isPSeries(model);
+    const pseries = PSERIES_FEATURES.includes(el.name) && pSeriesFeatureSet(el) && !isPSeries(model);
     const gic = el.name === 'gic' && !isArmVirt(model);
     if (pseries || gic) {
       findings.push({
@@ -47,6 +62,12 @@ function checkTcg(model: DomainModel, features: XmlElement, findings: Finding[])
   if (!tcg) {
     return;
   }
+  // libvirt takes <tcg> as set only with a tb-cache size: an empty one, or a size of 0, is dropped.
+  const cache = child(tcg, 'tb-cache');
+  const kib = cache ? parseSizeKiB(cache.text, attrValue(cache, 'unit')) : undefined;
+  if (!cache || !kib) {
+    return;
+  }
   const type = attr(model.root, 'type');
   if (type && type.value !== 'qemu') {
     findings.push({
@@ -56,9 +77,7 @@ function checkTcg(model: DomainModel, features: XmlElement, findings: Finding[])
       related: [{ message: `type='${type.value}'`, span: type.valueSpan ?? type.span }],
     });
   }
-  const cache = child(tcg, 'tb-cache');
-  const kib = cache ? parseSizeKiB(cache.text, attrValue(cache, 'unit')) : undefined;
-  if (cache && kib !== undefined && kib % 1024 !== 0) {
+  if (kib % 1024 !== 0) {
     findings.push({
       code: 'feature-tcg-invalid',
       message: `The TCG translation block cache must be a whole number of MiB; ${cache.text.trim()} ${attrValue(cache, 'unit') ?? 'KiB'} is ${kib} KiB.`,

@@ -189,8 +189,11 @@ function checkQemu(model: DomainModel, os: XmlElement, findings: Finding[]): voi
   const useserial = bios && attr(bios, 'useserial');
   if (useserial?.value === 'yes' && isX86(arch)) {
     const devices = child(root, 'devices');
-    const serial = devices && (child(devices, 'serial') ?? child(devices, 'console'));
-    if (!serial) {
+    // A first <console> of target type serial (or none given) stands for a serial port too.
+    const console = devices && child(devices, 'console');
+    const consoleTarget = console && child(console, 'target');
+    const consoleSerial = console && (!consoleTarget || (attrValue(consoleTarget, 'type') ?? 'serial') === 'serial');
+    if (!(devices && child(devices, 'serial')) && !consoleSerial) {
       findings.push({
         code: 'bios-serial-missing',
         message: "useserial='yes' sends the BIOS output to a serial port, but the guest has none: add a <serial> device.",
