@@ -20,6 +20,7 @@ import {
   usbInput,
   type Machine,
 } from './build-domain';
+import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 
 export interface GeneratedCase {
@@ -801,6 +802,7 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'chardev', count: 16, gen: chardevGen },
   { family: 'sizes', count: 16, gen: sizeGen },
   { family: 'iommu', count: 16, gen: iommuGen },
+  { family: 'domain-settings', count: 30, gen: domainSettingsGen },
 ];
 
 export const DEFAULT_SEED = 20240501;
