@@ -109,6 +109,10 @@ export interface DomainSpec {
   /** Inner XML of <cpu>, e.g. a <topology/>. */
   cpu?: string;
   osBoot?: string[];
+  /** Lines inside <os> after <type> and the boot devices (a loader, <bios>...). */
+  os?: string[];
+  /** Domain-level elements after <vcpu> (<clock>, <seclabel>, <sysinfo>...). */
+  head?: string[];
   devices: string[];
 }
 
@@ -145,11 +149,15 @@ export function q35Ports(n: number, withBridge: boolean): string[] {
 
 export function domainXml(spec: DomainSpec): string {
   const vcpu = spec.vcpu ?? 2;
-  const os = [`    <type arch='x86_64' machine='${spec.machine}'>hvm</type>`, ...(spec.osBoot ?? []).map((d) => `    <boot dev='${d}'/>`)];
+  const os = [
+    `    <type arch='x86_64' machine='${spec.machine}'>hvm</type>`,
+    ...(spec.osBoot ?? []).map((d) => `    <boot dev='${d}'/>`),
+    ...(spec.os ?? []).map((l) => `    ${l}`),
+  ];
   return `<domain type='qemu'>
 ${spec.name === null ? '' : `  <name>${spec.name}</name>\n`}  <memory unit='MiB'>256</memory>
   <vcpu placement='static'>${vcpu}</vcpu>
-${spec.cpu ? `  <cpu>\n    ${spec.cpu}\n  </cpu>\n` : ''}  <os>
+${(spec.head ?? []).map((l) => `  ${l}\n`).join('')}${spec.cpu ? `  <cpu>\n    ${spec.cpu}\n  </cpu>\n` : ''}  <os>
 ${os.join('\n')}
   </os>
   <features>

@@ -380,7 +380,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /only a single (watchdog|memory balloon|vsock|nvram) device is supported/, codes: ['device-single-duplicate'] },
   {
-    re: /element 'genid' can only appear once|only one resource element is supported|Only one acpi table is supported|perf event '[^']*' was already specified|no more than one cipher node with name/,
+    re: /element 'genid' can only appear once|only one resource element is supported|Only one acpi table is supported|perf event '[^']*' was already specified|no more than one cipher node with name|only one set of redirection filter rule is supported/,
     codes: ['domain-element-duplicate'],
   },
   {
@@ -388,6 +388,133 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['features-value-invalid'],
   },
   { re: /missing '(timezone|start)' attribute for clock with offset/, codes: ['clock-attribute-missing'] },
+  // Firmware: <os firmware>, <loader>, <nvram>, <bios> (rules/firmware.ts; conf/domain_validate.c virDomainDefOSValidate,
+  // qemu/qemu_validate.c qemuValidateDomainDef, qemuValidateDomainDefBoot, qemuValidateDomainDefNvram)
+  {
+    re: /cannot be specified when firmware autoselection is enabled|firmware type '[^']*' does not support nvram/,
+    codes: ['firmware-autoselect-conflict'],
+  },
+  {
+    re: /cannot use feature-based firmware autoselection when firmware autoselection is disabled/,
+    codes: ['firmware-autoselect-missing'],
+    qemuOnly: true,
+  },
+  { re: /no loader path specified and firmware auto selection disabled/, codes: ['firmware-autoselect-missing'] },
+  {
+    re: /NVRAM (template )?is not permitted when loader is stateless|Only (pflash loader type|EFI firmware) permits NVRAM/,
+    codes: ['loader-stateless-conflict'],
+  },
+  { re: /UEFI requires ACPI on this architecture/, codes: ['firmware-uefi-acpi'], qemuOnly: true },
+  {
+    re: /Secure boot is supported (with q35 machine types|for x86_64 architecture) only|Secure boot requires SMM feature enabled/,
+    codes: ['secure-boot-requirement'],
+    qemuOnly: true,
+  },
+  {
+    re: /unsupported nvram disk type|(slices|persistent reservations) are not supported with NVRAM/,
+    codes: ['nvram-source-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /need at least one serial port to use BIOS serial output/, codes: ['bios-serial-missing'], qemuOnly: true },
+  // Clock and timers (rules/clock.ts; conf/domain_postparse.c virDomainDefPostParseTimer, qemu/qemu_validate.c
+  // qemuValidateDomainDefClockTimers)
+  {
+    re: /timer \S+ doesn't support setting of timer (tickpolicy|frequency|mode|track)|setting of timer catchup policies is only supported with tickpolicy='catchup'/,
+    codes: ['timer-attribute-unsupported'],
+  },
+  {
+    re: /unsupported timer type \(name\)|Configuring the '[^']*' timer is not supported for virtType|unsupported rtc timer (track|tickpolicy)|unsupported pit tickpolicy/,
+    codes: ['timer-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /The maximum 'start' value for <clock offset='absolute'> is/, codes: ['clock-start-range'], qemuOnly: true },
+  // Features and the guest CPU the QEMU driver refuses (rules/features.ts, rules/cpu.ts; qemu/qemu_validate.c
+  // qemuValidateDomainDefFeatures, qemuValidateDomainDefPSeriesFeature, qemuValidateDomainDefCpu)
+  {
+    re: /The '[^']*' feature is not supported for architecture '[^']*' or machine type/,
+    codes: ['feature-machine-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /TCG features are incompatible with domain type|tb-cache size must be an integer multiple of MiB/,
+    codes: ['feature-tcg-invalid'],
+    qemuOnly: true,
+  },
+  {
+    re: /CPU maximum physical address bits number specification cannot be used with mode|if using CPU maximum physical address mode='[^']*', bits= must be specified/,
+    codes: ['cpu-maxphysaddr-invalid'],
+    qemuOnly: true,
+  },
+  {
+    re: /CPU cache mode '[^']*' can only be used with|unsupported CPU cache level for mode/,
+    codes: ['cpu-cache-invalid'],
+    qemuOnly: true,
+  },
+  // Domain-wide settings (rules/domain.ts)
+  { re: /missing security model (in domain seclabel|when using multiple labels)/, codes: ['seclabel-model-missing'] },
+  { re: /security label is missing/, codes: ['seclabel-label-missing'] },
+  {
+    re: /Cannot specify a label if relabelling is turned off|label overrides require relabeling to be enabled at the domain level/,
+    codes: ['seclabel-relabel-conflict'],
+  },
+  {
+    re: /dynamic label type must use resource relabeling|resource relabeling is not compatible with 'none' label type/,
+    codes: ['schema-invalid-value'],
+  },
+  {
+    re: /Invalid BIOS 'date' format|malformed <sysinfo> uuid element|Firmware entry must have either value or 'file' attribute/,
+    codes: ['sysinfo-value-invalid'],
+  },
+  { re: /Invalid firmware name|That firmware name is reserved/, codes: ['sysinfo-value-invalid'], qemuOnly: true },
+  {
+    re: /Firmware entry is missing 'name' attribute|missing domain type attribute|Missing acpi table type/,
+    codes: ['schema-missing-attribute'],
+  },
+  {
+    re: /only (S390|pSeries|i686 and x86_64) guests support panic device of model/,
+    codes: ['panic-model-unsupported'],
+    qemuOnly: true,
+  },
+  {
+    re: /setting the panic device address is not supported for model|panic is supported only with ISA address type/,
+    codes: ['panic-address-unsupported'],
+    qemuOnly: true,
+  },
+  { re: /Multiple panic devices with model/, codes: ['device-single-duplicate'], qemuOnly: true },
+  { re: /Only the first console can be a serial port/, codes: ['console-serial-not-first'] },
+  { re: /cachetune is only supported for KVM domains/, codes: ['resctrl-kvm-only'], qemuOnly: true },
+  { re: /Fibre Channel 'appid' (is not a printable string|string length must be between)/, codes: ['schema-invalid-value'] },
+  { re: /HyperV vendor_id value is invalid/, codes: ['schema-invalid-value'] },
+  { re: /Value of cputune 'period' must be in range/, codes: ['schema-invalid-value'] },
+  { re: /Failed to parse memory (slot count|allocation threads)/, codes: ['schema-invalid-value'] },
+  {
+    re: /Can't add host USB device: USB is disabled in this host|Can't add USB hub: USB is disabled for this domain/,
+    codes: ['usb-bus-missing'],
+  },
+  {
+    re: /more than \d+ vCPUs require extended interrupt mode enabled on the iommu device/,
+    codes: ['vcpu-eim-required'],
+    qemuOnly: true,
+  },
+  { re: /missing 'value' attribute for HyperV feature 'vendor_id'/, codes: ['features-value-invalid'] },
+  { re: /unsupported Hyper-V stimer feature|unexpected capability feature/, codes: ['schema-unknown-feature'] },
+  { re: /cpu topology results in more than \d+ cpus/, codes: ['cpu-topology-mismatch'] },
+  {
+    re: /Lifecycle event '[^']*' doesn't support '[^']*' action|invalid value for (boot menu timeout|rebootTimeout), must be in range/,
+    codes: ['schema-invalid-value'],
+  },
+  {
+    re: /Unable to parse HPT maxpagesize setting|Invalid format for launch security (cbitpos|reduced-phys-bits)/,
+    codes: ['schema-invalid-value'],
+  },
+  { re: /failed to get launch security policy/, codes: ['schema-missing-element'] },
+  { re: /Emulator '[^']*' does not support os type/, codes: ['schema-invalid-value'], qemuOnly: true },
+  // Memory backing (rules/memory.ts)
+  {
+    re: /hugepages are not allowed with (memory allocation ondemand|anonymous memory source)/,
+    codes: ['memory-hugepages-backing'],
+    qemuOnly: true,
+  },
   { re: /hugepage size can't be zero/, codes: ['memory-hugepage-size-zero'] },
   { re: /Invalid value of 'cpuset': |scheduler bitmap '[^']*' is empty/, codes: ['cputune-bitmap-empty'] },
   // Memory and memory hotplug

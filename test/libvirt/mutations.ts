@@ -21,6 +21,7 @@ import {
   type Machine,
 } from './build-domain';
 import { controllerOptionsGen } from './mutations-cov-hostdev';
+import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
 
@@ -805,6 +806,7 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'iommu', count: 16, gen: iommuGen },
   { family: 'disk-settings', count: 48, gen: covDiskGen },
   { family: 'controller-options', count: 36, gen: controllerOptionsGen },
+  { family: 'domain-settings', count: 30, gen: domainSettingsGen },
 ];
 
 export const DEFAULT_SEED = 20240501;

@@ -506,7 +506,8 @@ export const CODES = {
   },
   'seclabel-model-duplicate': {
     severity: 'error',
-    summary: 'Two domain <seclabel> elements for the same security model (dac, selinux, apparmor): libvirt takes one per model.',
+    summary:
+      'Two <seclabel> elements for the same security model (dac, selinux, apparmor), in the domain or on one device: libvirt takes one per model.',
   },
   'vcpu-current-above-max': {
     severity: 'error',
@@ -519,21 +520,65 @@ export const CODES = {
   },
   'device-single-duplicate': {
     severity: 'error',
-    summary: 'A second watchdog, memory balloon, vsock or nvram device: libvirt supports one per domain.',
+    summary:
+      'A second watchdog, memory balloon, vsock or nvram device, or a second panic device of one model: libvirt supports one per domain.',
   },
   'domain-element-duplicate': {
     severity: 'error',
     summary:
-      'An element libvirt takes once appears twice: <genid>, <resource>, an <os><acpi><table>, a perf event or keywrap cipher of one name.',
+      'An element libvirt takes once appears twice: <genid>, <resource>, an <os><acpi><table>, <redirfilter>, a perf event or keywrap cipher of one name.',
   },
   'features-value-invalid': {
     severity: 'error',
     summary:
-      'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters).',
+      'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters, and given when on).',
   },
   'clock-attribute-missing': {
     severity: 'error',
     summary: "<clock offset='timezone'> without timezone=, or offset='absolute' without start=.",
+    absence: true,
+  },
+
+  'seclabel-relabel-conflict': {
+    severity: 'error',
+    summary:
+      "A device's <seclabel> override whose relabel= contradicts it: a <label> with relabel='no', or an override of a domain label that does not relabel.",
+  },
+  'seclabel-label-missing': {
+    severity: 'error',
+    summary: 'A static <seclabel> without its <label>.',
+    absence: true,
+  },
+  'seclabel-model-missing': {
+    severity: 'error',
+    summary:
+      "A <seclabel> without model= where libvirt cannot take the host's: one of several labels, or a static label or a dynamic one with <baselabel>.",
+    absence: true,
+  },
+  'sysinfo-value-invalid': {
+    severity: 'error',
+    summary:
+      "A <sysinfo> value libvirt or QEMU refuses: a BIOS date not mm/dd/yy(yy), a system uuid that is not a UUID, a fw_cfg entry without a value or file, or named outside 'opt/' or in QEMU's own 'opt/ovmf/', 'opt/org.qemu/'.",
+  },
+  'panic-model-unsupported': {
+    severity: 'error',
+    summary: "A panic device model the guest's architecture does not have: 's390' off s390, 'pseries' off ppc64 pSeries, 'hyperv' off x86.",
+  },
+  'panic-address-unsupported': {
+    severity: 'error',
+    summary: "An <address> on a panic device that takes none (s390, pseries, hyperv) or, for model 'isa', one that is not type='isa'.",
+  },
+  'console-serial-not-first': {
+    severity: 'error',
+    summary: 'A <console> after the first one that is a serial console (target type serial, or none given): only the first console can be.',
+  },
+  'resctrl-kvm-only': {
+    severity: 'error',
+    summary: "<cputune><cachetune> or <memorytune> on a domain that is not type='kvm': the QEMU driver refuses it.",
+  },
+  'vcpu-eim-required': {
+    severity: 'error',
+    summary: "More than 255 vCPUs on an x86 q35 guest without an intel IOMMU with eim='on' (extended interrupt mode).",
     absence: true,
   },
 
@@ -614,6 +659,11 @@ export const CODES = {
     severity: 'error',
     summary: "A vhost-user disk with the guest's memory not shared (memoryBacking access, or a NUMA cell's memAccess).",
     absence: true,
+  },
+
+  'memory-hugepages-backing': {
+    severity: 'error',
+    summary: "<hugepages> with a memory backing that cannot give them: allocation mode='ondemand' or an anonymous source.",
   },
 
   // Guest NUMA cells and what names them (rules/numa.ts)
@@ -703,6 +753,80 @@ export const CODES = {
     absence: true,
   },
   'cputune-pin-duplicate': { severity: 'error', summary: 'Two <vcpupin> for one vCPU, or two <iothreadpin> for one I/O thread.' },
+
+  // Firmware: <os firmware>, <loader>, <nvram>, <bios> (rules/firmware.ts)
+  'firmware-autoselect-conflict': {
+    severity: 'error',
+    summary:
+      "<os firmware='efi|bios'> with what it chooses itself: a loader readonly=, type= or path, an nvram template=, secure='no', or (with 'bios') an <nvram>.",
+  },
+  'firmware-autoselect-missing': {
+    severity: 'error',
+    summary: "No <os firmware=> where one is needed: <firmware><feature> to choose by, or a <loader>/<nvram> without the loader's path.",
+    absence: true,
+  },
+  'loader-stateless-conflict': {
+    severity: 'error',
+    summary:
+      "A stateless loader with an <nvram> or nvram template=, or stateless='no' where there is no NVRAM (not pflash, or firmware='bios').",
+  },
+  'firmware-uefi-acpi': {
+    severity: 'error',
+    summary: "UEFI firmware (firmware='efi' or a pflash loader) on x86 without <features><acpi/>.",
+    absence: true,
+  },
+  'secure-boot-requirement': {
+    severity: 'error',
+    summary:
+      "<loader secure='yes'> without what QEMU needs for it: a q35 machine, an x86_64 guest and (without firmware=) <smm state='on'/>.",
+  },
+  'nvram-source-unsupported': {
+    severity: 'error',
+    summary: 'An <nvram> the QEMU driver cannot use: of type dir, volume, nvme or vhostuser, or with <slices> or <reservations>.',
+  },
+  'bios-serial-missing': {
+    severity: 'error',
+    summary: "<bios useserial='yes'> on a guest with no serial port to send the BIOS output to.",
+    absence: true,
+  },
+
+  // Clock and timers (rules/clock.ts)
+  'timer-attribute-unsupported': {
+    severity: 'error',
+    summary:
+      "A <timer> setting that timer does not have: tickpolicy on kvmclock/hypervclock, frequency or mode off tsc, track off rtc, <catchup> without tickpolicy='catchup'.",
+  },
+  'timer-unsupported': {
+    severity: 'error',
+    summary:
+      "A timer QEMU does not have here: 'platform', 'armvtimer' off KVM ARM virt, rtc track='boot', rtc tickpolicy merge/discard, pit tickpolicy merge.",
+  },
+  'clock-start-range': {
+    severity: 'error',
+    summary: "<clock offset='absolute' start=> after 9999-12-31T23:59:59 (253402300799).",
+  },
+
+  // Features the machine cannot have (rules/features.ts)
+  'feature-machine-unsupported': {
+    severity: 'error',
+    summary:
+      'A <features> entry for another machine: the pSeries ones (hpt, htm, nested-hv, ccf-assist, cfpc, sbbc, ibs) off ppc64 pseries, gic off ARM virt.',
+  },
+  'feature-tcg-invalid': {
+    severity: 'error',
+    summary: "<features><tcg> on a domain that is not type='qemu', or a tb-cache that is not a whole number of MiB.",
+  },
+
+  // The guest CPU's address bits and cache (rules/cpu.ts)
+  'cpu-maxphysaddr-invalid': {
+    severity: 'error',
+    summary: "<cpu><maxphysaddr> with bits= for mode='passthrough', or without bits= for mode='emulate'.",
+  },
+  'cpu-cache-invalid': {
+    severity: 'error',
+    summary:
+      "<cpu><cache> the QEMU driver refuses: mode='emulate' not at level 3, mode='passthrough' off host-passthrough/maximum CPUs, a level for passthrough or disable.",
+  },
 
   // Suppression comments (rules/suppress.ts)
   'suppression-unused': {

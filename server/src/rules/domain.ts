@@ -7,22 +7,43 @@
  * - graphics-vnc-password-length: "VNC password is 9 characters long, only 8 permitted" (QEMU driver).
  * - os-type-missing: "an os <type> must be specified" (no <os>, or <os> without <type>).
  * - sysinfo-uuid-mismatch: "UUID mismatch between <uuid> and <sysinfo>" (compared as UUIDs, not as text).
- * - seclabel-model-duplicate: "seclabel for model dac is already provided".
+ * - seclabel-model-duplicate: "seclabel for model dac is already provided" (the domain's labels, and a
+ *   device's overrides).
+ * - seclabel-model-missing: "missing security model in domain seclabel", "missing security model when
+ *   using multiple labels".
+ * - seclabel-label-missing: "security label is missing" (a static label without <label>).
+ * - seclabel-relabel-conflict: "Cannot specify a label if relabelling is turned off. model=dac" and
+ *   "label overrides require relabeling to be enabled at the domain level" (a device's override).
+ *   (A dynamic label with relabel='no' and type='none' with relabel='yes' are values the schema judge
+ *   refuses: schema-invalid-value.)
+ * - sysinfo-value-invalid: "Invalid BIOS 'date' format", "malformed <sysinfo> uuid element", "Firmware
+ *   entry must have either value or 'file' attribute", and the QEMU driver's "Invalid firmware name"
+ *   (not under opt/) and "That firmware name is reserved" (opt/ovmf/, opt/org.qemu/).
+ * - panic-model-unsupported: "only S390 guests support panic device of model 's390'" (and pseries,
+ *   hyperv); panic-address-unsupported: "setting the panic device address is not supported for model
+ *   'hyperv'", "panic is supported only with ISA address type" (qemu/qemu_validate.c).
+ * - console-serial-not-first: "Only the first console can be a serial port".
+ * - resctrl-kvm-only: "cachetune is only supported for KVM domains" (<cachetune> or <memorytune>).
+ * - vcpu-eim-required: "more than 255 vCPUs require extended interrupt mode enabled on the iommu device".
  * - vcpu-current-above-max: "maximum vCPU count must not be less than current vCPU count".
  * - lifecycle-action-unsupported: "qemu driver doesn't support the 'rename-restart' action ..." (and
  *   'preserve' on poweroff/reboot, and poweroff=restart with reboot=destroy).
  * - device-single-duplicate: "only a single watchdog device is supported" (and memory balloon,
- *   vsock, nvram; a second IOMMU is the device family's iommu-duplicate).
+ *   vsock, nvram; a second IOMMU is the device family's iommu-duplicate), "Multiple panic devices with
+ *   model 'isa'" (one panic device per model; without model= x86 takes isa).
  * - domain-element-duplicate: "element 'genid' can only appear once", "only one resource element is
  *   supported", "Only one acpi table is supported", "perf event 'cmt' was already specified", "A domain
- *   definition can have no more than one cipher node with name aes".
+ *   definition can have no more than one cipher node with name aes", "only one set of redirection filter
+ *   rule is supported".
  * - features-value-invalid: "dirty ring must be power of 2 and ranges [1024, 65536]", "HyperV spinlock
- *   retry count must be at least 4095", "HyperV vendor_id value must not be more than 12 characters."
+ *   retry count must be at least 4095", "HyperV vendor_id value must not be more than 12 characters.",
+ *   "missing 'value' attribute for HyperV feature 'vendor_id'"
  * - clock-attribute-missing: "missing 'timezone' attribute for clock with offset='timezone'" (and 'start'
  *   for offset='absolute').
  */
+import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
-import { attr, attrValue, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, descendant, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
 import type { Finding, RuleFamily } from './types';
@@ -221,10 +242,25 @@ function checkSysinfo(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** A <seclabel>'s relabel as libvirt settles it: relabel=, else on for dynamic labels only. */
+function relabelOf(l: XmlElement, type: string): boolean {
+  const r = attrValue(l, 'relabel');
+  return r === 'yes' ? true : r === 'no' ? false : type === 'dynamic';
+}
+
 function checkSeclabels(model: DomainModel, findings: Finding[]): void {
   const seen = new Map<string, XmlAttribute>();
-  for (const l of childrenNamed(model.root, 'seclabel')) {
+  const labels = childrenNamed(model.root, 'seclabel');
+  for (const l of labels) {
+    const type = attrValue(l, 'type') ?? 'dynamic';
     const m = attr(l, 'model');
+    if (type === 'static' && m?.value !== 'none' && !child(l, 'label')?.text.trim()) {
+      findings.push({
+        code: 'seclabel-label-missing',
+        message: 'A static security label needs its <label> (for the dac model, such as <label>+107:+107</label>).',
+        span: l.nameSpan,
+      });
+    }
     if (!m?.value) {
       continue;
     }
@@ -240,7 +276,72 @@ function checkSeclabels(model: DomainModel, findings: Finding[]): void {
     }
     seen.set(m.value, m);
   }
+  // Without model=, libvirt takes the host's first model only for a lone label of type 'none', or
+  // a lone dynamic one without <baselabel>.
+  const nameless = labels.filter((l) => !attrValue(l, 'model'));
+  const lone = labels.length === 1 && nameless.length === 1;
+  const l0 = nameless[0];
+  const type0 = l0 && (attrValue(l0, 'type') ?? 'dynamic');
+  if (l0 && (!lone || !(type0 === 'none' || (type0 === 'dynamic' && !child(l0, 'baselabel'))))) {
+    findings.push({
+      code: 'seclabel-model-missing',
+      message: lone
+        ? `This ${type0} <seclabel> needs model= (such as 'dac' or 'selinux'): libvirt guesses the model only for type='none' or a dynamic label without <baselabel>.`
+        : "With several <seclabel>s, each needs its model= (such as 'dac' or 'selinux').",
+      span: l0.nameSpan,
+    });
+  }
+  checkDeviceSeclabels(model, labels, findings);
 }
+
+/** <seclabel> overrides in a disk's or character device's <source>. */
+function checkDeviceSeclabels(model: DomainModel, domainLabels: XmlElement[], findings: Finding[]): void {
+  for (const d of model.devices) {
+    const source = child(d.el, 'source');
+    const overrides = source ? childrenNamed(source, 'seclabel') : [];
+    const seen = new Map<string, XmlAttribute>();
+    for (const o of overrides) {
+      const m = attr(o, 'model');
+      if (m?.value === undefined && m) {
+        continue;
+      }
+      const first = m && seen.get(m.value!);
+      if (m && first) {
+        findings.push({
+          code: 'seclabel-model-duplicate',
+          message: `A second <seclabel> for the security model '${m.value}' on this device: libvirt takes one override per model.`,
+          span: m.valueSpan ?? m.span,
+          related: [{ message: 'the first one', span: first.valueSpan ?? first.span }],
+        });
+        continue;
+      }
+      if (m) {
+        seen.set(m.value!, m);
+      }
+      const relabel = attr(o, 'relabel');
+      if (relabel?.value === 'no' && child(o, 'label')?.text.trim()) {
+        findings.push({
+          code: 'seclabel-relabel-conflict',
+          message: "relabel='no' leaves the file's label alone, so a <label> here has nothing to do: drop one or the other.",
+          span: relabel.valueSpan ?? relabel.span,
+        });
+        continue;
+      }
+      const overridden = d.el.name === 'disk' || CHARDEVS.has(d.el.name);
+      const domainLabel = m && domainLabels.find((l) => attrValue(l, 'model') === m.value);
+      if (overridden && domainLabel && !relabelOf(domainLabel, attrValue(domainLabel, 'type') ?? 'dynamic')) {
+        findings.push({
+          code: 'seclabel-relabel-conflict',
+          message: `This override of the '${m.value}' label needs relabeling at the domain level, which the domain's <seclabel> turns off.`,
+          span: o.nameSpan,
+          related: [{ message: "the domain's label", span: domainLabel.nameSpan }],
+        });
+      }
+    }
+  }
+}
+
+const CHARDEVS = new Set(['serial', 'parallel', 'console', 'channel']);
 
 function checkVcpuCurrent(model: DomainModel, findings: Finding[]): void {
   const v = model.vcpu;
@@ -355,6 +456,8 @@ function checkOnce(model: DomainModel, findings: Finding[]): void {
   twice(acpi ? childrenNamed(acpi, 'table') : [], 'An ACPI <table>');
   const perf = child(model.root, 'perf');
   twice(perf ? childrenNamed(perf, 'event') : [], 'The perf event', (el) => attrValue(el, 'name'));
+  const devices = child(model.root, 'devices');
+  twice(devices ? childrenNamed(devices, 'redirfilter') : [], '<redirfilter>');
   const keywrap = child(model.root, 'keywrap');
   twice(keywrap ? childrenNamed(keywrap, 'cipher') : [], 'The keywrap cipher', (el) => attrValue(el, 'name'));
 }
@@ -389,6 +492,13 @@ function checkFeatureValues(model: DomainModel, findings: Finding[]): void {
   }
   const vendor = hyperv && child(hyperv, 'vendor_id');
   const value = vendor && attr(vendor, 'value');
+  if (vendor && !value && attrValue(vendor, 'state') === 'on') {
+    findings.push({
+      code: 'features-value-invalid',
+      message: "A Hyper-V vendor_id that is on needs its value= (at most 12 characters, such as 'KVMKVMKVM').",
+      span: vendor.nameSpan,
+    });
+  }
   if (value?.value !== undefined && attrValue(vendor!, 'state') === 'on' && [...value.value].length > 12) {
     findings.push({
       code: 'features-value-invalid',
@@ -411,6 +521,183 @@ function checkClock(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** mm/dd/yy or mm/dd/yyyy, as libvirt checks a BIOS date (years 00-99 or 1900 on). */
+function biosDateOk(raw: string): boolean {
+  const m = /^\s*([+-]?\d+)\/\s*([+-]?\d+)\/\s*([+-]?\d+)$/.exec(raw);
+  if (!m) {
+    return false;
+  }
+  const [month, day, year] = [m[1], m[2], m[3]].map((x) => Number(x));
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= 31 && year! >= 0 && (year! < 100 || year! >= 1900);
+}
+
+function checkSysinfoValues(model: DomainModel, findings: Finding[]): void {
+  const bad = (el: XmlElement, message: string) =>
+    findings.push({ code: 'sysinfo-value-invalid', message, span: el.textSpan ?? el.nameSpan });
+  for (const sysinfo of childrenNamed(model.root, 'sysinfo')) {
+    const type = attrValue(sysinfo, 'type');
+    if (type === 'smbios') {
+      const bios = child(sysinfo, 'bios');
+      const date = bios && childrenNamed(bios, 'entry').find((e) => attrValue(e, 'name') === 'date');
+      if (date && !biosDateOk(date.text)) {
+        bad(date, `The BIOS date '${date.text.trim()}' is not mm/dd/yy or mm/dd/yyyy (such as 01/31/2024).`);
+      }
+      const system = child(sysinfo, 'system');
+      const uuid = system && childrenNamed(system, 'entry').find((e) => attrValue(e, 'name') === 'uuid');
+      if (uuid && !uuidKey(uuid.text)) {
+        bad(uuid, `'${uuid.text.trim()}' is not a UUID (32 hexadecimal digits, dashes allowed between them).`);
+      }
+    } else if (type === 'fwcfg') {
+      for (const e of childrenNamed(sysinfo, 'entry')) {
+        const name = attr(e, 'name');
+        if (name?.value === undefined) {
+          continue; // the schema rule reports the missing name
+        }
+        if (!e.text.trim() && !attr(e, 'file')) {
+          bad(e, `The fw_cfg entry '${name.value}' has no value: write it as the element's text or name a file=.`);
+        } else if (!name.value.startsWith('opt/')) {
+          findings.push({
+            code: 'sysinfo-value-invalid',
+            message: `QEMU takes fw_cfg names under 'opt/' only (such as 'opt/com.example/${name.value}').`,
+            span: name.valueSpan ?? name.span,
+          });
+        } else if (name.value.startsWith('opt/ovmf/') || name.value.startsWith('opt/org.qemu/')) {
+          findings.push({
+            code: 'sysinfo-value-invalid',
+            message: `'${name.value}' is in a space QEMU and OVMF keep for themselves: use your own prefix, such as 'opt/com.example/'.`,
+            span: name.valueSpan ?? name.span,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Panic models and the architectures that have them (qemu/qemu_validate.c qemuValidateDomainDefPanic). */
+function checkPanics(model: DomainModel, findings: Finding[]): void {
+  const { arch, name: machine } = model.machine;
+  const x86 = arch === 'x86_64' || arch === 'i686';
+  const seen = new Map<string, XmlElement>();
+  for (const d of model.devices) {
+    if (d.el.name !== 'panic' || d.el.parent?.name !== 'devices') {
+      continue;
+    }
+    const m = attr(d.el, 'model');
+    // Without model= libvirt picks the architecture's own (isa on x86).
+    const kind = m?.value ?? (x86 ? 'isa' : undefined);
+    if (kind === undefined) {
+      continue;
+    }
+    const first = seen.get(kind);
+    if (first) {
+      findings.push({
+        code: 'device-single-duplicate',
+        message: `A second panic device of model '${kind}': libvirt takes one of each model.`,
+        span: d.el.nameSpan,
+        related: [{ message: 'the first one', span: first.nameSpan }],
+      });
+    } else {
+      seen.set(kind, d.el);
+    }
+    const pseries = (arch === 'ppc64' || arch === 'ppc64le') && /^pseries/.test(machine);
+    const wrong =
+      kind === 's390' && !arch.startsWith('s390')
+        ? 's390 guests'
+        : kind === 'pseries' && !pseries
+          ? 'ppc64 pSeries guests'
+          : kind === 'hyperv' && !x86
+            ? 'x86 guests'
+            : undefined;
+    if (wrong && m) {
+      findings.push({
+        code: 'panic-model-unsupported',
+        message: `The '${kind}' panic device exists only on ${wrong}; this is ${arch} '${machine}'.${x86 ? " Use model='isa' (or 'hyperv' for Windows guests)." : ''}`,
+        span: m.valueSpan ?? m.span,
+      });
+      continue;
+    }
+    const address = child(d.el, 'address');
+    const addrType = address && attrValue(address, 'type');
+    if (address && (kind === 's390' || kind === 'pseries' || kind === 'hyperv')) {
+      findings.push({
+        code: 'panic-address-unsupported',
+        message: `A '${kind}' panic device is not a device on a bus: libvirt refuses an <address> for it.`,
+        span: address.nameSpan,
+      });
+    } else if (address && kind === 'isa' && addrType !== undefined && addrType !== 'isa') {
+      findings.push({
+        code: 'panic-address-unsupported',
+        message: `The isa panic device sits on the ISA bus: its <address> must be type='isa' (this is '${addrType}').`,
+        span: address.nameSpan,
+      });
+    }
+  }
+}
+
+/** Only the first <console> may be the serial console (conf/domain_conf.c virDomainDefAddConsoleCompat). */
+function checkConsoles(model: DomainModel, findings: Finding[]): void {
+  const osType = descendant(model.root, 'os', 'type')?.text.trim();
+  if (!osType || osType === 'hvm') {
+    const devices = child(model.root, 'devices');
+    const consoles = devices ? childrenNamed(devices, 'console') : [];
+    for (const c of consoles.slice(1)) {
+      const target = child(c, 'target');
+      const type = target && attrValue(target, 'type');
+      if (type === undefined || type === 'serial') {
+        findings.push({
+          code: 'console-serial-not-first',
+          message:
+            type === undefined
+              ? "A <console> after the first one without a target type is a serial console, and only the first console can be: add <target type='virtio'/>."
+              : "Only the first <console> can be a serial console: give this one <target type='virtio'/>, or move it first.",
+          span: target ? target.nameSpan : c.nameSpan,
+        });
+      }
+    }
+  }
+}
+
+/** <cachetune> and <memorytune> (resctrl) are for KVM guests only. */
+function checkResctrl(model: DomainModel, findings: Finding[]): void {
+  const type = attr(model.root, 'type');
+  const cputune = child(model.root, 'cputune');
+  if (!type || type.value === 'kvm' || !cputune) {
+    return;
+  }
+  // A group whose vcpus= names none of the guest's vCPUs is dropped by the parser.
+  const max = (model.vcpu ? parseInteger(model.vcpu.text, 10) : 1) ?? 1;
+  const tune = cputune.children.find(
+    (c) => (c.name === 'cachetune' || c.name === 'memorytune') && (parseBitmap(attrValue(c, 'vcpus')) ?? []).some((v) => v < max)
+  );
+  if (tune) {
+    findings.push({
+      code: 'resctrl-kvm-only',
+      message: `<${tune.name}> partitions the host's cache and memory bandwidth for KVM guests only; this domain is type='${type.value}'.`,
+      span: tune.nameSpan,
+      related: [{ message: `type='${type.value}'`, span: type.valueSpan ?? type.span }],
+    });
+  }
+}
+
+/** More than 255 vCPUs on x86 need x2APIC: an intel IOMMU with eim='on' (qemuValidateDomainVCpuTopology). */
+function checkVcpuEim(model: DomainModel, findings: Finding[]): void {
+  const { arch, family } = model.machine;
+  const max = model.vcpu ? parseInteger(model.vcpu.text, 10) : undefined;
+  if ((arch !== 'x86_64' && arch !== 'i686') || family !== 'q35' || max === undefined || max <= 255) {
+    return;
+  }
+  const iommu = model.devices.find((d) => d.el.name === 'iommu');
+  const driver = iommu && child(iommu.el, 'driver');
+  if (driver && attrValue(driver, 'eim') === 'on') {
+    return;
+  }
+  findings.push({
+    code: 'vcpu-eim-required',
+    message: `${max} vCPUs: more than 255 need the extended interrupt mode of an intel IOMMU (<iommu model='intel'><driver intremap='on' eim='on'/></iommu>, with <ioapic driver='qemu'/>).`,
+    span: model.vcpu!.textSpan ?? model.vcpu!.nameSpan,
+  });
+}
+
 export const domainRules: RuleFamily = {
   id: 'domain',
   check(model, ctx) {
@@ -427,6 +714,11 @@ export const domainRules: RuleFamily = {
       checkOnce(model, findings);
       checkFeatureValues(model, findings);
       checkClock(model, findings);
+      checkSysinfoValues(model, findings);
+      checkPanics(model, findings);
+      checkConsoles(model, findings);
+      checkResctrl(model, findings);
+      checkVcpuEim(model, findings);
     }
     checkVnc(model, findings);
     return findings;

@@ -4,10 +4,14 @@
 import { audioRules } from './audio';
 import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
+import { clockRules } from './clock';
 import { controllerRules } from './controllers';
+import { cpuRules } from './cpu';
 import { cputuneRules } from './cputune';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
+import { featureRules } from './features';
+import { firmwareRules } from './firmware';
 import { filesystemRules } from './filesystems';
 import { graphicsRules } from './graphics';
 import { hostRules } from './host';
@@ -31,6 +35,10 @@ import { videoRules } from './video';
 
 export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   domainRules,
+  firmwareRules,
+  clockRules,
+  featureRules,
+  cpuRules,
   memoryRules,
   numaRules,
   cputuneRules,

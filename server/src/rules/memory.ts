@@ -16,6 +16,8 @@
  * - memory-target-node-range: "can't add memory backend for guest node '2' as the guest has only
  *   '2' NUMA nodes configured".
  * - memory-hugepage-size-zero: "hugepage size can't be zero".
+ * - memory-hugepages-backing: "hugepages are not allowed with memory allocation ondemand" and "...
+ *   with anonymous memory source" (qemu/qemu_validate.c qemuValidateDomainDefMemory).
  * - memory-dimm-acpi-at-start: a DIMM on an x86 guest without <features><acpi/>: define passes,
  *   QEMU refuses to start ("memory hotplug is not enabled: missing acpi device or acpi disabled").
  * - memory-source-path-missing: "path is required for model 'nvdimm'" (and 'virtio-pmem').
@@ -264,6 +266,7 @@ function check(model: DomainModel): Finding[] {
 
   const backing = child(root, 'memoryBacking');
   const hugepages = backing && child(backing, 'hugepages');
+  checkHugepageBacking(backing, hugepages, findings);
   for (const p of hugepages ? childrenNamed(hugepages, 'page') : []) {
     const size = attr(p, 'size');
     if (size && parseSizeKiB(size.value, attrValue(p, 'unit')) === 0) {
@@ -411,6 +414,31 @@ function checkSharedMemory(model: DomainModel, cells: ReturnType<typeof numaCell
         ? `${who} needs the guest's memory shared with the host: NUMA cell ${privateCell.id ?? 0} is not (give the cells memAccess='shared', or add <memoryBacking><access mode='shared'/></memoryBacking>).`
         : `${who} needs the guest's memory shared with the host: add <memoryBacking><access mode='shared'/></memoryBacking>.`,
       span: d.el.nameSpan,
+    });
+  }
+}
+
+/** Hugepages with a backing that cannot give them (qemu/qemu_validate.c qemuValidateDomainDefMemory). */
+function checkHugepageBacking(backing: XmlElement | undefined, hugepages: XmlElement | undefined, findings: Finding[]): void {
+  if (!backing || !hugepages) {
+    return;
+  }
+  const allocation = child(backing, 'allocation');
+  const mode = allocation && attr(allocation, 'mode');
+  const source = child(backing, 'source');
+  const type = source && attr(source, 'type');
+  const clash =
+    mode?.value === 'ondemand'
+      ? { a: mode, what: "allocation mode='ondemand'" }
+      : type?.value === 'anonymous'
+        ? { a: type, what: "an anonymous memory source (type='anonymous')" }
+        : undefined;
+  if (clash) {
+    findings.push({
+      code: 'memory-hugepages-backing',
+      message: `Hugepages are reserved up front from hugetlbfs, which ${clash.what} cannot give: the QEMU driver refuses the two together.`,
+      span: valueSpan(clash.a),
+      related: [{ message: '<hugepages>', span: hugepages.nameSpan }],
     });
   }
 }

@@ -4,8 +4,8 @@
  * libvirt's behaviour wins over its schema, so an error here is something libvirt refuses.
  *
  * - schema-unknown-element / schema-unknown-attribute (warning): libvirt silently ignores it.
- * - schema-unknown-feature (error): an unknown child of <features> or of its <hyperv>, <kvm> and
- *   <xen> groups, which libvirt refuses instead of ignoring.
+ * - schema-unknown-feature (error): an unknown child of <features> or of its <hyperv>, <kvm>, <xen>
+ *   and <capabilities> groups (or of <hyperv><stimer>), which libvirt refuses instead of ignoring.
  * - schema-invalid-value (error): libvirt cannot read the value (a word it does not know, a
  *   number that is not one or out of range).
  * - schema-missing-attribute / schema-missing-element (error): libvirt refuses the element.
@@ -205,7 +205,7 @@ export function schemaProblems(root: XmlElement, text: string): Problem[] {
       if (cs.r) {
         els.push(c);
         seen.push(cs);
-      } else if (!er.anyChildren) {
+      } else if (!er.anyChildren && !OWNED_ELEMENTS.has(`${el.name}/${c.name}`)) {
         out.push(unknownElement(c, er));
       }
     }
@@ -234,6 +234,15 @@ const OWNED_ATTRIBUTES: ReadonlySet<string> = new Set([
   'devices/hostdev@sgio', // hostdev-attribute-type
   'devices/hostdev@rawio',
   'devices/hostdev@model',
+  'clock/timer@tickpolicy', // timer-attribute-unsupported (the schema has each only on some timers)
+  'clock/timer@frequency',
+  'clock/timer@mode',
+  'clock/timer@track',
+]);
+
+/** Elements the schema allows only in some variants that libvirt reads in all: another family judges them (parent/element). */
+const OWNED_ELEMENTS: ReadonlySet<string> = new Set([
+  'timer/catchup', // timer-attribute-unsupported
 ]);
 
 function attributeProblems(el: XmlElement, r: ResolvedElement, text: string, out: Problem[]): void {
@@ -352,13 +361,15 @@ function unknownAttribute(el: XmlElement, a: XmlAttribute, candidates: string[],
 /**
  * Where libvirt reads every child element as a name it must know, and refuses the domain over one
  * it does not ("unexpected feature 'acpii'", "unsupported HyperV Enlightenment feature: relaxedd",
- * "unsupported KVM feature", "unsupported Xen feature": libvirt 9.0), instead of ignoring it.
+ * "unsupported KVM feature", "unsupported Xen feature", "unsupported Hyper-V stimer feature: foo",
+ * "unexpected capability feature 'bogus'": libvirt 9.0), instead of ignoring it.
  */
 function strictParent(el: XmlElement): boolean {
   const p = el.parent;
   return (
     (p?.name === 'features' && p.parent?.name === 'domain') ||
-    ((p?.name === 'hyperv' || p?.name === 'kvm' || p?.name === 'xen') && p.parent?.name === 'features')
+    ((p?.name === 'hyperv' || p?.name === 'kvm' || p?.name === 'xen' || p?.name === 'capabilities') && p.parent?.name === 'features') ||
+    (p?.name === 'stimer' && p.parent?.name === 'hyperv')
   );
 }
 

@@ -101,6 +101,10 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   'portForward@address': readsAsIpAddress,
   // virDomainDefParseXML: "Domain title can't contain newlines"
   'title#text': (raw) => !/[\r\n]/.test(raw),
+  // virDomainDefResourceValidate: "Fibre Channel 'appid' is not a printable string", "... string length must be between [1, 128]"
+  'fibrechannel@appid': (raw) => /^[\x20-\x7e]{1,128}$/.test(raw),
+  // virDomainFeaturesHyperVDefParse: "HyperV vendor_id value is invalid" (a comma; the length is features-value-invalid's)
+  'vendor_id@value': (raw) => !raw.includes(','),
 };
 
 /**

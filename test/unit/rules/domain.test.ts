@@ -132,6 +132,33 @@ const CASES: RuleCase[] = [
     ),
     fix: { code: 'vcpu-current-above-max', title: 'Set current to 4', contains: `current='4'>4</vcpu>` },
   },
+  {
+    name: 'a cachetune naming no vCPU of the guest is dropped by libvirt: type qemu does not matter then',
+    xml: `<domain type='qemu'>
+  <name>case</name>
+  <memory unit='MiB'>1024</memory>
+  <vcpu>1</vcpu>
+  <cputune>
+    <cachetune vcpus='3'>
+      <cache id='0' level='3' type='both' size='1' unit='MiB'/>
+    </cachetune>
+  </cputune>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+  </os>
+</domain>
+`,
+  },
+  {
+    name: 'a panic device without model= is the isa one on x86',
+    xml: domainXml(
+      {},
+      `    <panic/>
+    <panic model='isa'/>
+ <!--^^^^^ device-single-duplicate: 'isa' -->
+    <panic model='hyperv'/>`
+    ),
+  },
 ];
 
 runRuleCases('domain', CASES);
