@@ -288,7 +288,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     qemuOnly: true,
   },
   {
-    re: /target type must be specified for channel device|guestfwd channel (does not define a target address|only supports IPv4 addresses)|spicevmc device type only supports virtio|usb-serial requires address of usb type|Only the first console can be a serial port|Maximum supported number of ISA serial ports is|target port '\d+' already allocated/,
+    re: /target type must be specified for channel device|guestfwd channel (does not define a target address|only supports IPv4 addresses)|spicevmc device type only supports virtio|usb-serial requires address of usb type|Maximum supported number of ISA serial ports is|target port '\d+' already allocated/,
     codes: ['chardev-target-invalid'],
   },
   {

@@ -17,8 +17,8 @@
  *   qemuValidateDomainChrTargetDef), a serial target model of another target type, a serial
  *   target the machine does not have (pl011 off ARM virt, 16550a off RISC-V virt, spapr-vty off
  *   pseries, sclp off s390; qemuValidateDomainChrDef), more than four ISA serial ports or two on
- *   one port (conf/domain_postparse.c), a second <console> of target type serial
- *   (virDomainDefAddConsoleCompat).
+ *   one port (conf/domain_postparse.c). A second serial <console> is the domain family's
+ *   console-serial-not-first.
  * - chardev-element-duplicate: two <source>s (three for udp), two <log>s or two <protocol>s in one
  *   character device (conf/domain_conf.c virDomainChrSourceDefParseXML).
  *
@@ -319,7 +319,6 @@ export const chardevRules: RuleFamily = {
     const hasSerial = model.devices.some((d) => d.kind === 'serial');
     const hasSpice = model.kind === 'domain' ? model.graphics.some((g) => g.type === 'spice') : undefined;
     let firstConsole = true;
-    let consoles = 0;
     for (const d of model.devices) {
       if (!KINDS.has(d.kind)) {
         continue;
@@ -328,16 +327,6 @@ export const chardevRules: RuleFamily = {
         const isFirst = firstConsole;
         firstConsole = false;
         const tt = targetType(d.el);
-        if (consoles++ > 0 && tt === 'serial') {
-          const t = childrenNamed(d.el, 'target')[0]!;
-          const ta = attr(t, 'type')!;
-          findings.push({
-            code: 'chardev-target-invalid',
-            message: "Only the first <console> can be the serial console: give this one target type='virtio'.",
-            span: ta.valueSpan ?? ta.span,
-          });
-          continue;
-        }
         if (isFirst && hasSerial && (tt === undefined || tt === 'serial')) {
           continue;
         }

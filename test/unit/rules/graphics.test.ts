@@ -13,7 +13,6 @@ const CASES: RuleCase[] = [
       <listen type='address' address='127.0.0.1'/>
       <listen type='network' network='default' socket='/run/s.sock'/>
       <!--                                     ^^^^^^ graphics-listen-invalid -->
-      <!--                                     ^^^^^^ schema-unknown-attribute -->
     </graphics>
     <graphics type='vnc' listen='127.0.0.1'>
       <listen type='address'/>

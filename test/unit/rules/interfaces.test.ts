@@ -117,7 +117,6 @@ const CASES: RuleCase[] = [
       <source address='230.0.0.1' port='5558'/>
       <virtualport type='openvswitch'/>
 <!--   ^^^^^^^^^^^ nic-option-unsupported -->
-<!--   ^^^^^^^^^^^ schema-unknown-element -->
     </interface>
     <interface type='bridge'>
       <source bridge='br0'/>

@@ -12,6 +12,7 @@ const CASES: RuleCase[] = [
       `    <watchdog model='diag288' action='reset'>
       <address type='ccw' cssid='0xfe' ssid='0x0' devno='0x0001'/>
   <!-- ^^^^^^^ watchdog-model-unsupported -->
+<!--                ^^^^^ address-type-unsupported -->
     </watchdog>
     <vsock model='virtio'>
       <cid auto='no' address='1'/>
