@@ -36,6 +36,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /PCI controller index \d+ too high/, codes: ['controller-pci-index-range'] },
   { re: /has bus='0x[0-9a-f]+', but index must be larger than bus/, codes: ['controller-bridge-order'], qemuOnly: true },
   { re: /controller only supports up to '\d+' ports/, codes: ['controller-usb-ports-range'], qemuOnly: true },
+  {
+    re: /USB controller model type 'qusb1' or 'qusb2' is not supported in|pci-expander-bus controllers are only supported on 440fx|pcie-expander-bus controllers are not supported with this machine type/,
+    codes: ['controller-model-machine'],
+    qemuOnly: true,
+  },
   // PCI addresses
   { re: /Invalid PCI address (bus|slot)='0x[0-9a-f]+', must be <=/, codes: ['pci-address-range'] },
   { re: /Invalid PCI address function=0x[0-9a-f]+, must be <= 7/, codes: ['pci-address-range'] },
@@ -199,7 +204,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Per-node binding is not compatible with automatic NUMA placement/, codes: ['numatune-memnode-auto'] },
   { re: /NUMA topology defined without NUMA cells/, codes: ['schema-missing-element'] },
   {
-    re: /pcie?-expander-bus with index \d+ is configured for a NUMA node \(\d+\) not present/,
+    re: /\S+ with index \d+ is configured for a NUMA node \(\d+\) not present/,
     codes: ['numa-expander-node'],
     qemuOnly: true,
   },
@@ -210,7 +215,19 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /duplicate (vcpupin for vcpu|iothreadpin for same iothread) '\d+'/, codes: ['cputune-pin-duplicate'] },
   { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
   { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
+  { re: /vcpu 0 can't be offline|vcpu0 can't be hotpluggable|vcpu0 must be enabled first/, codes: ['cputune-vcpu0'], qemuOnly: true },
+  { re: /all vcpus must have either set or unset order/, codes: ['cputune-vcpus-order-mixed'], qemuOnly: true },
+  {
+    re: /online non-hotpluggable vcpus (need to be ordered prior to hotplugable vcpus|must be ordered in ascending order)/,
+    codes: ['cputune-vcpus-order'],
+    qemuOnly: true,
+  },
   { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
+  {
+    re: /SMM TSEG is only supported with q35 machine type|SMM TSEG size must be divisible by 1 MiB/,
+    codes: ['features-smm-tseg'],
+    qemuOnly: true,
+  },
   // XML well-formedness (libvirt's parser reports "(domain_definition):LINE: ...")
   { re: /\(domain_definition\):\d+:/, codes: ['xml-syntax'] },
   // What the schema-structure family covers: values libvirt cannot read, required pieces missing.

@@ -56,6 +56,11 @@ export const CODES = {
       'Two PCIe root ports or downstream ports use the same chassis number: virsh define accepts it, but QEMU refuses to start the guest.',
   },
   'controller-usb-ports-range': { severity: 'error', summary: 'nec-xhci and qemu-xhci controllers support at most 15 ports.' },
+  'controller-model-machine': {
+    severity: 'error',
+    summary:
+      'A controller model the QEMU driver refuses on this machine: qusb1/qusb2 anywhere, pci-expander-bus off i440fx, pcie-expander-bus off q35 and ARM virt.',
+  },
 
   // PCI addresses
   'pci-address-zero': {
@@ -301,6 +306,10 @@ export const CODES = {
     summary:
       'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters).',
   },
+  'features-smm-tseg': {
+    severity: 'error',
+    summary: 'An SMM TSEG size (<features><smm><tseg>) on a machine other than q35, or not a whole number of MiB.',
+  },
   'clock-attribute-missing': {
     severity: 'error',
     summary: "<clock offset='timezone'> without timezone=, or offset='absolute' without start=.",
@@ -428,6 +437,18 @@ export const CODES = {
   },
   'cputune-iothread-id-duplicate': { severity: 'error', summary: 'An I/O thread id is listed twice in <iothreadids>.' },
   'cputune-vcpus-id-range': { severity: 'error', summary: "A <vcpus><vcpu id> beyond <vcpu>'s maximum." },
+  'cputune-vcpu0': {
+    severity: 'error',
+    summary: '<vcpus> makes vCPU 0 offline, hotpluggable or not first in order: the QEMU driver refuses it.',
+  },
+  'cputune-vcpus-order-mixed': {
+    severity: 'error',
+    summary: 'Some enabled vCPUs in <vcpus> have an order and others none: all or none must have one.',
+  },
+  'cputune-vcpus-order': {
+    severity: 'error',
+    summary: "A vCPU with hotpluggable='no' after a hotpluggable one, or ordered below the vCPU before it.",
+  },
   'cputune-emulator-duplicate': { severity: 'error', summary: 'A second <emulatorpin> or <emulatorsched> in <cputune>.' },
   'cputune-bitmap-empty': {
     severity: 'error',
