@@ -9,12 +9,18 @@
  * - controller-bridge-order: pci-bridge index must be larger than its bus.
  * - controller-chassis-duplicate: same chassis on two root/downstream ports (QEMU refuses to start).
  * - controller-usb-ports-range: xhci ports > 15.
+ * - controller-model-machine: a controller model the QEMU driver refuses on this machine
+ *   (qemuDomainControllerDefPostParse): "USB controller model type 'qusb1' or 'qusb2' is not supported
+ *   in kvm" (any machine), "pci-expander-bus controllers are only supported on 440fx-based
+ *   machinetypes", "pcie-expander-bus controllers are not supported with this machine type" (q35 and
+ *   ARM virt take it).
  */
 import { controllerModel } from '../model/build';
 import { hex, resolvePci } from '../model/pci';
 import type { Controller, DomainModel } from '../model/types';
 import { attr, child } from '../syntax/tree';
 import { claimingFix, wholeLines } from './edits';
+import { machineKind } from './iommu';
 import type { Finding, RuleFamily } from './types';
 
 const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
@@ -232,6 +238,26 @@ function checkUsbPorts(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** Controller models the QEMU driver refuses for the machine type, before any address is given. */
+function checkModelMachine(model: DomainModel, findings: Finding[]): void {
+  const kind = machineKind(model);
+  for (const c of model.controllers) {
+    const m = c.model?.value;
+    const span = c.model?.valueSpan ?? c.el.nameSpan;
+    let message: string | undefined;
+    if (c.type === 'usb' && (m === 'qusb1' || m === 'qusb2')) {
+      message = `The USB controller model '${m}' is not for QEMU: libvirt's QEMU driver refuses it on every machine.`;
+    } else if (c.type === 'pci' && m === 'pci-expander-bus' && kind !== undefined && model.machine.family !== 'i440fx') {
+      message = `A pci-expander-bus needs an i440fx (pc) machine, not '${model.machine.name}'${kind === 'q35' ? ': use pcie-expander-bus on q35' : ''}.`;
+    } else if (c.type === 'pci' && m === 'pcie-expander-bus' && kind === 'other') {
+      message = `A pcie-expander-bus needs a q35 or ARM virt machine, not '${model.machine.name}'${model.machine.family === 'i440fx' ? ': use pci-expander-bus on i440fx' : ''}.`;
+    }
+    if (message) {
+      findings.push({ code: 'controller-model-machine', message, span });
+    }
+  }
+}
+
 export const controllerRules: RuleFamily = {
   id: 'controllers',
   check(model) {
@@ -240,6 +266,7 @@ export const controllerRules: RuleFamily = {
     checkUsbMasters(model, findings);
     checkPci(model, findings);
     checkUsbPorts(model, findings);
+    checkModelMachine(model, findings);
     return findings;
   },
 };
