@@ -82,6 +82,28 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     re: /total and read\/write (bytes_sec|iops_sec|bytes_sec_max|iops_sec_max) cannot be set at the same time/,
     codes: ['disk-iotune-conflict'],
   },
+  // Disk storage sources (rules/disk-sources.ts)
+  {
+    re: /'cow' storage format is not supported|'directory' storage format is not directly supported by QEMU|storage format 'iso' is not directly supported by QEMU|storage format 'fat' is supported only with 'dir' storage type|storage type 'dir' requires use of storage format 'fat'/,
+    codes: ['disk-source-format'],
+    qemuOnly: true,
+  },
+  { re: /virtual FAT storage can't be accessed in read-write mode/, codes: ['disk-source-fat-readonly'], qemuOnly: true },
+  {
+    re: /'nfs' protocol requires the usage of exactly one host|'nfs' host must use TCP protocol|port cannot be specified in 'nfs' protocol host/,
+    codes: ['disk-source-nfs-host'],
+    qemuOnly: true,
+  },
+  {
+    re: /metadata cache max size control is supported only with qcow2 images|'tlsHostname' field is supported only with NBD disks/,
+    codes: ['disk-source-option'],
+    qemuOnly: true,
+  },
+  {
+    re: /old qcow\/qcow2 encryption is not supported|encryption is supported only with 'raw' and 'qcow2' image format|luks2 is currently not supported by the qemu encryption engine|librbd encryption is supported only with RBD backed disks/,
+    codes: ['disk-source-encryption'],
+    qemuOnly: true,
+  },
   // Boot order
   { re: /boot order '[^']*' used for more than one device/, codes: ['boot-order-duplicate'] },
   { re: /per-device boot elements cannot be used together with os\/boot elements/, codes: ['boot-order-with-os-boot'] },

@@ -160,6 +160,23 @@ export const CODES = {
     summary: 'A SCSI host device uses the drive address (controller, bus, target, unit) of a SCSI disk or of another SCSI host device.',
   },
 
+  // Disk storage sources the QEMU driver refuses (rules/disk-sources.ts)
+  'disk-source-format': {
+    severity: 'error',
+    summary: "A disk format QEMU does not take (cow, dir, iso), 'fat' off a dir disk, or a dir disk whose format is not 'fat'.",
+  },
+  'disk-source-fat-readonly': { severity: 'error', summary: "A <disk type='dir'> (a directory shown as a FAT disk) without <readonly/>." },
+  'disk-source-nfs-host': { severity: 'error', summary: 'An nfs network disk with other than one <host>, a non-TCP transport, or a port.' },
+  'disk-source-option': {
+    severity: 'error',
+    summary: 'A disk source option for another format or protocol: metadata_cache off qcow2, tlsHostname off NBD.',
+  },
+  'disk-source-encryption': {
+    severity: 'error',
+    summary:
+      "Disk encryption the QEMU driver refuses: format='qcow', luks2 with the qemu engine, luks off raw/qcow2, librbd off a network disk.",
+  },
+
   // Boot order
   'boot-order-duplicate': { severity: 'error', summary: 'Two devices have the same <boot order>.' },
   'boot-order-with-os-boot': {

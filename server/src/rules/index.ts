@@ -5,6 +5,7 @@ import { bootRules } from './boot';
 import { chardevRules } from './chardevs';
 import { controllerRules } from './controllers';
 import { cputuneRules } from './cputune';
+import { diskSourceRules } from './disk-sources';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { hostRules } from './host';
@@ -32,6 +33,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   pciRules,
   usbRules,
   diskRules,
+  diskSourceRules,
   bootRules,
   hostdevRules,
   interfaceRules,
