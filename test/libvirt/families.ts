@@ -273,6 +273,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Missing required attribute '[^']+' in element '[^']+'/, codes: ['schema-missing-attribute'] },
   { re: /'network' attribute is required for listen type 'network'/, codes: ['schema-missing-attribute'] },
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
+  {
+    re: /No qemu command-line argument specified|No qemu environment name specified|missing capability name/,
+    codes: ['schema-missing-attribute'],
+    qemuOnly: true,
+  },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
