@@ -278,6 +278,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
     codes: ['schema-missing-attribute'],
     qemuOnly: true,
   },
+  { re: /Invalid environment name, it must contain only alphanumerics and underscore/, codes: ['schema-invalid-value'], qemuOnly: true },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)

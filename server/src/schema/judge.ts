@@ -93,6 +93,9 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   'boot@loadparm': (raw) => /^[A-Za-z0-9. ]{1,8}$/.test(raw),
   // virDomainDefParseXML: "Domain title can't contain newlines"
   'title#text': (raw) => !/[\r\n]/.test(raw),
+  // qemuDomainDefNamespaceParseCommandlineEnvValidate (<qemu:env name>): "Invalid environment name, it must
+  // contain only alphanumerics and underscore" (and begin with a letter or an underscore)
+  'env@name': (raw) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw),
 };
 
 /** libvirt's virBitmapParse, syntax only: N, N-M (N <= M) and ^N, separated by commas, blanks allowed between. */
