@@ -274,11 +274,16 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /'network' attribute is required for listen type 'network'/, codes: ['schema-missing-attribute'] },
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
   {
-    re: /No qemu command-line argument specified|No qemu environment name specified|missing capability name/,
+    re: /No qemu command-line argument specified|No qemu environment name specified|missing capability name|missing 'alias' attribute for qemu:device|missing 'name' attribute for qemu:property/,
     codes: ['schema-missing-attribute'],
     qemuOnly: true,
   },
   { re: /Invalid environment name, it must contain only alphanumerics and underscore/, codes: ['schema-invalid-value'], qemuOnly: true },
+  {
+    re: /Invalid environment name, it must begin with a letter or underscore|property with name 'id' can't be overridden|missing 'value' attribute for 'qemu:property'|invalid value '[^']*' of 'value' attribute of 'qemu:property'|setting 'value' attribute of 'qemu:property' doesn't make sense with 'remove' type/,
+    codes: ['qemu-namespace-invalid'],
+    qemuOnly: true,
+  },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)

@@ -562,6 +562,13 @@ export const CODES = {
       'An SR-IOV physical function whose virtual functions are enabled is assigned whole: the VFs go with it (usually a VF was meant).',
   },
 
+  // The QEMU driver's own elements, xmlns:qemu (rules/qemu-namespace.ts)
+  'qemu-namespace-invalid': {
+    severity: 'error',
+    summary:
+      "A qemu: namespace value libvirt refuses: an env name starting with a digit, an override of 'id', a property value missing, unreadable for its type, or given to 'remove'.",
+  },
+
   // Structure against libvirt's schema (schemas/domain.json), where libvirt agrees with it
   'schema-unknown-element': {
     severity: 'warning',

@@ -17,6 +17,7 @@ import { modelRules } from './models';
 import { memoryRules } from './memory';
 import { numaRules } from './numa';
 import { pciRules } from './pci';
+import { qemuNamespaceRules } from './qemu-namespace';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
@@ -43,6 +44,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   sizeRules,
   iommuRules,
   machineDeviceRules,
+  qemuNamespaceRules,
   schemaRules,
   targetVersionRules,
   hostRules,
