@@ -37,6 +37,11 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /has bus='0x[0-9a-f]+', but index must be larger than bus/, codes: ['controller-bridge-order'], qemuOnly: true },
   { re: /controller only supports up to '\d+' ports/, codes: ['controller-usb-ports-range'], qemuOnly: true },
   {
+    re: /USB controller model type 'qusb1' or 'qusb2' is not supported in|pci-expander-bus controllers are only supported on 440fx|pcie-expander-bus controllers are not supported with this machine type/,
+    codes: ['controller-model-machine'],
+    qemuOnly: true,
+  },
+  {
     re: /Option '[^']+' (is not valid|has invalid value) for PCI controller with index/,
     codes: ['controller-pci-option-invalid'],
     qemuOnly: true,
@@ -191,6 +196,28 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   {
     re: /invalid readahead size or timeout|invalid 'type' attribute for vhostuser disk source|unknown secret type/,
     codes: ['schema-invalid-value'],
+  },
+  // Disk storage sources (rules/disk-sources.ts)
+  {
+    re: /'cow' storage format is not supported|'directory' storage format is not directly supported by QEMU|storage format 'iso' is not directly supported by QEMU|storage format 'fat' is supported only with 'dir' storage type|storage type 'dir' requires use of storage format 'fat'/,
+    codes: ['disk-source-format'],
+    qemuOnly: true,
+  },
+  { re: /virtual FAT storage can't be accessed in read-write mode/, codes: ['disk-source-fat-readonly'], qemuOnly: true },
+  {
+    re: /'nfs' protocol requires the usage of exactly one host|'nfs' host must use TCP protocol|port cannot be specified in 'nfs' protocol host/,
+    codes: ['disk-source-nfs-host'],
+    qemuOnly: true,
+  },
+  {
+    re: /metadata cache max size control is supported only with qcow2 images|'tlsHostname' field is supported only with NBD disks/,
+    codes: ['disk-source-option'],
+    qemuOnly: true,
+  },
+  {
+    re: /old qcow\/qcow2 encryption is not supported|encryption is supported only with 'raw' and 'qcow2' image format|luks2 is currently not supported by the qemu encryption engine|librbd encryption is supported only with RBD backed disks/,
+    codes: ['disk-source-encryption'],
+    qemuOnly: true,
   },
   // Boot order
   { re: /boot order '[^']*' used for more than one device/, codes: ['boot-order-duplicate'] },
@@ -594,7 +621,7 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   },
   { re: /Missing required nodeset attribute in memnode element/, codes: ['schema-missing-attribute'] },
   {
-    re: /pcie?-expander-bus with index \d+ is configured for a NUMA node \(\d+\) not present/,
+    re: /\S+ with index \d+ is configured for a NUMA node \(\d+\) not present/,
     codes: ['numa-expander-node'],
     qemuOnly: true,
   },
@@ -605,7 +632,19 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /duplicate (vcpupin for vcpu|iothreadpin for same iothread) '\d+'/, codes: ['cputune-pin-duplicate'] },
   { re: /duplicate iothread id '\d+' found/, codes: ['cputune-iothread-id-duplicate'] },
   { re: /vcpu id '\d+' is out of range of maximum vcpu count/, codes: ['cputune-vcpus-id-range'] },
+  { re: /vcpu 0 can't be offline|vcpu0 can't be hotpluggable|vcpu0 must be enabled first/, codes: ['cputune-vcpu0'], qemuOnly: true },
+  { re: /all vcpus must have either set or unset order/, codes: ['cputune-vcpus-order-mixed'], qemuOnly: true },
+  {
+    re: /online non-hotpluggable vcpus (need to be ordered prior to hotplugable vcpus|must be ordered in ascending order)/,
+    codes: ['cputune-vcpus-order'],
+    qemuOnly: true,
+  },
   { re: /only one (emulatorpin|emulatorsched) is supported/, codes: ['cputune-emulator-duplicate'] },
+  {
+    re: /SMM TSEG is only supported with q35 machine type|SMM TSEG size must be divisible by 1 MiB/,
+    codes: ['features-smm-tseg'],
+    qemuOnly: true,
+  },
   {
     re: /thread_pool_max must be a positive integer|thread_pool_min must be smaller or equal to thread_pool_max/,
     codes: ['cputune-thread-pool'],
@@ -650,6 +689,17 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   { re: /Missing required attribute '[^']+' in element '[^']+'/, codes: ['schema-missing-attribute'] },
   { re: /'network' attribute is required for listen type 'network'/, codes: ['schema-missing-attribute'] },
   { re: /missing input device type/, codes: ['schema-missing-attribute'] },
+  {
+    re: /No qemu command-line argument specified|No qemu environment name specified|missing capability name|missing 'alias' attribute for qemu:device|missing 'name' attribute for qemu:property/,
+    codes: ['schema-missing-attribute'],
+    qemuOnly: true,
+  },
+  { re: /Invalid environment name, it must contain only alphanumerics and underscore/, codes: ['schema-invalid-value'], qemuOnly: true },
+  {
+    re: /Invalid environment name, it must begin with a letter or underscore|property with name 'id' can't be overridden|missing 'value' attribute for 'qemu:property'|invalid value '[^']*' of 'value' attribute of 'qemu:property'|setting 'value' attribute of 'qemu:property' doesn't make sense with 'remove' type/,
+    codes: ['qemu-namespace-invalid'],
+    qemuOnly: true,
+  },
   { re: /an os <type> must be specified/, codes: ['os-type-missing', 'schema-missing-element'] },
   { re: /Missing <source> element in hostdev device/, codes: ['schema-missing-element'] },
   // Front-end devices whose values or required pieces the schema judge refuses too (domain_conf.c parsers, checked here)

@@ -90,6 +90,11 @@ export const CODES = {
     summary:
       'A drive address its controller does not have: SCSI bus other than 0, a target other than 0 on lsilogic, IDE, SATA and floppy, a second IDE or floppy controller.',
   },
+  'controller-model-machine': {
+    severity: 'error',
+    summary:
+      'A controller model the QEMU driver refuses on this machine: qusb1/qusb2 anywhere, pci-expander-bus off i440fx, pcie-expander-bus off q35 and ARM virt.',
+  },
 
   // PCI addresses
   'pci-address-zero': {
@@ -266,6 +271,23 @@ export const CODES = {
   'scsi-drive-address-conflict': {
     severity: 'error',
     summary: 'A SCSI host device uses the drive address (controller, bus, target, unit) of a SCSI disk or of another SCSI host device.',
+  },
+
+  // Disk storage sources the QEMU driver refuses (rules/disk-sources.ts)
+  'disk-source-format': {
+    severity: 'error',
+    summary: "A disk format QEMU does not take (cow, dir, iso), 'fat' off a dir disk, or a dir disk whose format is not 'fat'.",
+  },
+  'disk-source-fat-readonly': { severity: 'error', summary: "A <disk type='dir'> (a directory shown as a FAT disk) without <readonly/>." },
+  'disk-source-nfs-host': { severity: 'error', summary: 'An nfs network disk with other than one <host>, a non-TCP transport, or a port.' },
+  'disk-source-option': {
+    severity: 'error',
+    summary: 'A disk source option for another format or protocol: metadata_cache off qcow2, tlsHostname off NBD.',
+  },
+  'disk-source-encryption': {
+    severity: 'error',
+    summary:
+      "Disk encryption the QEMU driver refuses: format='qcow', luks2 with the qemu engine, luks off raw/qcow2, librbd off a network disk.",
   },
 
   // Boot order
@@ -532,6 +554,10 @@ export const CODES = {
     severity: 'error',
     summary:
       'A feature value libvirt refuses: KVM dirty-ring size (power of two, 1024-65536), Hyper-V spinlock retries (>= 4095), vendor_id (<= 12 characters, and given when on).',
+  },
+  'features-smm-tseg': {
+    severity: 'error',
+    summary: 'An SMM TSEG size (<features><smm><tseg>) on a machine other than q35, or not a whole number of MiB.',
   },
   'clock-attribute-missing': {
     severity: 'error',
@@ -835,6 +861,18 @@ export const CODES = {
   },
   'cputune-iothread-id-duplicate': { severity: 'error', summary: 'An I/O thread id is listed twice in <iothreadids>.' },
   'cputune-vcpus-id-range': { severity: 'error', summary: "A <vcpus><vcpu id> beyond <vcpu>'s maximum." },
+  'cputune-vcpu0': {
+    severity: 'error',
+    summary: '<vcpus> makes vCPU 0 offline, hotpluggable or not first in order: the QEMU driver refuses it.',
+  },
+  'cputune-vcpus-order-mixed': {
+    severity: 'error',
+    summary: 'Some enabled vCPUs in <vcpus> have an order and others none: all or none must have one.',
+  },
+  'cputune-vcpus-order': {
+    severity: 'error',
+    summary: "A vCPU with hotpluggable='no' after a hotpluggable one, or ordered below the vCPU before it.",
+  },
   'cputune-emulator-duplicate': { severity: 'error', summary: 'A second <emulatorpin> or <emulatorsched> in <cputune>.' },
   'cputune-bitmap-empty': {
     severity: 'error',
@@ -958,6 +996,13 @@ export const CODES = {
     severity: 'warning',
     summary:
       'An SR-IOV physical function whose virtual functions are enabled is assigned whole: the VFs go with it (usually a VF was meant).',
+  },
+
+  // The QEMU driver's own elements, xmlns:qemu (rules/qemu-namespace.ts)
+  'qemu-namespace-invalid': {
+    severity: 'error',
+    summary:
+      "A qemu: namespace value libvirt refuses: an env name starting with a digit, an override of 'id', a property value missing, unreadable for its type, or given to 'remove'.",
   },
 
   // Structure against libvirt's schema (schemas/domain.json), where libvirt agrees with it

@@ -32,6 +32,11 @@
  * - virtio-serial-port-duplicate / virtio-serial-port-range: "virtio serial port %u on controller %u is
  *   already occupied", "virtio serial controller %u does not have port %u" (domain_addr.c
  *   virDomainVirtioSerialAddrReserve; port 0 is left to libvirt, the bus is not looked at).
+ * - controller-model-machine: a controller model the QEMU driver refuses on this machine
+ *   (qemuDomainControllerDefPostParse): "USB controller model type 'qusb1' or 'qusb2' is not supported
+ *   in kvm" (any machine), "pci-expander-bus controllers are only supported on 440fx-based
+ *   machinetypes", "pcie-expander-bus controllers are not supported with this machine type" (q35 and
+ *   ARM virt take it).
  */
 import { parseInteger } from '../../../lib/integer';
 import { controllerModel } from '../model/build';
@@ -40,6 +45,7 @@ import type { Address, Controller, DomainModel } from '../model/types';
 import { attr, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { iothreadIds } from './cputune';
 import { claimingFix, wholeLines } from './edits';
+import { machineKind } from './iommu';
 import type { Finding, RuleFamily } from './types';
 
 const USB_COMPANIONS: ReadonlySet<string> = new Set(['ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
@@ -595,6 +601,26 @@ function checkVirtioSerial(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** Controller models the QEMU driver refuses for the machine type, before any address is given. */
+function checkModelMachine(model: DomainModel, findings: Finding[]): void {
+  const kind = machineKind(model);
+  for (const c of model.controllers) {
+    const m = c.model?.value;
+    const span = c.model?.valueSpan ?? c.el.nameSpan;
+    let message: string | undefined;
+    if (c.type === 'usb' && (m === 'qusb1' || m === 'qusb2')) {
+      message = `The USB controller model '${m}' is not for QEMU: libvirt's QEMU driver refuses it on every machine.`;
+    } else if (c.type === 'pci' && m === 'pci-expander-bus' && kind !== undefined && model.machine.family !== 'i440fx') {
+      message = `A pci-expander-bus needs an i440fx (pc) machine, not '${model.machine.name}'${kind === 'q35' ? ': use pcie-expander-bus on q35' : ''}.`;
+    } else if (c.type === 'pci' && m === 'pcie-expander-bus' && kind === 'other') {
+      message = `A pcie-expander-bus needs a q35 or ARM virt machine, not '${model.machine.name}'${model.machine.family === 'i440fx' ? ': use pci-expander-bus on i440fx' : ''}.`;
+    }
+    if (message) {
+      findings.push({ code: 'controller-model-machine', message, span });
+    }
+  }
+}
+
 export const controllerRules: RuleFamily = {
   id: 'controllers',
   check(model) {
@@ -607,6 +633,7 @@ export const controllerRules: RuleFamily = {
     checkDriversAndModels(model, findings);
     checkDriveAddresses(model, findings);
     checkVirtioSerial(model, findings);
+    checkModelMachine(model, findings);
     return findings;
   },
 };

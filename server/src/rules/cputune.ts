@@ -28,12 +28,20 @@
  *   resctrl groups").
  * - cputune-monitor-level: "Invalid monitor cache level '2'" (cache monitors are level 3).
  * - cputune-blkio-path-duplicate: "duplicate blkio device path '/dev/sda'" (<blkiotune><device>).
+ * - cputune-vcpu0: "vcpu 0 can't be offline" (also when <vcpus> leaves vCPU 0 out), "vcpu0 can't be
+ *   hotpluggable", "vcpu0 must be enabled first" (order other than 1); qemuDomainDefVcpusPostParse.
+ * - cputune-vcpus-order-mixed: "all vcpus must have either set or unset order" (an enabled vCPU
+ *   with order where vCPU 0 has none, or the reverse).
+ * - cputune-vcpus-order: "online non-hotpluggable vcpus need to be ordered prior to hotplugable
+ *   vcpus" and "... must be ordered in ascending order" (hotpluggable='no' after a vCPU with
+ *   hotpluggable='yes', or with a lower order than the vCPU before it).
  */
 import { formatBitmap, parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import type { DomainModel } from '../model/types';
-import { attr, child, childrenNamed, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { maxVcpus, textSpan, valueSpan } from './numa';
+import type { Code } from './codes';
 import type { Finding, RuleFamily } from './types';
 
 /** The guest's I/O thread ids: <iothreadids>, then the lowest free ids up to <iothreads>. */
@@ -104,9 +112,102 @@ function checkIds(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** One vCPU as <vcpus> leaves it before libvirt fills defaults: a vCPU not listed is offline. */
+interface VcpuState {
+  el?: XmlElement;
+  online: boolean;
+  hotpluggable?: 'yes' | 'no';
+  order: number;
+}
+
+/** The QEMU driver's rules on <vcpus>: vCPU 0 first and fixed, orders all set or all unset. */
+function checkVcpuStates(model: DomainModel, findings: Finding[]): void {
+  const vcpus = maxVcpus(model);
+  const list = child(model.root, 'vcpus');
+  const listed = list ? childrenNamed(list, 'vcpu') : [];
+  if (vcpus === undefined || listed.length === 0) {
+    return;
+  }
+  const states: VcpuState[] = Array.from({ length: vcpus }, () => ({ online: false, order: 0 }));
+  for (const v of listed) {
+    const id = parseInteger(attr(v, 'id')?.value, 10);
+    const enabled = attrValue(v, 'enabled');
+    const hot = attrValue(v, 'hotpluggable');
+    const orderAttr = attr(v, 'order');
+    const order = orderAttr ? parseInteger(orderAttr.value, 10) : 0;
+    if (id === undefined || id >= vcpus || (enabled !== 'yes' && enabled !== 'no') || order === undefined) {
+      return; // another rule (or the schema) speaks first
+    }
+    if (hot !== undefined && hot !== 'yes' && hot !== 'no') {
+      return;
+    }
+    states[id] = { el: v, online: enabled === 'yes', hotpluggable: hot, order };
+  }
+  const at = (s: VcpuState, name: string): Span => {
+    const a = s.el && attr(s.el, name);
+    return a ? valueSpan(a) : (s.el ?? list!).nameSpan;
+  };
+  const first = states[0]!;
+  const say = (message: string, span: Span, code: Code = 'cputune-vcpu0'): void => {
+    findings.push({ code, message, span });
+  };
+  if (!first.online) {
+    say(
+      first.el
+        ? "vCPU 0 is disabled: the QEMU driver needs vCPU 0 online (enabled='yes')."
+        : "<vcpus> does not list vCPU 0, which leaves it offline: the QEMU driver needs vCPU 0 online (<vcpu id='0' enabled='yes'/>).",
+      at(first, 'enabled')
+    );
+    return;
+  }
+  if (first.hotpluggable === 'yes') {
+    say("vCPU 0 cannot be hotpluggable: the QEMU driver needs it present from boot (hotpluggable='no').", at(first, 'hotpluggable'));
+    return;
+  }
+  if (first.order > 1) {
+    say(`vCPU 0 has order ${first.order}: it must come up first (order='1', or no order at all).`, at(first, 'order'));
+    return;
+  }
+  const ordered = first.order !== 0;
+  let prev = first;
+  for (let i = 1; i < vcpus; i++) {
+    const s = states[i]!;
+    if (s.online && (s.order !== 0) !== ordered) {
+      say(
+        ordered
+          ? `vCPU ${i} is enabled but has no order while vCPU 0 has one: give every enabled vCPU an order, or none.`
+          : `vCPU ${i} has an order while vCPU 0 has none: give every enabled vCPU an order, or none.`,
+        at(s, 'order'),
+        'cputune-vcpus-order-mixed'
+      );
+      return;
+    }
+    if (s.hotpluggable === 'no') {
+      if (prev.hotpluggable === 'yes') {
+        say(
+          `vCPU ${i} is not hotpluggable but comes after hotpluggable vCPU ${i - 1}: the QEMU driver wants the fixed vCPUs first.`,
+          at(s, 'hotpluggable'),
+          'cputune-vcpus-order'
+        );
+        return;
+      }
+      if (prev.order > s.order) {
+        say(
+          `vCPU ${i} is not hotpluggable and has order ${s.order}, below vCPU ${i - 1}'s ${prev.order}: fixed vCPUs must come up in ascending order.`,
+          at(s, 'order'),
+          'cputune-vcpus-order'
+        );
+        return;
+      }
+    }
+    prev = s;
+  }
+}
+
 function check(model: DomainModel): Finding[] {
   const findings: Finding[] = [];
   checkIds(model, findings);
+  checkVcpuStates(model, findings);
   const cputune = child(model.root, 'cputune');
   const lists: XmlAttribute[] = [];
   if (model.vcpu) {

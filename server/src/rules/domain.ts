@@ -40,12 +40,16 @@
  *   "missing 'value' attribute for HyperV feature 'vendor_id'"
  * - clock-attribute-missing: "missing 'timezone' attribute for clock with offset='timezone'" (and 'start'
  *   for offset='absolute').
+ * - features-smm-tseg: "SMM TSEG is only supported with q35 machine type", "SMM TSEG size must be
+ *   divisible by 1 MiB" (QEMU driver, qemuDomainDefTsegPostParse; only while SMM is on).
  */
 import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
+import { parseSizeKiB } from '../../../lib/bitmap';
 import { attr, attrValue, child, childrenNamed, descendant, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
+import { machineKind } from './iommu';
 import type { Finding, RuleFamily } from './types';
 
 function checkTopology(model: DomainModel, findings: Finding[], target: string | undefined): void {
@@ -508,6 +512,41 @@ function checkFeatureValues(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+/** <features><smm><tseg>: the QEMU driver sets the TSEG size on q35 only, in whole MiB. */
+function checkTseg(model: DomainModel, findings: Finding[]): void {
+  const smm = descendant(model.root, 'features', 'smm');
+  const tseg = smm && child(smm, 'tseg');
+  if (!tseg || (attrValue(smm, 'state') ?? 'on') !== 'on') {
+    return;
+  }
+  const unitAttr = attr(tseg, 'unit');
+  const unit = unitAttr?.value ?? 'MiB';
+  const kib = parseSizeKiB(tseg.text, unit);
+  if (kib === undefined) {
+    return;
+  }
+  const kind = machineKind(model);
+  if (kind === undefined) {
+    return;
+  }
+  if (kind !== 'q35') {
+    findings.push({
+      code: 'features-smm-tseg',
+      message: `A TSEG size is only for q35 machines; the QEMU driver refuses it on '${model.machine.name}'.`,
+      span: tseg.nameSpan,
+    });
+    return;
+  }
+  const bytes = /^b(ytes)?$/i.test(unit.trim()) ? Number(tseg.text.trim().replace(/^\+/, '')) : kib * 1024;
+  if (bytes % (1024 * 1024) !== 0) {
+    findings.push({
+      code: 'features-smm-tseg',
+      message: `The TSEG size must be a whole number of MiB; ${tseg.text.trim()} ${unit} is not.`,
+      span: tseg.textSpan ?? tseg.nameSpan,
+    });
+  }
+}
+
 function checkClock(model: DomainModel, findings: Finding[]): void {
   const clock = child(model.root, 'clock');
   const offset = clock && attr(clock, 'offset');
@@ -713,6 +752,7 @@ export const domainRules: RuleFamily = {
       checkSingleDevices(model, findings);
       checkOnce(model, findings);
       checkFeatureValues(model, findings);
+      checkTseg(model, findings);
       checkClock(model, findings);
       checkSysinfoValues(model, findings);
       checkPanics(model, findings);

@@ -8,6 +8,7 @@ import { clockRules } from './clock';
 import { controllerRules } from './controllers';
 import { cpuRules } from './cpu';
 import { cputuneRules } from './cputune';
+import { diskSourceRules } from './disk-sources';
 import { diskRules } from './disks';
 import { domainRules } from './domain';
 import { featureRules } from './features';
@@ -25,6 +26,7 @@ import { memoryRules } from './memory';
 import { numaRules } from './numa';
 import { pciRules } from './pci';
 import { peripheralRules } from './peripherals';
+import { qemuNamespaceRules } from './qemu-namespace';
 import { schemaRules } from './schema-structure';
 import { sizeRules } from './sizes';
 import { targetVersionRules } from './target-version';
@@ -46,6 +48,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   pciRules,
   usbRules,
   diskRules,
+  diskSourceRules,
   bootRules,
   hostdevRules,
   interfaceRules,
@@ -61,6 +64,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = Object.freeze([
   sizeRules,
   iommuRules,
   machineDeviceRules,
+  qemuNamespaceRules,
   schemaRules,
   targetVersionRules,
   hostRules,

@@ -28,7 +28,7 @@ function withSpaceBefore(text: string, span: Span): Span {
 }
 
 /** q35, ARM virt, something else, or not known (a fragment whose domain is not known). */
-function machineKind(model: DomainModel): 'q35' | 'arm-virt' | 'other' | undefined {
+export function machineKind(model: DomainModel): 'q35' | 'arm-virt' | 'other' | undefined {
   const m = model.machine;
   if (model.kind === 'fragment' && m.origin !== 'config') {
     return undefined;

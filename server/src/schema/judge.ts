@@ -105,6 +105,9 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   'fibrechannel@appid': (raw) => /^[\x20-\x7e]{1,128}$/.test(raw),
   // virDomainFeaturesHyperVDefParse: "HyperV vendor_id value is invalid" (a comma; the length is features-value-invalid's)
   'vendor_id@value': (raw) => !raw.includes(','),
+  // qemuDomainDefNamespaceParseCommandlineEnvValidate (<qemu:env name>): "Invalid environment name, it must
+  // contain only alphanumerics and underscore" (and begin with a letter or an underscore)
+  'env@name': (raw) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw),
 };
 
 /**

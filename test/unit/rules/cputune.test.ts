@@ -85,6 +85,37 @@ const CASES: RuleCase[] = [
       ``
     ),
   },
+  {
+    name: '<vcpus>: offline vCPUs need no order, but an enabled one does once vCPU 0 has one',
+    xml: domainXml(
+      {
+        vcpu: '4',
+        head: `  <vcpus>
+    <vcpu id='0' enabled='yes' order='1'/>
+    <vcpu id='1' enabled='yes' hotpluggable='yes' order='2'/>
+    <vcpu id='2' enabled='no'/>
+    <vcpu id='3' enabled='yes' hotpluggable='yes'/>
+<!-- ^^^^ cputune-vcpus-order-mixed: vCPU 3 -->
+  </vcpus>`,
+      },
+      ``
+    ),
+  },
+  {
+    name: '<vcpus>: a fixed vCPU without order after an offline one with order comes below it',
+    xml: domainXml(
+      {
+        vcpu: '3',
+        head: `  <vcpus>
+    <vcpu id='0' enabled='yes'/>
+    <vcpu id='1' enabled='no' order='5'/>
+    <vcpu id='2' enabled='yes' hotpluggable='no'/>
+<!-- ^^^^ cputune-vcpus-order: order 0 -->
+  </vcpus>`,
+      },
+      ``
+    ),
+  },
 ];
 
 runRuleCases('cputune', CASES);

@@ -159,6 +159,25 @@ const CASES: RuleCase[] = [
     <panic model='hyperv'/>`
     ),
   },
+  {
+    name: 'TSEG in bytes: one byte short of 1 MiB is refused, though it rounds up to 1024 KiB',
+    xml: domainXml(
+      {
+        machine: 'q35',
+        head: `  <features>
+    <smm>
+      <tseg unit='B'>1048575</tseg>
+      <!--           ^^^^^^^ features-smm-tseg: 1048575 B -->
+    </smm>
+  </features>`,
+      },
+      ``
+    ),
+  },
+  {
+    name: 'TSEG of 0 MiB on q35 is taken; a TSEG with SMM off is not read at all',
+    xml: domainXml({ machine: 'q35', head: `  <features>\n    <smm><tseg>0</tseg></smm>\n  </features>` }, ``),
+  },
 ];
 
 runRuleCases('domain', CASES);
