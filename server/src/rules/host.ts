@@ -29,7 +29,7 @@ function valueSpan(a: XmlAttribute): Span {
 }
 
 /** "the host qemu:///system", "the host qemu+ssh://h/system (snapshot NAME)", "the host of snapshot NAME". */
-function hostName(host: HostProfile): string {
+export function hostName(host: HostProfile): string {
   const src = host.source;
   if (src.kind === 'connection') {
     return `the host ${src.uri}`;
