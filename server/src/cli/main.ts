@@ -589,7 +589,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     problems.push(...hostResult.problems);
     for (const d of hostResult.domains) {
-      if (attach && !o.allDomains && d.id === `${attach.where}#${attach.name}`) {
+      if (attach && !o.allDomains && o.hostSnapshot === undefined && d.id === `${o.connect[0]}#${attach.name}`) {
         continue; // the fragments are checked inside it, not beside it
       }
       linted.push({ id: d.id, host: d.host, report: o.allDomains, doc: d.doc });
