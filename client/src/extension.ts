@@ -15,7 +15,15 @@ import { clientSettings, LANGUAGE_ID, type DetectionMode } from './config';
 import { Detection } from './detection';
 import { autoCloseTags } from './editing';
 import { Live } from './live';
-import { HOST_STATUS_NOTIFICATION, HostStatusItem, REFRESH_HOST_REQUEST, type HostStatus } from './host-status';
+import {
+  ATTACH_TO_REQUEST,
+  HOST_DOMAINS_REQUEST,
+  HOST_STATUS_NOTIFICATION,
+  HostStatusItem,
+  REFRESH_HOST_REQUEST,
+  type HostDomainsResult,
+  type HostStatus,
+} from './host-status';
 import { newFileCompletion } from './newfile';
 import { windowPrompter, type Prompter } from './prompts';
 
@@ -118,6 +126,42 @@ export function activate(context: vscode.ExtensionContext): LibvirtXmlApi {
       return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'libvirt: reading the host' }, () =>
         c.sendRequest<HostStatus>(REFRESH_HOST_REQUEST)
       );
+    }),
+    // A fragment checked as attached to a domain of the host (the server holds the domains' XML).
+    vscode.commands.registerCommand('libvirt.checkAgainstDomain', async (uri?: string): Promise<string | undefined> => {
+      await starting.catch(() => undefined);
+      const c = client;
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri.toString();
+      if (!c || !target) {
+        return undefined;
+      }
+      const got = await c.sendRequest<HostDomainsResult>(HOST_DOMAINS_REQUEST, { uri: target });
+      if (!got.host || got.domains.length === 0) {
+        void vscode.window.showInformationMessage(
+          got.host
+            ? `libvirt: ${got.host} has no domains to check the device against.`
+            : 'libvirt: no host is configured (libvirt.hostAware, libvirt.connectionUri, libvirt.hostSnapshot), so there are no domains to check the device against.'
+        );
+        return undefined;
+      }
+      const alone = '$(circle-slash) On its own (no domain)';
+      const items: vscode.QuickPickItem[] = [
+        ...got.domains.map((d) => ({
+          label: d.name,
+          description: [d.state, d.name === got.attachedTo ? 'current' : undefined].filter(Boolean).join(', '),
+        })),
+        ...(got.attachedTo !== undefined ? [{ label: alone }] : []),
+      ];
+      const pick = await vscode.window.showQuickPick(items, {
+        title: `Check this device as attached to a domain of ${got.host}`,
+        placeHolder: 'the domain its attach-device is meant for',
+      });
+      if (!pick) {
+        return undefined;
+      }
+      const domain = pick.label === alone ? undefined : pick.label;
+      await c.sendRequest(ATTACH_TO_REQUEST, { uri: target, ...(domain !== undefined ? { domain } : {}) });
+      return domain;
     }),
     // Trust granted: the server may run virsh now (it was told at start).
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),

@@ -15,6 +15,17 @@ export interface HostStatus {
 
 export const HOST_STATUS_NOTIFICATION = 'libvirt/hostStatus';
 export const REFRESH_HOST_REQUEST = 'libvirt/refreshHost';
+/** The host's domains, for libvirt.checkAgainstDomain. */
+export const HOST_DOMAINS_REQUEST = 'libvirt/hostDomains';
+/** Checks a fragment as attached to a domain of the host (no domain: on its own again). */
+export const ATTACH_TO_REQUEST = 'libvirt/attachTo';
+
+/** What the server answers to libvirt/hostDomains. */
+export interface HostDomainsResult {
+  host: string | undefined;
+  domains: { name: string; state?: string }[];
+  attachedTo?: string;
+}
 
 export class HostStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('libvirt.host', vscode.StatusBarAlignment.Right, 100);

@@ -73,12 +73,24 @@ export function damagedSpans(doc: XmlDocument): Span[] {
 }
 
 export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
+  const { doc, model, raw, internalErrors } = rawAnalysis(text, opts);
+  return finishAnalysis(doc, model, raw, internalErrors, opts.severity ?? {});
+}
+
+/** What the rules found in a text, before severities and suppressions (attach.ts maps these between documents). */
+interface RawAnalysis {
+  doc: XmlDocument;
+  model: DomainModel | undefined;
+  raw: Finding[];
+  internalErrors: Analysis['internalErrors'];
+}
+
+export function rawAnalysis(text: string, opts: AnalysisOptions = {}): RawAnalysis {
   const doc = parseXml(text);
   const model = buildModel(doc, { machine: opts.machine });
   const internalErrors: Analysis['internalErrors'] = [];
-  const severity = opts.severity ?? {};
   if (!model) {
-    return { doc, model, findings: [], internalErrors, suppressions: [], severity };
+    return { doc, model, raw: [], internalErrors };
   }
   const raw: Finding[] = doc.errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => ({ code: 'xml-syntax', message: e.message, span: e.span }));
   if (doc.errors.length > MAX_SYNTAX_FINDINGS) {
@@ -110,6 +122,20 @@ export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
       }
       raw.push(f);
     }
+  }
+  return { doc, model, raw, internalErrors };
+}
+
+/** The analysis of a document from its raw findings: suppressions, unused suppressions and severities applied. */
+export function finishAnalysis(
+  doc: XmlDocument,
+  model: DomainModel | undefined,
+  raw: readonly Finding[],
+  internalErrors: Analysis['internalErrors'],
+  severity: Readonly<Record<string, SeveritySetting>>
+): Analysis {
+  if (!model) {
+    return { doc, model, findings: [], internalErrors, suppressions: [], severity };
   }
   const suppressions = parseSuppressions(doc);
   const findings = applySuppressions(suppressions, withoutSchemaEchoes(withSeverity(raw, severity), doc.root));

@@ -736,6 +736,12 @@ export const MESSAGE_FAMILIES: MessageFamily[] = [
   // The host the guest is defined on (rules/host.ts; the suite lints with qemu:///system as the host)
   { re: /Emulator '[^']*' does not support virt type/, codes: ['host-virt-type-unsupported'], qemuOnly: true },
   { re: /Maximum CPUs greater than specified machine type limit/, codes: ['host-vcpu-above-max'], qemuOnly: true },
+  {
+    re: /the CPU is incompatible with host CPU: Host CPU does not provide required features/,
+    codes: ['host-cpu-model-unusable'],
+    qemuOnly: true,
+  },
+  { re: /Unknown CPU model /, codes: ['host-cpu-model-unusable'], qemuOnly: true },
   { re: /The QEMU executable .* does not support TPM model/, codes: ['host-device-unsupported'], qemuOnly: true },
   { re: /domain configuration does not support video model/, codes: ['host-device-unsupported'], qemuOnly: true },
   { re: /\w+ graphics are not supported with this QEMU/, codes: ['host-device-unsupported'], qemuOnly: true },

@@ -10,11 +10,13 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { REPO } from '../support/paths';
+import { ATTACH_CASES, ATTACH_DOMAIN } from '../support/attach-cases';
+import { FIXTURES, REPO } from '../support/paths';
 import { detectDriver } from './oracle';
 
 const CI = process.env.CI === 'true';
@@ -123,6 +125,70 @@ describe('host checks against qemu:///system', () => {
       } finally {
         virsh('destroy', `${PREFIX}-${c.name}`);
         virsh('undefine', `${PREFIX}-${c.name}`);
+      }
+    });
+  }
+});
+
+/**
+ * --attach-to against the real host: the q35 domain of the q35-guest snapshot is defined here
+ * (as lxtest-hoste-*-attach), each fragment of test/fixtures/attach is attached to it with
+ * `virsh attach-device --config` and libvirt's verdict compared with the case's; then
+ * `libvirt-lint --connect qemu:///system --attach-to` must report the case's codes. The domain
+ * is redefined from its first XML after each fragment, and undefined in any case.
+ */
+describe('attach-device fragments against a domain on qemu:///system', () => {
+  const name = `${PREFIX}-attach`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-hoste-attach-'));
+  const base = path.join(tmp, 'domain.xml');
+  const xml = fs
+    .readFileSync(path.join(FIXTURES, 'hosts', 'q35-guest', 'domains', `${ATTACH_DOMAIN}.xml`), 'utf8')
+    .replace(`<name>${ATTACH_DOMAIN}</name>`, `<name>${name}</name>`)
+    .replace(/<uuid>.*<\/uuid>/, `<uuid>${randomUUID()}</uuid>`);
+  fs.writeFileSync(base, xml);
+  after(() => {
+    virsh('destroy', name);
+    virsh('undefine', name);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const c of ATTACH_CASES) {
+    test(`${c.file}: libvirt ${c.refused ? `refuses it at ${c.refused.at}` : 'attaches it'}, libvirt-lint says ${c.codes.join(', ') || 'nothing'}`, async (t) => {
+      if ((await detectDriver()) !== 'qemu') {
+        assert.ok(!CI, 'CI=true: qemu:///system does not answer');
+        t.skip('needs qemu:///system');
+        return;
+      }
+      const file = path.join(FIXTURES, 'attach', c.file);
+      const def = virsh('define', base);
+      assert.ok(def.ok, def.out);
+      try {
+        const attached = virsh('attach-device', name, file, '--config');
+        if (c.refused?.at === 'attach') {
+          assert.ok(!attached.ok, `libvirt attached it: ${attached.out}`);
+          assert.match(attached.out, c.refused.message);
+        } else {
+          assert.ok(attached.ok, attached.out);
+        }
+        if (c.refused?.at === 'start') {
+          const start = virsh('start', name);
+          assert.ok(!start.ok, 'libvirt started the guest');
+          assert.match(start.out, c.refused.message);
+        }
+      } finally {
+        virsh('destroy', name);
+        virsh('define', base);
+      }
+      // The domain is as it was: libvirt-lint reads it and judges the fragment inside it.
+      const r = spawnSync(process.execPath, [CLI, '--format', 'json', '--connect', URI, '--attach-to', name, file], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      const out = JSON.parse(r.stdout) as { diagnostics: { code: string; severity: string; message: string }[] }[];
+      const found = out[0]!.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+      assert.deepEqual(found.map((d) => d.code).sort(), [...c.codes].sort(), r.stderr);
+      for (const d of found) {
+        assert.match(d.message, new RegExp(`attached to domain '${name}' of the host qemu:///system`));
       }
     });
   }

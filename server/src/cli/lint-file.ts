@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, type Analysis, type AnalysisOptions, type ReportedFinding } from '../analysis';
+import { analyzeAttached, type AttachTarget } from '../attach';
 import { decodeBytes } from '../common/read-text';
 import { applyEdits, fixAllEdits } from '../fixes';
 import { fleetClaims, type FleetClaims } from '../rules/fleet';
@@ -18,6 +19,8 @@ export interface FileJob {
   named: boolean;
   options: Pick<AnalysisOptions, 'flavor' | 'machine' | 'severity' | 'targetVersion' | 'host'>;
   fix: 'no' | 'write' | 'dry-run';
+  /** --attach-to: a fragment is checked as attached to this domain. */
+  attach?: AttachTarget;
 }
 
 /** A finding as plain data: `fixable` says it had a safe (preferred) fix. */
@@ -44,8 +47,13 @@ export interface FileOutcome {
 /** Up to this many fix passes: a fix may make another one possible (a new controller, then a port on it). */
 const MAX_FIX_PASSES = 4;
 
-function fixText(text: string, opts: FileJob['options']): { text: string; analysis: Analysis; edits: number } {
-  let analysis = analyze(text, opts);
+/** The analysis of a file's text: on its own, or (--attach-to) as attached to a domain. */
+function analyzeJob(text: string, job: FileJob): Analysis {
+  return job.attach ? analyzeAttached(text, job.attach, job.options) : analyze(text, job.options);
+}
+
+function fixText(text: string, job: FileJob): { text: string; analysis: Analysis; edits: number } {
+  let analysis = analyzeJob(text, job);
   let edits = 0;
   const errors = (a: Analysis): number => a.findings.filter((f) => f.severity === 'error').length;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
@@ -57,7 +65,7 @@ function fixText(text: string, opts: FileJob['options']): { text: string; analys
     if (next === text) {
       break;
     }
-    const again = analyze(next, opts);
+    const again = analyzeJob(next, job);
     if (errors(again) > errors(analysis)) {
       break; // never leave more errors than there were
     }
@@ -92,7 +100,7 @@ export function lintFile(job: FileJob): FileOutcome {
   let text = decoded.text;
   let analysis: Analysis;
   if (job.fix !== 'no') {
-    const fixed = fixText(text, job.options);
+    const fixed = fixText(text, job);
     analysis = fixed.analysis;
     if (fixed.text !== text && analysis.model) {
       out.fixedEdits = fixed.edits;
@@ -112,7 +120,7 @@ export function lintFile(job: FileJob): FileOutcome {
       text = fixed.text;
     }
   } else {
-    analysis = analyze(text, job.options);
+    analysis = analyzeJob(text, job);
   }
   if (!analysis.model) {
     if (named) {

@@ -25,6 +25,9 @@ import { domcapsKeyOfText } from '../host/match';
 import { hostDomainClaims } from '../host/domains';
 import type { HostProfile } from '../host/profile';
 import { lintHosts } from './hosts';
+import { inactiveXml } from '../host/virsh';
+import type { AttachTarget } from '../attach';
+import { hostName } from '../rules/host';
 import { lintFile, plain, type FileJob, type FileOutcome, type LintedDoc, type LintedFinding } from './lint-file';
 import { lintInWorkers, serveWorker, WORKER_FLAG } from './workers';
 import pkg from '../../../package.json';
@@ -33,6 +36,8 @@ const USAGE = `Usage: libvirt-lint [options] PATH...
        libvirt-lint [options] --connect URI [--connect URI...] --all-domains [PATH...]
        libvirt-lint [options] --connect URI PATH...        (files checked against that host)
        libvirt-lint [options] --host-snapshot DIR PATH...  (files checked against a saved host)
+       libvirt-lint [options] --connect URI --attach-to DOMAIN FRAGMENT...
+                                                    (attach-device fragments checked inside that domain)
        libvirt-lint snapshot-host --connect URI DIR        (save a host for --host-snapshot)
 
 Checks libvirt domain XML files and attach-device fragments. A folder is searched for *.xml files.
@@ -58,6 +63,9 @@ Options:
   --all-domains              lint the persistent (inactive) XML of every domain on the --connect hosts
   --host-snapshot DIR        check the files against the host saved in DIR (snapshot-host); with
                              one --connect URI and files, they are checked against that host
+  --attach-to DOMAIN         check attach-device fragments as attached to this domain of the
+                             --connect or --host-snapshot host (its persistent XML: machine type,
+                             addresses, targets and controllers already there)
   --virsh PATH               the virsh executable (default: virsh)
   --timeout SECONDS          stop virsh after this many seconds (default: 60)
   --jobs N                   threads for big sets of files (default: one per core; 1: no worker threads)
@@ -88,6 +96,7 @@ interface Options {
   connect: string[];
   allDomains: boolean;
   hostSnapshot: string | undefined;
+  attachTo: string | undefined;
   virsh: string | undefined;
   timeoutSeconds: number;
   jobs: number;
@@ -114,6 +123,7 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
     connect: [],
     allDomains: false,
     hostSnapshot: undefined,
+    attachTo: undefined,
     virsh: undefined,
     timeoutSeconds: 60,
     jobs: Math.min(8, os.availableParallelism()),
@@ -197,6 +207,9 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
       case '--host-snapshot':
         o.hostSnapshot = value();
         break;
+      case '--attach-to':
+        o.attachTo = value();
+        break;
       case '--virsh':
         o.virsh = value();
         break;
@@ -260,6 +273,9 @@ function parseArgs(argv: string[]): Options | 'help' | 'version' | 'codes' {
   }
   if (o.hostSnapshot !== undefined && o.paths.length === 0) {
     throw new UsageError('--host-snapshot needs files to check against the saved host');
+  }
+  if (o.attachTo !== undefined && (o.allDomains || (o.connect.length !== 1 && o.hostSnapshot === undefined) || o.paths.length === 0)) {
+    throw new UsageError('--attach-to needs one host (one --connect URI or --host-snapshot DIR) and fragment files, without --all-domains');
   }
   if (o.fix !== 'no' && o.allDomains) {
     throw new UsageError('--fix changes files only: it cannot be combined with --all-domains');
@@ -481,17 +497,29 @@ export async function main(argv: string[]): Promise<number> {
       `libvirt-lint: files are checked against no host's capabilities and devices with ${o.connect.length} --connect hosts (give one)\n`
     );
   }
+  // --attach-to: the persistent XML of the domain the fragments are checked inside.
+  let attach: AttachTarget | undefined;
+  if (o.attachTo !== undefined && o.hostSnapshot === undefined) {
+    const uri = o.connect[0]!;
+    try {
+      const xml = await inactiveXml(uri, o.attachTo, { ...(o.virsh ? { virsh: o.virsh } : {}), timeoutMs: o.timeoutSeconds * 1000 });
+      attach = { name: o.attachTo, xml, where: `the host ${uri}` };
+    } catch (e) {
+      process.stderr.write(`libvirt-lint: --attach-to ${o.attachTo}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
   if (hostWhere) {
     const keys = new Map<string, { arch: string; virtType: string; machine?: string }>();
     if ('uri' in hostWhere) {
       for (const j of jobs) {
         let text = '';
         try {
-          text = fs.readFileSync(j.file, 'utf8');
+          text = attach?.xml ?? fs.readFileSync(j.file, 'utf8');
         } catch {
           continue; // lintFile reports it
         }
-        const k = domcapsKeyOfText(text, j.options.machine);
+        const k = domcapsKeyOfText(text, attach ? undefined : j.options.machine);
         keys.set(`${k.virtType}/${k.arch}/${k.machine ?? ''}`, k);
       }
     }
@@ -503,6 +531,19 @@ export async function main(argv: string[]): Promise<number> {
       problems.push(got.problem);
     }
     host = got.host;
+  }
+  if (o.attachTo !== undefined && !attach) {
+    const d = host?.domains?.find((x) => x.name === o.attachTo);
+    if (!d?.xml) {
+      process.stderr.write(`libvirt-lint: --attach-to ${o.attachTo}: no such domain in ${host ? host.label : 'the host snapshot'}\n`);
+      return 2;
+    }
+    attach = { name: d.name, xml: d.xml, where: hostName(host!) };
+  }
+  if (attach) {
+    for (const j of jobs) {
+      j.attach = attach;
+    }
   }
   // With a host, 'auto' means the host's libvirt release, not the one installed here.
   if (host?.libvirtVersion) {
@@ -546,6 +587,9 @@ export async function main(argv: string[]): Promise<number> {
     });
     problems.push(...hostResult.problems);
     for (const d of hostResult.domains) {
+      if (attach && !o.allDomains && o.hostSnapshot === undefined && d.id === `${o.connect[0]}#${attach.name}`) {
+        continue; // the fragments are checked inside it, not beside it
+      }
       linted.push({ id: d.id, host: d.host, report: o.allDomains, doc: d.doc });
     }
   }
@@ -554,6 +598,9 @@ export async function main(argv: string[]): Promise<number> {
   if (host && host.source.kind === 'snapshot') {
     const byName = new Map((host.domains ?? []).map((d) => [d.name, d.xml ?? '']));
     for (const d of hostDomainClaims(host)) {
+      if (d.name === attach?.name) {
+        continue; // the fragments are checked inside it, not beside it
+      }
       const text = byName.get(d.name) ?? '';
       linted.push({
         id: `${host.source.uri ?? host.source.dir}#${d.name}`,

@@ -64,7 +64,7 @@ export async function listDomains(uri: string, opts?: VirshOptions): Promise<str
 }
 
 /** A domain's persistent configuration (what the next start uses): `dumpxml --inactive`. */
-function inactiveXml(uri: string, domain: string, opts?: VirshOptions): Promise<string> {
+export function inactiveXml(uri: string, domain: string, opts?: VirshOptions): Promise<string> {
   return runVirsh(uri, ['dumpxml', '--inactive', '--', domain], opts);
 }
 

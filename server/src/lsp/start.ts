@@ -16,6 +16,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
+import { analyzeAttached } from '../attach';
+import { domcapsKeyOfText } from '../host/match';
+import { hostName } from '../rules/host';
 import type { DomainModel } from '../model/types';
 import { spliceEdit } from '../syntax/splice';
 import type { XmlDocument } from '../syntax/tree';
@@ -24,6 +27,7 @@ import { resolveFlavor, type FlavorSetting } from '../common/flavor';
 import { resolveTargetVersion } from '../common/target-version';
 import { pinsAt } from '../features/inlay';
 import type { DomcapsKey } from '../host/match';
+import type { HostDomain } from '../host/profile';
 import type { HostProfile } from '../host/profile';
 import { fixAllEdits } from '../fixes';
 import { checkFleet } from '../rules/fleet';
@@ -66,6 +70,19 @@ export interface ServerContext {
 
 /** Custom request: read the host again (the status bar item and the libvirt.refreshHost command send it). */
 const REFRESH_HOST_REQUEST = 'libvirt/refreshHost';
+/** The host's domains a fragment can be checked against (client command libvirt.checkAgainstDomain). */
+const HOST_DOMAINS_REQUEST = 'libvirt/hostDomains';
+/** Binds a fragment to a domain of the host (`domain` undefined: checked on its own again). */
+const ATTACH_TO_REQUEST = 'libvirt/attachTo';
+/** The client command behind the code lens on a fragment's root. */
+const CHECK_AGAINST_DOMAIN_COMMAND = 'libvirt.checkAgainstDomain';
+
+interface HostDomainsResult {
+  /** "the host qemu:///system"; undefined without a host. */
+  host: string | undefined;
+  domains: { name: string; state?: string }[];
+  attachedTo?: string;
+}
 
 /** The (arch, virt type, machine) a domain's domcapabilities are read with. */
 function domcapsKeyOf(model: DomainModel): DomcapsKey | undefined {
@@ -230,6 +247,36 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     connection.sendDiagnostics({ uri, diagnostics }).catch(() => undefined);
   };
 
+  // Fragments checked as attached to a domain of the host: document URI -> domain name.
+  const attachedTo = new Map<string, string>();
+  const attachedDomain = (uri: string): HostDomain | undefined => {
+    const name = attachedTo.get(uri);
+    return name === undefined ? undefined : host.current()?.domains?.find((d) => d.name === name && d.xml);
+  };
+  connection.onRequest(HOST_DOMAINS_REQUEST, (params: { uri: string }): HostDomainsResult => {
+    const judge = host.current();
+    return {
+      host: judge ? hostName(judge) : undefined,
+      domains: (judge?.domains ?? []).filter((d) => d.xml).map((d) => ({ name: d.name, ...(d.state ? { state: d.state } : {}) })),
+      ...(attachedTo.has(params.uri) ? { attachedTo: attachedTo.get(params.uri) } : {}),
+    };
+  });
+  connection.onRequest(ATTACH_TO_REQUEST, (params: { uri: string; domain?: string }): boolean => {
+    if (params.domain === undefined) {
+      attachedTo.delete(params.uri);
+    } else {
+      attachedTo.set(params.uri, params.domain);
+    }
+    cache.delete(params.uri);
+    live.delete(params.uri);
+    const doc = documents.get(params.uri);
+    if (doc) {
+      schedule(doc);
+    }
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    return params.domain === undefined || !!attachedDomain(params.uri);
+  });
+
   const analysisOf = (doc: TextDocument): Analysis => {
     const hit = cache.get(doc.uri);
     if (hit && hit.version === doc.version) {
@@ -241,13 +288,19 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const judge = host.current();
     const target =
       settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion);
-    const analysis = analyze(doc.getText(), {
+    const opts = {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
       targetVersion: resolveTargetVersion(target, judge?.libvirtVersion),
       severity: { ...cfg?.severity, ...settings.severity },
       host: judge,
-    });
+    };
+    // A fragment bound to a domain of the host (libvirt/attachTo) is judged inside that domain.
+    const into = attachedDomain(doc.uri);
+    const analysis =
+      into && judge
+        ? analyzeAttached(doc.getText(), { name: into.name, xml: into.xml!, where: hostName(judge) }, opts)
+        : analyze(doc.getText(), opts);
     for (const ie of analysis.internalErrors) {
       connection.console.error(
         `rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`
@@ -374,7 +427,8 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     send(doc, findings, peers);
     if (host.current()) {
       const key = cache.get(doc.uri)?.analysis.model;
-      const k = key && domcapsKeyOf(key);
+      const into = attachedDomain(doc.uri);
+      const k = into ? domcapsKeyOfText(into.xml!, undefined) : key && domcapsKeyOf(key);
       if (k) {
         host.prefetch([k]);
       }
@@ -472,6 +526,27 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     refreshHost: () => host.refresh(),
   };
   connection.onRequest(REFRESH_HOST_REQUEST, () => host.refresh());
+  // On a fragment's root, with a host that has domains: which domain it is checked against.
+  connection.onCodeLens((params) => {
+    const doc = documents.get(params.textDocument.uri);
+    const judge = host.current();
+    if (!doc || !judge?.domains?.length) {
+      return [];
+    }
+    const a = analysisOf(doc);
+    if (a.model?.kind !== 'fragment') {
+      return [];
+    }
+    const bound = attachedTo.get(doc.uri);
+    const title =
+      bound === undefined
+        ? 'Check against domain…'
+        : attachedDomain(doc.uri)
+          ? `Checked as attached to domain '${bound}' (change…)`
+          : `Domain '${bound}' is not on ${hostName(judge)}: checked on its own (change…)`;
+    const start = doc.positionAt(a.model.root.span.start);
+    return [{ range: { start, end: start }, command: { title, command: CHECK_AGAINST_DOMAIN_COMMAND, arguments: [doc.uri] } }];
+  });
   let featureCaps: Partial<InitializeResult['capabilities']> = {};
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -492,6 +567,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, PIN_KIND, FIX_ALL_KIND] },
+        codeLensProvider: { resolveProvider: false },
         ...featureCaps,
       },
       serverInfo: { name: 'libvirt-xml-languageserver' },

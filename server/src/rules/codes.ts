@@ -968,6 +968,11 @@ export const CODES = {
     severity: 'error',
     summary: 'More vCPUs than the machine type takes on this host: libvirt refuses to define the domain there.',
   },
+  'host-cpu-model-unusable': {
+    severity: 'error',
+    summary:
+      "A custom CPU model the host's domcapabilities do not list, or list as not usable there (with check other than 'none'): libvirt defines the domain but refuses to start it.",
+  },
   'host-memory-above-host': {
     severity: 'error',
     summary:

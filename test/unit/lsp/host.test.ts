@@ -201,6 +201,52 @@ describe('the host through the LSP client (hostAware snapshot)', () => {
   });
 });
 
+describe('a fragment checked against a domain of the host (libvirt/attachTo, the code lens)', () => {
+  let c: TestClient;
+  before(async () => {
+    c = await startTestClient({ hostAware: 'snapshot', hostSnapshot: path.join(FIXTURES, 'hosts', 'q35-guest') });
+  });
+  after(() => c.close());
+
+  test('bound to web, the taken target is an error naming it; unbound, the fragment is fine again', async () => {
+    await c.waitHostStatus((s) => s.state === 'ready');
+    const uri = 'file:///attach-disk.xml';
+    const text = fs.readFileSync(path.join(FIXTURES, 'attach', 'disk-target-taken.xml'), 'utf8');
+    await c.open(uri, text);
+    const alone = await c.diagnostics(uri, 1);
+    assert.deepEqual(
+      alone.diagnostics.filter((d) => d.severity === 1),
+      []
+    );
+    const lens = async (): Promise<string[]> =>
+      (
+        await c.conn.sendRequest<{ command?: { title: string; command: string; arguments?: unknown[] } }[]>('textDocument/codeLens', {
+          textDocument: { uri },
+        })
+      ).map((l) => `${l.command?.command} ${l.command?.title}`);
+    assert.deepEqual(await lens(), ['libvirt.checkAgainstDomain Check against domain…']);
+    const domains = await c.conn.sendRequest<{ host: string; domains: { name: string; state?: string }[] }>('libvirt/hostDomains', { uri });
+    assert.equal(domains.host, 'the host qemu:///system (snapshot q35-guest)');
+    assert.deepEqual(domains.domains, [{ name: 'web', state: 'shut off' }]);
+
+    const next = c.diagnostics(uri, 1);
+    assert.equal(await c.conn.sendRequest('libvirt/attachTo', { uri, domain: 'web' }), true);
+    const bound = await next;
+    const err = bound.diagnostics.find((d) => d.code === 'disk-target-duplicate');
+    assert.ok(err, JSON.stringify(bound.diagnostics));
+    assert.match(err.message as string, /attached to domain 'web' of the host qemu:\/\/\/system/);
+    assert.deepEqual(err.range.start, { line: 3, character: 14 });
+    assert.deepEqual(await lens(), ["libvirt.checkAgainstDomain Checked as attached to domain 'web' (change…)"]);
+
+    const again = c.diagnostics(uri, 1);
+    assert.equal(await c.conn.sendRequest('libvirt/attachTo', { uri }), true);
+    assert.deepEqual(
+      (await again).diagnostics.filter((d) => d.severity === 1),
+      []
+    );
+  });
+});
+
 describe('no host, and hosts that must not hold anything up', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'libvirt-host-editor-'));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
