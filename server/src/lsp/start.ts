@@ -15,9 +15,8 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
+import { analyze, reanalyze, spliceAnalysis, withAcross, type Analysis, type ReportedFinding } from '../analysis';
 import type { DomainModel } from '../model/types';
-import { spliceEdit } from '../syntax/splice';
 import type { XmlDocument } from '../syntax/tree';
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
@@ -100,7 +99,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
    * Per document, the tree completion and hover last used, spliced forward in place from an
    * analysis (which then leaves the cache: its tree is no longer its own).
    */
-  const live = new Map<string, Fresh & { version: number }>();
+  const live = new Map<string, Fresh & { version: number; base: Analysis }>();
   /** How long the last full analysis of each document took (drives the debounce). */
   const lastMs = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -241,14 +240,25 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     const judge = host.current();
     const target =
       settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion);
-    const analysis = analyze(doc.getText(), {
+    const opts = {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
       // 'auto' with a host: the host's libvirt release judges the file, not the one installed here.
       targetVersion: resolveTargetVersion(target === 'auto' && judge?.libvirtVersion ? judge.libvirtVersion : target),
       severity: { ...cfg?.severity, ...settings.severity },
       host: judge,
-    });
+    };
+    // An earlier version's analysis (its tree possibly spliced forward by freshestOf): after an
+    // edit inside one device, only that device is looked at again (analysis.ts reanalyze).
+    const base = settings.lintMode !== 'onSave' ? (live.get(doc.uri)?.base ?? hit?.analysis) : undefined;
+    let analysis: Analysis | undefined;
+    if (base) {
+      cache.delete(doc.uri);
+      live.delete(doc.uri);
+      shown.delete(doc.uri); // its findings' spans may move with the tree
+      analysis = reanalyze(base, doc.getText(), opts);
+    }
+    analysis ??= analyze(doc.getText(), opts);
     for (const ie of analysis.internalErrors) {
       connection.console.error(
         `rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`
@@ -277,14 +287,14 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
         l && (!hit || l.version > hit.version)
           ? l
           : hit
-            ? { version: hit.version, doc: hit.analysis.doc, model: hit.analysis.model }
+            ? { version: hit.version, doc: hit.analysis.doc, model: hit.analysis.model, base: hit.analysis }
             : undefined;
-      if (base && spliceEdit(base.doc, doc.getText())) {
+      if (base && spliceAnalysis(base.base, doc.getText())) {
         if (base !== l) {
           cache.delete(doc.uri); // its tree moved on
         }
         shown.delete(doc.uri); // its findings' spans may have moved with the tree
-        const fresh = { version: doc.version, doc: base.doc, model: base.model };
+        const fresh = { version: doc.version, doc: base.doc, model: base.model, base: base.base };
         live.set(doc.uri, fresh);
         return fresh;
       }

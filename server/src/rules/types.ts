@@ -4,7 +4,7 @@
 import type { HostProfile } from '../host/profile';
 import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
-import type { Span } from '../syntax/tree';
+import type { Span, XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -57,6 +57,19 @@ export interface RuleContext {
    * configured or the workspace is not trusted: host checks are then skipped, never guessed.
    */
   host?: HostProfile;
+  /** Per-device findings kept from the previous version of the document (analysis.ts reanalyze). */
+  memo?: DeviceMemo;
+}
+
+/**
+ * Findings of one device that depend on nothing but the device's own subtree (and the context
+ * above), kept from one version of a document to the next: after an edit inside one device the
+ * others' findings are reused, moved with their device. A family asks `reuse` before checking a
+ * device (undefined: check it) and hands what it found to `keep`.
+ */
+export interface DeviceMemo {
+  reuse(family: string, device: XmlElement): readonly Finding[] | undefined;
+  keep(family: string, device: XmlElement, findings: readonly Finding[]): void;
 }
 
 export interface RuleFamily {
