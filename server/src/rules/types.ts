@@ -76,3 +76,23 @@ export interface RuleFamily {
   id: string;
   check(model: DomainModel, ctx: RuleContext): Finding[];
 }
+
+/**
+ * A device's findings from `check`, or those `memo` kept from the previous version when the
+ * device did not change. `check` must read nothing but the device's subtree and what only a full
+ * analysis changes (the machine, the flavor, the context).
+ */
+export function deviceFindings(
+  memo: DeviceMemo | undefined,
+  family: string,
+  device: XmlElement,
+  check: () => Finding[]
+): readonly Finding[] {
+  const kept = memo?.reuse(family, device);
+  if (kept) {
+    return kept;
+  }
+  const found = check();
+  memo?.keep(family, device, found);
+  return found;
+}
