@@ -128,7 +128,7 @@ function withFindings(doc: XmlDocument, model: DomainModel, opts: AnalysisOption
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const analysis: Analysis = { doc, model, findings, internalErrors, suppressions, severity };
   const devices = model.kind === 'domain' ? child(model.root, 'devices') : undefined;
-  if (devices && internalErrors.length === 0 && devices.children.length === model.devices.length) {
+  if (devices && internalErrors.length === 0 && memo.kept <= MEMO_CAP && devices.children.length === model.devices.length) {
     analysis.reuse = { opts, store: memo.next, devices, kids: devices.children, dirty: undefined };
   }
   return analysis;
@@ -154,6 +154,13 @@ type Kept = Finding[] | null;
 type MemoStore = Map<string, Map<XmlElement, Kept>>;
 
 const NONE: readonly Finding[] = Object.freeze([]);
+
+/**
+ * At most this many per-device findings are kept for the next version: a pathological document
+ * (the fuzz suite's 10 MB domain has ~68,700 findings) is analysed whole at every edit rather
+ * than holding a second copy of its findings.
+ */
+const MEMO_CAP = 20_000;
 
 function moved(sp: Span, d: number): Span {
   return { start: sp.start + d, end: sp.end + d };
@@ -200,6 +207,8 @@ function movedFinding(f: Finding, d: number, within?: Span): Finding | undefined
  */
 class Memo implements DeviceMemo {
   readonly next: MemoStore = new Map();
+  /** Findings kept; past MEMO_CAP nothing more is kept and the analysis leaves nothing to reuse. */
+  kept = 0;
   constructor(
     private readonly prev: MemoStore | undefined,
     private readonly dirty: XmlElement | undefined
@@ -222,9 +231,10 @@ class Memo implements DeviceMemo {
   }
 
   keep(family: string, device: XmlElement, findings: readonly Finding[]): void {
-    if (findings.length === 0) {
+    if (findings.length === 0 || this.kept > MEMO_CAP) {
       return;
     }
+    this.kept += findings.length;
     const rel: Finding[] = [];
     for (const f of findings) {
       const m = movedFinding(f, -device.span.start, device.span);
