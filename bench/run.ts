@@ -374,9 +374,17 @@ async function main(): Promise<void> {
   ];
   docs[0]![0] = `typical (${TYPICAL.split('\n').length - 1} lines)`;
   console.log(`machine: ${machine()}; load average ${load0.map((l) => l.toFixed(1)).join(' ')}`);
-  engine(docs);
-  await server(docs);
-  cli();
+  // `--only=engine|server|cli`: one part alone (with --no-doc), to measure a change on a busy machine.
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  if (!only || only === 'engine') {
+    engine(docs);
+  }
+  if (!only || only === 'server') {
+    await server(docs);
+  }
+  if (!only || only === 'cli') {
+    cli();
+  }
   const load1 = os.loadavg();
   const out = table();
   console.log(`\n${out}\n`);

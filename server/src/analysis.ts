@@ -3,14 +3,15 @@
  * The unit the language server caches per document version and the CLI runs per file.
  */
 import type { HostProfile } from './host/profile';
-import { buildModel } from './model/build';
+import { buildModel, withDevice } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
 import { RULE_FAMILIES } from './rules/index';
 import { applySuppressions, isAcrossCode, parseSuppressions, unusedSuppressions, type Suppression } from './rules/suppress';
-import type { Finding, Flavor, RuleFamily, Severity } from './rules/types';
+import type { DeviceMemo, Finding, Fix, Flavor, RuleFamily, Severity } from './rules/types';
 import { parseXml } from './syntax/parse';
-import { contains, elementAt, forEachElement, type Span, type XmlDocument, type XmlElement } from './syntax/tree';
+import { changeOf, spliceEdit } from './syntax/splice';
+import { child, contains, elementAt, forEachElement, type Span, type XmlDocument, type XmlElement } from './syntax/tree';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -44,6 +45,8 @@ export interface Analysis {
   suppressions: Suppression[];
   /** The severity settings the findings were reported with. */
   severity: Readonly<Record<string, SeveritySetting>>;
+  /** What the analysis of a later version may reuse (reanalyze); undefined when nothing. */
+  reuse?: Reuse;
 }
 
 /** Syntax errors listed one by one; the rest are summed up in one finding. */
@@ -73,8 +76,12 @@ export function damagedSpans(doc: XmlDocument): Span[] {
 }
 
 export function analyze(text: string, opts: AnalysisOptions = {}): Analysis {
-  const { doc, model, raw, internalErrors } = rawAnalysis(text, opts);
-  return finishAnalysis(doc, model, raw, internalErrors, opts.severity ?? {});
+  const doc = parseXml(text);
+  const model = buildModel(doc, { machine: opts.machine });
+  if (!model) {
+    return { doc, model, findings: [], internalErrors: [], suppressions: [], severity: opts.severity ?? {} };
+  }
+  return withFindings(doc, model, opts, new Memo(undefined, undefined));
 }
 
 /** What the rules found in a text, before severities and suppressions (attach.ts maps these between documents). */
@@ -88,10 +95,20 @@ interface RawAnalysis {
 export function rawAnalysis(text: string, opts: AnalysisOptions = {}): RawAnalysis {
   const doc = parseXml(text);
   const model = buildModel(doc, { machine: opts.machine });
-  const internalErrors: Analysis['internalErrors'] = [];
   if (!model) {
-    return { doc, model, raw: [], internalErrors };
+    return { doc, model, raw: [], internalErrors: [] };
   }
+  return { doc, model, ...rawFindings(doc, model, opts, undefined) };
+}
+
+/** Every rule family run over a document's model (device-local results kept in `memo` when given). */
+function rawFindings(
+  doc: XmlDocument,
+  model: DomainModel,
+  opts: AnalysisOptions,
+  memo: Memo | undefined
+): Pick<RawAnalysis, 'raw' | 'internalErrors'> {
+  const internalErrors: Analysis['internalErrors'] = [];
   const raw: Finding[] = doc.errors.slice(0, MAX_SYNTAX_FINDINGS).map((e) => ({ code: 'xml-syntax', message: e.message, span: e.span }));
   if (doc.errors.length > MAX_SYNTAX_FINDINGS) {
     const rest = doc.errors.length - MAX_SYNTAX_FINDINGS;
@@ -104,6 +121,7 @@ export function rawAnalysis(text: string, opts: AnalysisOptions = {}): RawAnalys
   }
   const damaged = doc.errors.length > 0 ? damagedSpans(doc) : [];
   const families = [...RULE_FAMILIES, ...(opts.extraFamilies ?? [])];
+  const memoOf = memo && model.kind === 'domain' ? memo : undefined;
   for (const family of families) {
     let found: Finding[];
     try {
@@ -111,6 +129,7 @@ export function rawAnalysis(text: string, opts: AnalysisOptions = {}): RawAnalys
         flavor: opts.flavor,
         ...(opts.targetVersion ? { targetVersion: opts.targetVersion } : {}),
         ...(opts.host ? { host: opts.host } : {}),
+        ...(memoOf ? { memo: memoOf } : {}),
       });
     } catch (error) {
       internalErrors.push({ family: family.id, error });
@@ -123,7 +142,18 @@ export function rawAnalysis(text: string, opts: AnalysisOptions = {}): RawAnalys
       raw.push(f);
     }
   }
-  return { doc, model, raw, internalErrors };
+  return { raw, internalErrors };
+}
+
+/** The findings of a document's model: every rule family run, then suppressions and severities; what the next version can reuse. */
+function withFindings(doc: XmlDocument, model: DomainModel, opts: AnalysisOptions, memo: Memo): Analysis {
+  const { raw, internalErrors } = rawFindings(doc, model, opts, memo);
+  const analysis = finishAnalysis(doc, model, raw, internalErrors, opts.severity ?? {});
+  const devices = model.kind === 'domain' ? child(model.root, 'devices') : undefined;
+  if (devices && internalErrors.length === 0 && memo.kept <= MEMO_CAP && devices.children.length === model.devices.length) {
+    analysis.reuse = { opts, store: memo.next, devices, kids: devices.children, dirty: undefined };
+  }
+  return analysis;
 }
 
 /** The analysis of a document from its raw findings: suppressions, unused suppressions and severities applied. */
@@ -143,6 +173,235 @@ export function finishAnalysis(
   findings.push(...withSeverity(unused, severity));
   findings.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return { doc, model, findings, internalErrors, suppressions, severity };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incremental analysis: an edit inside one device of a domain
+
+/** What an analysis leaves for the next version's (reanalyze). */
+interface Reuse {
+  opts: AnalysisOptions;
+  /** Per rule family, the findings of each device that has any (spans relative to the device's start). */
+  store: MemoStore;
+  /** The domain's <devices> and its children when analysed. */
+  devices: XmlElement;
+  kids: readonly XmlElement[];
+  /** What the edits spliced into the tree since (spliceAnalysis) have touched, in the current text's offsets. */
+  dirty: Span | undefined;
+}
+
+/** A device's findings with spans relative to its start; null when they point outside it or cannot move. */
+type Kept = Finding[] | null;
+type MemoStore = Map<string, Map<XmlElement, Kept>>;
+
+const NONE: readonly Finding[] = Object.freeze([]);
+
+/**
+ * At most this many per-device findings are kept for the next version: a pathological document
+ * (the fuzz suite's 10 MB domain has ~68,700 findings) is analysed whole at every edit rather
+ * than holding a second copy of its findings.
+ */
+const MEMO_CAP = 20_000;
+
+function moved(sp: Span, d: number): Span {
+  return { start: sp.start + d, end: sp.end + d };
+}
+
+/** A finding with every span moved by d (fixes that claim a resource cannot be moved: undefined). */
+function movedFinding(f: Finding, d: number, within?: Span): Finding | undefined {
+  const inside = (sp: Span): boolean => !within || (within.start <= sp.start && sp.end <= within.end);
+  if (!inside(f.span)) {
+    return undefined;
+  }
+  const out: Finding = { code: f.code, message: f.message, span: moved(f.span, d) };
+  if (f.related) {
+    const related: NonNullable<Finding['related']> = [];
+    for (const r of f.related) {
+      if (r.member !== undefined || !inside(r.span)) {
+        return undefined;
+      }
+      related.push({ message: r.message, span: moved(r.span, d) });
+    }
+    out.related = related;
+  }
+  if (f.fixes) {
+    const fixes: Fix[] = [];
+    for (const x of f.fixes) {
+      if (x.claim || !x.edits.every((e) => inside(e.span))) {
+        return undefined;
+      }
+      fixes.push({
+        title: x.title,
+        edits: x.edits.map((e) => ({ span: moved(e.span, d), newText: e.newText })),
+        ...(x.preferred !== undefined ? { preferred: x.preferred } : {}),
+      });
+    }
+    out.fixes = fixes;
+  }
+  return out;
+}
+
+/**
+ * The DeviceMemo the rule families see: findings of the previous version's devices (all but the
+ * edited one, `dirty`), moved to where the device is now; what the families find is kept for the
+ * next version in `next`.
+ */
+class Memo implements DeviceMemo {
+  readonly next: MemoStore = new Map();
+  /** Findings kept; past MEMO_CAP nothing more is kept and the analysis leaves nothing to reuse. */
+  kept = 0;
+  constructor(
+    private readonly prev: MemoStore | undefined,
+    private readonly dirty: XmlElement | undefined
+  ) {}
+
+  reuse(family: string, device: XmlElement): readonly Finding[] | undefined {
+    if (!this.prev || device === this.dirty) {
+      return undefined;
+    }
+    const kept = this.prev.get(family)?.get(device);
+    if (kept === undefined) {
+      return NONE;
+    }
+    if (kept === null) {
+      return undefined;
+    }
+    this.familyStore(family).set(device, kept);
+    const at = device.span.start;
+    return kept.map((f) => movedFinding(f, at)!);
+  }
+
+  keep(family: string, device: XmlElement, findings: readonly Finding[]): void {
+    if (findings.length === 0 || this.kept > MEMO_CAP) {
+      return;
+    }
+    this.kept += findings.length;
+    const rel: Finding[] = [];
+    for (const f of findings) {
+      const m = movedFinding(f, -device.span.start, device.span);
+      if (!m) {
+        this.familyStore(family).set(device, null);
+        return;
+      }
+      rel.push(m);
+    }
+    this.familyStore(family).set(device, rel);
+  }
+
+  private familyStore(family: string): Map<XmlElement, Kept> {
+    let m = this.next.get(family);
+    if (!m) {
+      this.next.set(family, (m = new Map<XmlElement, Kept>()));
+    }
+    return m;
+  }
+}
+
+function sameOptions(a: AnalysisOptions, b: AnalysisOptions): boolean {
+  return (
+    a.flavor === b.flavor &&
+    a.machine === b.machine &&
+    a.targetVersion === b.targetVersion &&
+    a.host === b.host &&
+    a.extraFamilies === b.extraFamilies &&
+    JSON.stringify(a.severity ?? {}) === JSON.stringify(b.severity ?? {})
+  );
+}
+
+/**
+ * Brings an analysis's tree up to `text` in place (syntax/splice.ts), noting what changed for
+ * reanalyze(); false when the edit is not local (the tree is then unchanged). The analysis's
+ * findings no longer match its tree afterwards: only its tree and model are to be used.
+ */
+export function spliceAnalysis(a: Analysis, text: string): boolean {
+  const before = a.doc.text;
+  if (before === text) {
+    return true;
+  }
+  const ch = changeOf(before, text);
+  if (!spliceEdit(a.doc, text, ch)) {
+    return false;
+  }
+  const r = a.reuse;
+  if (r) {
+    const old = r.dirty;
+    let to = ch.newEnd;
+    if (old) {
+      const end = old.end <= ch.p ? old.end : old.end >= ch.oldEnd ? old.end + ch.delta : ch.newEnd;
+      to = Math.max(to, end);
+    }
+    r.dirty = { start: Math.min(old ? old.start : ch.p, ch.p), end: to };
+  }
+  return true;
+}
+
+/**
+ * The analysis of `text`, a later version of `prev`'s document, computed from `prev` when the
+ * edits since lie inside one device of a domain (or between devices): the tree is spliced
+ * (prev's tree is taken over), the other devices' model records and per-device findings are
+ * reused, and every rule family runs again over the model. undefined when the edit is of
+ * another kind (in <os>, the root, a <console>, across elements, a syntax error...): the caller
+ * analyses the text whole, and must not use `prev` any more (its tree may have moved on).
+ */
+export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = {}): Analysis | undefined {
+  const r = prev.reuse;
+  const model = prev.model;
+  if (!r || !model || !sameOptions(r.opts, opts) || !spliceAnalysis(prev, text)) {
+    return undefined;
+  }
+  const doc = prev.doc;
+  const dirty = r.dirty;
+  const devices = r.devices;
+  if (doc.errors.length > 0 || doc.root !== model.root || child(model.root, 'devices') !== devices) {
+    return undefined;
+  }
+  if (!dirty) {
+    return withFindings(doc, { ...model }, opts, new Memo(r.store, devices)); // the same text
+  }
+  const kids = devices.children;
+  const was = r.kids;
+  if (
+    kids.length !== was.length ||
+    !devices.closeNameSpan ||
+    dirty.start < devices.startTagEnd ||
+    dirty.end > devices.closeNameSpan.start - 2
+  ) {
+    return undefined;
+  }
+  // The device holding the edit (-1: the edit is between devices).
+  let index = -1;
+  for (let j = 0; j < kids.length; j++) {
+    const k = kids[j]!;
+    if (k.span.end <= dirty.start) {
+      continue;
+    }
+    if (k.span.start >= dirty.end) {
+      break;
+    }
+    if (k.span.start < dirty.start && dirty.end < k.span.end) {
+      index = j;
+      break;
+    }
+    return undefined; // across a device's boundary
+  }
+  for (let j = 0; j < kids.length; j++) {
+    if (j !== index && kids[j] !== was[j]) {
+      return undefined;
+    }
+  }
+  // A new model object even when no device changed: caches keyed by the model (the fleet
+  // check, completion's tallies) hold offsets of the previous version.
+  let next: DomainModel = { ...model };
+  let edited: XmlElement | undefined;
+  if (index >= 0) {
+    edited = kids[index]!;
+    const name = was[index]!.name;
+    if (edited.name !== name || name === 'console') {
+      return undefined;
+    }
+    next = withDevice(model, index, edited);
+  }
+  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices));
 }
 
 /**

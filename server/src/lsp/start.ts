@@ -15,12 +15,11 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { analyze, withAcross, type Analysis, type ReportedFinding } from '../analysis';
+import { analyze, reanalyze, spliceAnalysis, withAcross, type Analysis, type AnalysisOptions, type ReportedFinding } from '../analysis';
 import { analyzeAttached } from '../attach';
 import { domcapsKeyOfText } from '../host/match';
 import { hostName } from '../rules/host';
 import type { DomainModel } from '../model/types';
-import { spliceEdit } from '../syntax/splice';
 import type { XmlDocument } from '../syntax/tree';
 import { ConfigFinder, isIgnored, type LintConfig } from '../common/config';
 import { resolveFlavor, type FlavorSetting } from '../common/flavor';
@@ -30,7 +29,7 @@ import type { DomcapsKey } from '../host/match';
 import type { HostDomain } from '../host/profile';
 import type { HostProfile } from '../host/profile';
 import { fixAllEdits } from '../fixes';
-import { checkFleet } from '../rules/fleet';
+import { checkClaims, fleetClaims, type FleetClaims } from '../rules/fleet';
 import { suppressEdit } from '../rules/suppress';
 import type { Flavor, TextEdit as SpanEdit } from '../rules/types';
 import { toDiagnostic, toRange, toSpan } from './convert';
@@ -117,9 +116,9 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
    * Per document, the tree completion and hover last used, spliced forward in place from an
    * analysis (which then leaves the cache: its tree is no longer its own).
    */
-  const live = new Map<string, Fresh & { version: number }>();
-  /** How long the last full analysis of each document took (drives the debounce). */
-  const lastMs = new Map<string, number>();
+  const live = new Map<string, Fresh & { version: number; base: Analysis }>();
+  /** How much CPU time the last full analysis of each document took, in ms (drives the debounce). */
+  const fullMs = new Map<string, number>();
   const timers = new Map<string, NodeJS.Timeout>();
   /** Shut down: no more diagnostics. */
   let stopped = false;
@@ -277,40 +276,90 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     return params.domain === undefined || !!attachedDomain(params.uri);
   });
 
-  const analysisOf = (doc: TextDocument): Analysis => {
-    const hit = cache.get(doc.uri);
-    if (hit && hit.version === doc.version) {
-      return hit.analysis;
-    }
-    const t0 = performance.now();
-    const found = configOf(doc.uri);
-    const cfg = found?.cfg;
+  const optionsOf = (doc: TextDocument): AnalysisOptions => {
+    const cfg = configOf(doc.uri)?.cfg;
     const judge = host.current();
     const target =
       settings.targetVersion !== DEFAULT_SETTINGS.targetVersion ? settings.targetVersion : (cfg?.targetVersion ?? settings.targetVersion);
-    const opts = {
+    return {
       flavor: settings.flavor !== DEFAULT_SETTINGS.flavor || !cfg?.flavor ? flavor : flavorOf(cfg.flavor),
       machine: settings.machine !== DEFAULT_SETTINGS.machine ? settings.machine : (cfg?.machine ?? settings.machine),
       targetVersion: resolveTargetVersion(target, judge?.libvirtVersion),
       severity: { ...cfg?.severity, ...settings.severity },
       host: judge,
     };
-    // A fragment bound to a domain of the host (libvirt/attachTo) is judged inside that domain.
-    const into = attachedDomain(doc.uri);
-    const analysis =
-      into && judge
-        ? analyzeAttached(doc.getText(), { name: into.name, xml: into.xml!, where: hostName(judge) }, opts)
-        : analyze(doc.getText(), opts);
+  };
+
+  const record = (doc: TextDocument, analysis: Analysis, t0: number, cpu0: NodeJS.CpuUsage, full: boolean): Analysis => {
     for (const ie of analysis.internalErrors) {
       connection.console.error(
         `rule family ${ie.family} failed on ${doc.uri}: ${ie.error instanceof Error ? ie.error.stack : String(ie.error)}`
       );
     }
+    const found = configOf(doc.uri);
     const ignored = !!found && isIgnored(found.cfg, found.file);
-    const ms = performance.now() - t0;
-    cache.set(doc.uri, { version: doc.version, analysis, ms, ignored });
-    lastMs.set(doc.uri, ms);
+    cache.set(doc.uri, { version: doc.version, analysis, ms: performance.now() - t0, ignored });
+    if (full) {
+      const cpu = process.cpuUsage(cpu0);
+      fullMs.set(doc.uri, (cpu.user + cpu.system) / 1000);
+    }
     return analysis;
+  };
+
+  /**
+   * The analysis of the current version computed from an earlier one (its tree possibly spliced
+   * forward by freshestOf) when the edits since lie inside one device (analysis.ts reanalyze);
+   * undefined when they do not. The earlier tree, brought up to the text, stays for completion.
+   */
+  const incrementalOf = (doc: TextDocument): Analysis | undefined => {
+    const hit = cache.get(doc.uri);
+    if (hit && hit.version === doc.version) {
+      return hit.analysis;
+    }
+    const l = live.get(doc.uri);
+    const base = settings.lintMode !== 'onSave' ? (l && (!hit || l.version > hit.version) ? l.base : hit?.analysis) : undefined;
+    if (!base) {
+      return undefined;
+    }
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const text = doc.getText();
+    cache.delete(doc.uri);
+    shown.delete(doc.uri); // its findings' spans may move with the tree
+    const analysis = reanalyze(base, text, optionsOf(doc));
+    if (!analysis) {
+      if (base.doc.text === text) {
+        live.set(doc.uri, { version: doc.version, doc: base.doc, model: base.model, base });
+      } else {
+        live.delete(doc.uri);
+      }
+      return undefined;
+    }
+    live.delete(doc.uri);
+    return record(doc, analysis, t0, cpu0, false);
+  };
+
+  const analysisOf = (doc: TextDocument): Analysis => {
+    // A fragment bound to a domain of the host (libvirt/attachTo) is judged whole inside that domain.
+    const into = attachedDomain(doc.uri);
+    const judge = host.current();
+    const quick = into && judge ? undefined : incrementalOf(doc);
+    if (quick) {
+      return quick;
+    }
+    const hit = cache.get(doc.uri);
+    if (hit && hit.version === doc.version) {
+      return hit.analysis;
+    }
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    live.delete(doc.uri);
+    const opts = optionsOf(doc);
+    const analysis =
+      into && judge
+        ? analyzeAttached(doc.getText(), { name: into.name, xml: into.xml!, where: hostName(judge) }, opts)
+        : analyze(doc.getText(), opts);
+    return record(doc, analysis, t0, cpu0, true);
   };
 
   const freshestOf = (doc: TextDocument): Fresh => {
@@ -329,14 +378,14 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
         l && (!hit || l.version > hit.version)
           ? l
           : hit
-            ? { version: hit.version, doc: hit.analysis.doc, model: hit.analysis.model }
+            ? { version: hit.version, doc: hit.analysis.doc, model: hit.analysis.model, base: hit.analysis }
             : undefined;
-      if (base && spliceEdit(base.doc, doc.getText())) {
+      if (base && spliceAnalysis(base.base, doc.getText())) {
         if (base !== l) {
           cache.delete(doc.uri); // its tree moved on
         }
         shown.delete(doc.uri); // its findings' spans may have moved with the tree
-        const fresh = { version: doc.version, doc: base.doc, model: base.model };
+        const fresh = { version: doc.version, doc: base.doc, model: base.model, base: base.base };
         live.set(doc.uri, fresh);
         return fresh;
       }
@@ -388,11 +437,20 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     }
     return id;
   };
-  let fleetMemo: { key: string; across: ReturnType<typeof checkFleet> } | undefined;
-  const fleetOf = (models: DomainModel[]): ReturnType<typeof checkFleet> => {
+  let fleetMemo: { key: string; across: ReturnType<typeof checkClaims> } | undefined;
+  /** What each model claims (names, MACs, images...): an edit in one document leaves the others' as they were. */
+  const claims = new WeakMap<DomainModel, FleetClaims>();
+  const claimsOf = (m: DomainModel): FleetClaims => {
+    let c = claims.get(m);
+    if (!c) {
+      claims.set(m, (c = fleetClaims(m)));
+    }
+    return c;
+  };
+  const fleetOf = (models: DomainModel[]): ReturnType<typeof checkClaims> => {
     const key = models.map(idOf).join(',');
     if (fleetMemo?.key !== key) {
-      fleetMemo = { key, across: checkFleet(models.map((model) => ({ model }))) };
+      fleetMemo = { key, across: checkClaims(models.map((model) => ({ claims: claimsOf(model) }))) };
     }
     return fleetMemo.across;
   };
@@ -462,8 +520,10 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   };
 
   /**
-   * Debounce that scales with the document: a typical domain is analysed in about a millisecond,
-   * so it is published at once; a huge one waits for typing to pause.
+   * Debounce that scales with the work: a typical domain (~1 ms) and an edit inside one device of
+   * any domain (analysed incrementally) are published at once; a full analysis of a document
+   * whose last one took 100 ms of CPU or more waits min(500, 2 × that) ms for typing to pause.
+   * CPU time, not wall time: on a busy machine the wait would otherwise grow with the load.
    */
   const schedule = (doc: TextDocument): void => {
     // Nothing is published before the client's settings are known (a severity set to 'off'
@@ -471,26 +531,36 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
     void settingsReady.then(() => scheduleNow(doc));
   };
 
-  const scheduleNow = (doc: TextDocument): void => {
+  const scheduleNow = (doc: TextDocument, waited = false): void => {
     const prev = timers.get(doc.uri);
     if (prev) {
       clearTimeout(prev);
     }
-    const ms = lastMs.get(doc.uri) ?? 0;
-    const delay = ms < 10 ? 0 : Math.min(500, ms * 2);
+    const ms = fullMs.get(doc.uri) ?? 0;
     timers.set(
       doc.uri,
-      setTimeout(() => {
-        timers.delete(doc.uri);
-        // After the replies already queued: vscode-jsonrpc writes each reply from a setImmediate,
-        // so a completion answered just before this timer fell due would otherwise reach the
-        // editor only after the whole analysis.
-        setImmediate(() => {
-          if (!stopped && !timers.has(doc.uri)) {
-            guard('diagnostics', () => publish(doc));
-          }
-        });
-      }, delay)
+      setTimeout(
+        () => {
+          timers.delete(doc.uri);
+          // After the replies already queued: vscode-jsonrpc writes each reply from a setImmediate,
+          // so a completion answered just before this timer fell due would otherwise reach the
+          // editor only after the whole analysis.
+          setImmediate(() => {
+            if (!stopped && !timers.has(doc.uri)) {
+              guard('diagnostics', () => {
+                // An edit inside one device is analysed at once; a full analysis of a document
+                // whose last one took 100 ms of CPU or more waits for typing to pause.
+                if (!waited && ms >= 100 && settings.lintMode !== 'off' && !incrementalOf(doc)) {
+                  scheduleNow(doc, true);
+                  return;
+                }
+                publish(doc);
+              });
+            }
+          });
+        },
+        waited ? Math.min(500, ms * 2) : 0
+      )
     );
   };
 
@@ -643,7 +713,7 @@ export function startServer(connection: Connection, features: FeatureInstaller[]
   documents.onDidClose((e) => {
     cache.delete(e.document.uri);
     live.delete(e.document.uri);
-    lastMs.delete(e.document.uri);
+    fullMs.delete(e.document.uri);
     acrossShown.delete(e.document.uri);
     // Its conflicts with the others go with it.
     for (const other of documents.all()) {

@@ -217,6 +217,159 @@ function dropSerialAliasAddress(model: DomainModel, os: XmlElement | undefined):
   }
 }
 
+/** Reads one device element into the model's lists. */
+function addDevice(model: DomainModel, el: XmlElement): void {
+  const base: DeviceBase = {
+    el,
+    address: buildAddress(child(el, 'address')),
+    boot: numAttr(child(el, 'boot'), 'order', 10),
+  };
+  const type = attr(el, 'type')?.value;
+  switch (el.name) {
+    case 'controller': {
+      const target = child(el, 'target');
+      const c: Controller = {
+        el,
+        address: base.address,
+        boot: base.boot,
+        kind: 'controller',
+        type,
+        index: numAttr(el, 'index', 10),
+        model: attr(el, 'model'),
+        ports: numAttr(el, 'ports', 10),
+        chassis: numAttr(target, 'chassis', 10),
+        port: numAttr(target, 'port', 0),
+      };
+      model.controllers.push(c);
+      model.devices.push(c);
+      break;
+    }
+    case 'disk': {
+      const target = child(el, 'target');
+      const d: Disk = {
+        el,
+        address: base.address,
+        boot: base.boot,
+        kind: 'disk',
+        diskType: type,
+        device: attr(el, 'device')?.value,
+        bus: target && attr(target, 'bus'),
+        targetDev: target && attr(target, 'dev'),
+        target,
+        source: child(el, 'source'),
+        driver: child(el, 'driver'),
+      };
+      model.disks.push(d);
+      model.devices.push(d);
+      break;
+    }
+    case 'interface': {
+      const modelEl = child(el, 'model');
+      const macEl = child(el, 'mac');
+      const i: Interface = {
+        el,
+        address: base.address,
+        boot: base.boot,
+        kind: 'interface',
+        type,
+        mac: macEl && attr(macEl, 'address'),
+        model: modelEl && attr(modelEl, 'type'),
+        host: type === 'hostdev' ? hostSource(el, 'subsystem', 'pci') : undefined,
+      };
+      model.interfaces.push(i);
+      model.devices.push(i);
+      if (i.host) {
+        model.hostdevs.push(assignment(i.host, i));
+      }
+      break;
+    }
+    case 'hostdev': {
+      const hs = hostSource(el, attr(el, 'mode')?.value ?? 'subsystem', type);
+      const h: Hostdev = Object.assign({ el, address: base.address, boot: base.boot, kind: 'hostdev' as const }, hs);
+      model.hostdevs.push(assignment(hs, h));
+      model.devices.push(h);
+      break;
+    }
+    case 'graphics': {
+      const g: Graphics = {
+        el,
+        address: base.address,
+        boot: base.boot,
+        kind: 'graphics',
+        type,
+        passwd: attr(el, 'passwd'),
+        listens: listensOf(el),
+      };
+      model.graphics.push(g);
+      model.devices.push(g);
+      break;
+    }
+    default:
+      model.devices.push(
+        isGenericKind(el.name)
+          ? { el, address: base.address, boot: base.boot, kind: el.name }
+          : { el, address: base.address, boot: base.boot, kind: 'unknown' }
+      );
+  }
+}
+
+/**
+ * The model of a domain after an edit inside its `index`th device (the element now `el`; every
+ * other device element and everything outside <devices> unchanged): the other devices' records
+ * are reused. Not for edits of a <console> (the first one may be an alias of the first serial port,
+ * dropSerialAliasAddress: the caller builds those whole).
+ */
+export function withDevice(prev: DomainModel, index: number, el: XmlElement): DomainModel {
+  const model: DomainModel = {
+    ...prev,
+    devices: [],
+    controllers: [],
+    implicitControllers: [],
+    disks: [],
+    interfaces: [],
+    hostdevs: [],
+    graphics: [],
+  };
+  const assignments = new Map<Device, HostAssignment>();
+  for (const h of prev.hostdevs) {
+    assignments.set(h.device, h);
+  }
+  const list = prev.devices;
+  for (let j = 0; j < list.length; j++) {
+    if (j === index) {
+      addDevice(model, el);
+      continue;
+    }
+    const d = list[j]!;
+    model.devices.push(d);
+    switch (d.kind) {
+      case 'controller':
+        model.controllers.push(d);
+        break;
+      case 'disk':
+        model.disks.push(d);
+        break;
+      case 'interface':
+      case 'hostdev': {
+        if (d.kind === 'interface') {
+          model.interfaces.push(d);
+        }
+        const h = assignments.get(d);
+        if (h) {
+          model.hostdevs.push(h);
+        }
+        break;
+      }
+      case 'graphics':
+        model.graphics.push(d);
+        break;
+      default:
+    }
+  }
+  model.implicitControllers = implicitControllers(model);
+  return model;
+}
+
 export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainModel | undefined {
   const root = doc.root;
   if (!root || (root.name !== 'domain' && !FRAGMENT_ROOTS.has(root.name))) {
@@ -249,98 +402,7 @@ export function buildModel(doc: XmlDocument, opts: ModelOptions = {}): DomainMod
 
   const deviceEls = isDomain ? (child(root, 'devices')?.children ?? []) : [root];
   for (const el of deviceEls) {
-    const base: DeviceBase = {
-      el,
-      address: buildAddress(child(el, 'address')),
-      boot: numAttr(child(el, 'boot'), 'order', 10),
-    };
-    const type = attr(el, 'type')?.value;
-    switch (el.name) {
-      case 'controller': {
-        const target = child(el, 'target');
-        const c: Controller = {
-          el,
-          address: base.address,
-          boot: base.boot,
-          kind: 'controller',
-          type,
-          index: numAttr(el, 'index', 10),
-          model: attr(el, 'model'),
-          ports: numAttr(el, 'ports', 10),
-          chassis: numAttr(target, 'chassis', 10),
-          port: numAttr(target, 'port', 0),
-        };
-        model.controllers.push(c);
-        model.devices.push(c);
-        break;
-      }
-      case 'disk': {
-        const target = child(el, 'target');
-        const d: Disk = {
-          el,
-          address: base.address,
-          boot: base.boot,
-          kind: 'disk',
-          diskType: type,
-          device: attr(el, 'device')?.value,
-          bus: target && attr(target, 'bus'),
-          targetDev: target && attr(target, 'dev'),
-          target,
-          source: child(el, 'source'),
-          driver: child(el, 'driver'),
-        };
-        model.disks.push(d);
-        model.devices.push(d);
-        break;
-      }
-      case 'interface': {
-        const modelEl = child(el, 'model');
-        const macEl = child(el, 'mac');
-        const i: Interface = {
-          el,
-          address: base.address,
-          boot: base.boot,
-          kind: 'interface',
-          type,
-          mac: macEl && attr(macEl, 'address'),
-          model: modelEl && attr(modelEl, 'type'),
-          host: type === 'hostdev' ? hostSource(el, 'subsystem', 'pci') : undefined,
-        };
-        model.interfaces.push(i);
-        model.devices.push(i);
-        if (i.host) {
-          model.hostdevs.push(assignment(i.host, i));
-        }
-        break;
-      }
-      case 'hostdev': {
-        const hs = hostSource(el, attr(el, 'mode')?.value ?? 'subsystem', type);
-        const h: Hostdev = Object.assign({ el, address: base.address, boot: base.boot, kind: 'hostdev' as const }, hs);
-        model.hostdevs.push(assignment(hs, h));
-        model.devices.push(h);
-        break;
-      }
-      case 'graphics': {
-        const g: Graphics = {
-          el,
-          address: base.address,
-          boot: base.boot,
-          kind: 'graphics',
-          type,
-          passwd: attr(el, 'passwd'),
-          listens: listensOf(el),
-        };
-        model.graphics.push(g);
-        model.devices.push(g);
-        break;
-      }
-      default:
-        model.devices.push(
-          isGenericKind(el.name)
-            ? { el, address: base.address, boot: base.boot, kind: el.name }
-            : { el, address: base.address, boot: base.boot, kind: 'unknown' }
-        );
-    }
+    addDevice(model, el);
   }
   if (isDomain) {
     dropSerialAliasAddress(model, os);

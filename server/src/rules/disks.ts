@@ -26,7 +26,7 @@ import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import type { Finding, Fix, RuleContext, RuleFamily } from './types';
+import { deviceFindings, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
@@ -366,10 +366,15 @@ export const diskRules: RuleFamily = {
     checkTargets(model, findings);
     checkDriveAddresses(model, findings);
     for (const d of model.disks) {
-      checkRetry(d, ctx, findings);
-      checkAddressType(model, d, findings);
-      checkDeviceOptions(model, d, findings);
-      checkIotune(d, findings);
+      const own = deviceFindings(ctx.memo, diskRules.id, d.el, () => {
+        const found: Finding[] = [];
+        checkRetry(d, ctx, found);
+        checkAddressType(model, d, found);
+        checkDeviceOptions(model, d, found);
+        checkIotune(d, found);
+        return found;
+      });
+      findings.push(...own);
     }
     checkDiskSettings(model, findings);
     return findings;

@@ -72,7 +72,7 @@ function diskKey(source: XmlElement, diskType: string | undefined): string | und
   const volume = attrValue(source, 'volume');
   const protocol = attrValue(source, 'protocol');
   const name = attrValue(source, 'name');
-  const norm = (p: string): string => p.replace(/\/+/g, '/').replace(/(\/\.)+$/, '');
+  const norm = (p: string): string => (p.includes('//') || p.endsWith('/.') ? p.replace(/\/+/g, '/').replace(/(\/\.)+$/, '') : p);
   if ((diskType === undefined || diskType === 'file') && file) {
     return `path:${norm(file)}`;
   }
@@ -222,10 +222,12 @@ export function checkClaims(members: readonly { claims: FleetClaims; host?: stri
     for (const c of m.claims.claims) {
       const groups = byCode.get(c.code)!;
       const g = groups.get(c.key);
+      // One shape for every entry (an object spread of claims with and without `shared` is slow).
+      const e = { code: c.code, key: c.key, value: c.value, span: c.span, shared: c.shared, member: i };
       if (g) {
-        g.push({ ...c, member: i });
+        g.push(e);
       } else {
-        groups.set(c.key, [{ ...c, member: i }]);
+        groups.set(c.key, [e]);
       }
     }
   });

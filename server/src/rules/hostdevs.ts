@@ -202,10 +202,13 @@ const sameDrive = (a: DriveNumbers, b: DriveNumbers): boolean =>
   a.controller === b.controller && a.bus === b.bus && a.target === b.target && a.unit === b.unit;
 
 function checkScsiDrives(model: DomainModel, findings: Finding[]): void {
-  const disks = model.disks.flatMap((d) => {
-    const at = scsiDiskDrive(d);
-    return at ? [{ d, at }] : [];
-  });
+  // Only when a SCSI host device is there (a big domain may have thousands of disks and none).
+  let scsiDisks: { d: Disk; at: DriveNumbers }[] | undefined;
+  const disksAt = (): { d: Disk; at: DriveNumbers }[] =>
+    (scsiDisks ??= model.disks.flatMap((d) => {
+      const at = scsiDiskDrive(d);
+      return at ? [{ d, at }] : [];
+    }));
   const seen: { el: Span; at: DriveNumbers }[] = [];
   for (const h of model.hostdevs) {
     const a = h.device.address;
@@ -219,7 +222,7 @@ function checkScsiDrives(model: DomainModel, findings: Finding[]): void {
     const [controller, bus, target, unit] = nums as [number, number, number, number];
     const at = { controller, bus, target, unit };
     const where = `controller=${controller} bus=${bus} target=${target} unit=${unit}`;
-    const disk = disks.find((x) => sameDrive(x.at, at));
+    const disk = disksAt().find((x) => sameDrive(x.at, at));
     const other = seen.find((x) => sameDrive(x.at, at));
     if (disk) {
       const dev = disk.d.targetDev?.value ?? '?';

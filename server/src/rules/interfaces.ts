@@ -17,7 +17,7 @@
  */
 import type { Interface } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
-import type { Finding, RuleFamily } from './types';
+import { deviceFindings, type Finding, type RuleFamily } from './types';
 
 const VIRTUALPORT_TYPES = new Set(['network', 'bridge', 'direct', 'hostdev']);
 const MTU_TYPES = new Set(['network', 'bridge', 'ethernet', 'vhostuser']);
@@ -174,7 +174,7 @@ function parseMac(s: string): number[] | undefined {
 
 export const interfaceRules: RuleFamily = {
   id: 'interfaces',
-  check(model) {
+  check(model, ctx) {
     const findings: Finding[] = [];
     for (const i of model.interfaces) {
       const option = optionProblem(i);
@@ -182,30 +182,38 @@ export const interfaceRules: RuleFamily = {
         findings.push(option);
       }
       guestIpProblems(i, findings);
-      const mac = i.mac;
-      if (!mac || mac.value === undefined) {
-        continue;
-      }
-      const span = mac.valueSpan ?? mac.span;
-      const octets = parseMac(mac.value);
-      if (!octets) {
-        findings.push({
-          code: 'mac-invalid',
-          message: `'${mac.value}' is not a MAC address: write six hexadecimal octets separated by colons, such as 52:54:00:12:34:56.`,
-          span,
-        });
-        continue;
-      }
-      if ((octets[0]! & 1) === 1) {
-        const fixed = [octets[0]! & 0xfe, ...octets.slice(1)].map((o) => o.toString(16).padStart(2, '0')).join(':');
-        findings.push({
-          code: 'mac-multicast',
-          message: `${mac.value} is a multicast address (its first octet is odd); a guest NIC needs a unicast address.`,
-          span,
-          fixes: [{ title: `Use ${fixed}`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }],
-        });
-      }
+      findings.push(...deviceFindings(ctx.memo, interfaceRules.id, i.el, () => checkMac(i)));
     }
     return findings;
   },
 };
+
+function checkMac(i: Interface): Finding[] {
+  const mac = i.mac;
+  if (!mac || mac.value === undefined) {
+    return [];
+  }
+  const span = mac.valueSpan ?? mac.span;
+  const octets = parseMac(mac.value);
+  if (!octets) {
+    return [
+      {
+        code: 'mac-invalid',
+        message: `'${mac.value}' is not a MAC address: write six hexadecimal octets separated by colons, such as 52:54:00:12:34:56.`,
+        span,
+      },
+    ];
+  }
+  if ((octets[0]! & 1) === 1) {
+    const fixed = [octets[0]! & 0xfe, ...octets.slice(1)].map((o) => o.toString(16).padStart(2, '0')).join(':');
+    return [
+      {
+        code: 'mac-multicast',
+        message: `${mac.value} is a multicast address (its first octet is odd); a guest NIC needs a unicast address.`,
+        span,
+        fixes: [{ title: `Use ${fixed}`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }],
+      },
+    ];
+  }
+  return [];
+}

@@ -14,9 +14,9 @@
  */
 import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { TARGET_RE } from '../model/drive';
-import type { DomainModel } from '../model/types';
+import type { Device, DomainModel } from '../model/types';
 import { insertBefore } from './edits';
-import type { Finding, Fix, RuleFamily } from './types';
+import { deviceFindings, type Finding, type Fix, type RuleFamily } from './types';
 
 /**
  * Names libvirt knows itself (compared case-insensitively, written to QEMU in its own spelling)
@@ -165,9 +165,12 @@ function checkVirtioOptions(text: string, el: XmlElement, what: string, extra: s
   }
 }
 
-function checkDeviceKinds(model: DomainModel, findings: Finding[]): void {
+/** One device's findings: vhostuser NICs without virtio, virtio options elsewhere, NIC models QEMU lacks. */
+function checkDevice(model: DomainModel, d: Device, x86: boolean): Finding[] {
   const text = model.doc.text;
-  for (const i of model.interfaces) {
+  const findings: Finding[] = [];
+  if (d.kind === 'interface') {
+    const i = d;
     const m = i.model?.value;
     if (i.type === 'vhostuser' && !(m && VIRTIO_NIC.has(m.toLowerCase()))) {
       const span = i.model ? (i.model.valueSpan ?? i.model.span) : i.el.nameSpan;
@@ -189,36 +192,34 @@ function checkDeviceKinds(model: DomainModel, findings: Finding[]): void {
     if (m && i.type !== 'hostdev' && !VIRTIO_NIC.has(m.toLowerCase())) {
       checkVirtioOptions(text, i.el, `a '${m}' network card`, [], findings);
     }
-  }
-  for (const d of model.devices) {
-    if (d.kind === 'video') {
-      const m = child(d.el, 'model');
-      const type = m ? attr(m, 'type')?.value : undefined;
-      if (type && type !== 'virtio') {
-        checkVirtioOptions(text, d.el, `a '${type}' video device`, [], findings);
-      }
-    } else if (d.kind === 'disk') {
-      const prefix = TARGET_RE.exec(d.targetDev?.value ?? '')?.[1];
-      const bus = d.bus ? d.bus.value : prefix ? BUS_OF_PREFIX[prefix] : undefined;
-      if (bus && bus !== 'virtio') {
-        checkVirtioOptions(text, d.el, `a disk on the '${bus}' bus`, ['ioeventfd'], findings);
-      }
+    // <interface type='hostdev'> hands the host's card over: its <model> names no QEMU device.
+    if (x86 && i.model && i.type !== 'hostdev') {
+      checkNicModel(i.model, findings);
+    }
+  } else if (d.kind === 'video') {
+    const m = child(d.el, 'model');
+    const type = m ? attr(m, 'type')?.value : undefined;
+    if (type && type !== 'virtio') {
+      checkVirtioOptions(text, d.el, `a '${type}' video device`, [], findings);
+    }
+  } else if (d.kind === 'disk') {
+    const prefix = TARGET_RE.exec(d.targetDev?.value ?? '')?.[1];
+    const bus = d.bus ? d.bus.value : prefix ? BUS_OF_PREFIX[prefix] : undefined;
+    if (bus && bus !== 'virtio') {
+      checkVirtioOptions(text, d.el, `a disk on the '${bus}' bus`, ['ioeventfd'], findings);
     }
   }
+  return findings;
 }
 
 export const modelRules: RuleFamily = {
   id: 'models',
-  check(model) {
+  check(model, ctx) {
     const findings: Finding[] = [];
-    checkDeviceKinds(model, findings);
-    if (!qemuX86(model)) {
-      return findings;
-    }
-    for (const i of model.interfaces) {
-      // <interface type='hostdev'> hands the host's card over: its <model> names no QEMU device.
-      if (i.model && i.type !== 'hostdev') {
-        checkNicModel(i.model, findings);
+    const x86 = qemuX86(model);
+    for (const d of model.devices) {
+      if (d.kind === 'interface' || d.kind === 'video' || d.kind === 'disk') {
+        findings.push(...deviceFindings(ctx.memo, modelRules.id, d.el, () => checkDevice(model, d, x86)));
       }
     }
     return findings;

@@ -50,7 +50,7 @@ import { nearest } from '../schema/nearest';
 import { resolveRoot, stepOf } from '../schema/walk';
 import type { Span, XmlAttribute, XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import type { Finding, Fix, RuleFamily } from './types';
+import type { DeviceMemo, Finding, Fix, RuleFamily } from './types';
 
 // ---------------------------------------------------------------------------
 // problems: what the schema says, before libvirt's verdict decides the code
@@ -179,11 +179,23 @@ function seenChild(parent: ResolvedElement, el: XmlElement): Seen {
 export function schemaProblems(root: XmlElement, text: string): Problem[] {
   const out: Problem[] = [];
   const r = resolveRoot(root);
-  if (!r) {
-    return out;
+  if (r) {
+    walk(root, { r, clean: false }, text, out, undefined);
   }
-  const els: XmlElement[] = [root];
-  const seen: Seen[] = [{ r, clean: false }];
+  return out;
+}
+
+/**
+ * The devices of a domain, checked one by one (each device's problems depend on nothing but its
+ * own subtree, below the schema's <devices>): `each` is given the element of <devices>' schema
+ * and each device, and says what the device's findings are.
+ */
+type DeviceVisit = { devices: XmlElement; each: (er: ResolvedElement, c: XmlElement) => void };
+
+/** The problems of `start`'s subtree in document order (depth first). */
+function walk(start: XmlElement, first: Seen, text: string, out: Problem[], visit: DeviceVisit | undefined): void {
+  const els: XmlElement[] = [start];
+  const seen: Seen[] = [first];
   while (els.length > 0) {
     const el = els.pop()!;
     const s = seen.pop()!;
@@ -199,6 +211,12 @@ export function schemaProblems(root: XmlElement, text: string): Problem[] {
     }
     missingChildren(el, er, out);
     textProblems(el, er, out);
+    if (visit && el === visit.devices) {
+      for (const c of el.children) {
+        visit.each(er, c);
+      }
+      continue;
+    }
     for (let i = el.children.length - 1; i >= 0; i--) {
       const c = el.children[i]!;
       const cs = seenChild(er, c);
@@ -210,7 +228,6 @@ export function schemaProblems(root: XmlElement, text: string): Problem[] {
       }
     }
   }
-  return out;
 }
 
 function valueFixes(v: ValueRejected, span: Span, quote: string): Fix[] {
@@ -430,13 +447,48 @@ function toFinding(p: Problem): Finding {
   return { code, message, span: p.span, ...(p.fixes.length ? { fixes: p.fixes } : {}) };
 }
 
-export function checkStructure(model: DomainModel): Finding[] {
-  return schemaProblems(model.root, model.doc.text).map(toFinding);
+/**
+ * The schema findings of a document. A domain's devices are checked one at a time, and a device
+ * whose findings `memo` still holds from an earlier version (rules/types.ts DeviceMemo) is not
+ * looked at again.
+ */
+export function checkStructure(model: DomainModel, memo?: DeviceMemo): Finding[] {
+  const text = model.doc.text;
+  const r = resolveRoot(model.root);
+  if (!r) {
+    return [];
+  }
+  const devices = model.kind === 'domain' ? model.devices[0]?.el.parent : undefined;
+  const out: Problem[] = [];
+  if (!devices) {
+    walk(model.root, { r, clean: false }, text, out, undefined);
+    return out.map(toFinding);
+  }
+  const findings: Finding[] = [];
+  const each = (er: ResolvedElement, c: XmlElement): void => {
+    let found = memo?.reuse(schemaRules.id, c);
+    if (!found) {
+      const problems: Problem[] = [];
+      const cs = seenChild(er, c);
+      if (cs.r) {
+        walk(c, cs, text, problems, undefined);
+      } else if (!er.anyChildren) {
+        problems.push(unknownElement(c, er));
+      }
+      found = problems.map(toFinding);
+      memo?.keep(schemaRules.id, c, found);
+    }
+    for (const f of found) {
+      findings.push(f);
+    }
+  };
+  walk(model.root, { r, clean: false }, text, out, { devices, each });
+  return [...out.map(toFinding), ...findings];
 }
 
 export const schemaRules: RuleFamily = {
   id: 'schema',
-  check(model) {
-    return checkStructure(model);
+  check(model, ctx) {
+    return checkStructure(model, ctx.memo);
   },
 };

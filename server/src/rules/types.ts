@@ -4,7 +4,7 @@
 import type { HostProfile } from '../host/profile';
 import type { Allocation, Reservation } from '../model/allocate';
 import type { DomainModel } from '../model/types';
-import type { Span } from '../syntax/tree';
+import type { Span, XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -57,9 +57,42 @@ export interface RuleContext {
    * configured or the workspace is not trusted: host checks are then skipped, never guessed.
    */
   host?: HostProfile;
+  /** Per-device findings kept from the previous version of the document (analysis.ts reanalyze). */
+  memo?: DeviceMemo;
+}
+
+/**
+ * Findings of one device that depend on nothing but the device's own subtree (and the context
+ * above), kept from one version of a document to the next: after an edit inside one device the
+ * others' findings are reused, moved with their device. A family asks `reuse` before checking a
+ * device (undefined: check it) and hands what it found to `keep`.
+ */
+export interface DeviceMemo {
+  reuse(family: string, device: XmlElement): readonly Finding[] | undefined;
+  keep(family: string, device: XmlElement, findings: readonly Finding[]): void;
 }
 
 export interface RuleFamily {
   id: string;
   check(model: DomainModel, ctx: RuleContext): Finding[];
+}
+
+/**
+ * A device's findings from `check`, or those `memo` kept from the previous version when the
+ * device did not change. `check` must read nothing but the device's subtree and what only a full
+ * analysis changes (the machine, the flavor, the context).
+ */
+export function deviceFindings(
+  memo: DeviceMemo | undefined,
+  family: string,
+  device: XmlElement,
+  check: () => Finding[]
+): readonly Finding[] {
+  const kept = memo?.reuse(family, device);
+  if (kept) {
+    return kept;
+  }
+  const found = check();
+  memo?.keep(family, device, found);
+  return found;
 }

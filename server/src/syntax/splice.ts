@@ -31,7 +31,8 @@ interface Change {
   delta: number;
 }
 
-function changeOf(before: string, after: string): Change {
+/** Where two texts differ: the common prefix and suffix taken off. */
+export function changeOf(before: string, after: string): Change {
   const max = Math.min(before.length, after.length);
   // Whole chunks first (a flat comparison), then characters.
   const CHUNK = 2048;
@@ -194,12 +195,12 @@ function moveRest(path: XmlElement[], at: number, d: number): void {
 }
 
 /** Brings `doc` up to `text` in place; false when the edit is not local (doc is then unchanged). */
-export function spliceEdit(doc: XmlDocument, text: string): boolean {
+export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boolean {
   const old = doc.text;
   if (old === text) {
     return true;
   }
-  const ch = changeOf(old, text);
+  const ch = change ?? changeOf(old, text);
   const lo = Math.max(0, ch.p - 3);
   if (farReaching(old.slice(lo, ch.oldEnd + 3)) || farReaching(text.slice(lo, ch.newEnd + 3))) {
     return false;
@@ -329,6 +330,8 @@ export function spliceEdit(doc: XmlDocument, text: string): boolean {
     textSpan = held ? { start: held.start, end: ts.end + d } : { start: ts.start + d, end: ts.end + d };
   } else if (ts.start < from && ts.end > to) {
     textSpan = { start: ts.start, end: ts.end + d };
+  } else if (ts.start >= from && ts.end <= to) {
+    textSpan = held; // only blanks around the stretch
   } else {
     return false;
   }
