@@ -415,16 +415,22 @@ function withoutSchemaEchoes(findings: ReportedFinding[], root: XmlElement | und
   if (errors.length === 0 || !root) {
     return findings;
   }
-  return findings.filter((w) => {
-    if (w.severity === 'error' || !w.code.startsWith('schema-')) {
-      return true;
-    }
-    const el = elementAt(root, w.span.start) ?? root;
-    const own = { start: el.span.start, end: el.children[0]?.span.start ?? el.span.end };
-    return !errors.some(
-      (e) => (e.span.start < w.span.end && w.span.start < e.span.end) || (e.span.start >= own.start && e.span.end <= own.end)
-    );
-  });
+  return findings.filter((w) => w.severity === 'error' || !w.code.startsWith('schema-') || !echoes(w.span, errors, root));
+}
+
+/**
+ * Would a schema warning at `span` give way to one of `findings`' errors (withoutSchemaEchoes)? For
+ * the contract that lint says what the judge says, except where an error stands in its place.
+ */
+export function isSchemaEcho(span: Span, findings: readonly ReportedFinding[], root: XmlElement | undefined): boolean {
+  const errors = findings.filter((f) => f.severity === 'error' && !f.code.startsWith('schema-'));
+  return !!root && errors.length > 0 && echoes(span, errors, root);
+}
+
+function echoes(span: Span, errors: readonly ReportedFinding[], root: XmlElement): boolean {
+  const el = elementAt(root, span.start) ?? root;
+  const own = { start: el.span.start, end: el.children[0]?.span.start ?? el.span.end };
+  return errors.some((e) => (e.span.start < span.end && span.start < e.span.end) || (e.span.start >= own.start && e.span.end <= own.end));
 }
 
 /** Findings with their severity setting; codes set to 'off' and repeats (same code, same span) dropped. */

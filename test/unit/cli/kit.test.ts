@@ -24,6 +24,8 @@ function lint(cwd: string, ...args: string[]): Run {
   const r = spawnSync(process.execPath, [CLI, '--no-color', ...args], {
     cwd,
     encoding: 'utf8',
+    // the JSON over every rule fixture is past spawnSync's 1 MiB default
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, LIBVIRT_SCHEMA_DIR: '/nonexistent' },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };

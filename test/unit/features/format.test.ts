@@ -136,7 +136,9 @@ function shape(doc: XmlDocument): string {
   const out: string[] = [];
   const walk = (el: XmlElement, depth: number): void => {
     const attrs = el.attributes.map((a) => `${a.name}=${JSON.stringify(a.value)}`).join(' ');
-    const text = el.children.length > 0 ? el.text.trim().replace(/\s+/g, ' ') : el.text;
+    // Whitespace around a comment that is an element's only content is layout (the formatter indents the comment).
+    const commented = el.text.trim() === '' && doc.comments.some((c) => c.start > el.span.start && c.end < el.span.end);
+    const text = el.children.length > 0 || commented ? el.text.trim().replace(/\s+/g, ' ') : el.text;
     out.push(`${' '.repeat(depth)}${el.name} ${attrs} ${JSON.stringify(text)}`);
     el.children.forEach((c) => walk(c, depth + 1));
   };
