@@ -355,9 +355,14 @@ function rejectionSummary(cases: Case[], results: Map<string, Result>, started: 
   const rs = cases.map((c) => results.get(c.id)).filter((r): r is Result => !!r && r.outcome !== 'environment');
   const atStart = rs.filter((r) => r.verdict.message.startsWith(AT_START)).length;
   const atDefine = rs.filter((r) => !r.verdict.accepted && !r.verdict.message.startsWith(AT_START)).length;
+  const pct = (a: number, b: number): string => (b === 0 ? '–' : `${((100 * a) / b).toFixed(1)}%`);
+  const definedCaught = rs.filter((r) => !r.verdict.accepted && !r.verdict.message.startsWith(AT_START) && r.errorCodes.length > 0).length;
   return (
     `libvirt rejects ${atDefine} at \`virsh define\`; of the ${started.size} that define accepts and for which we report a start-time code ` +
-    `(${[...START_CODES].join(', ')}), QEMU refuses ${atStart} at \`virsh start\` (counted as rejections).`
+    `(${[...START_CODES].join(', ')}), QEMU refuses ${atStart} at \`virsh start\` (counted as rejections). ` +
+    `Recall at define: we report an error on ${definedCaught} of the ${atDefine} define rejections (${pct(definedCaught, atDefine)}); ` +
+    `at start: QEMU refused ${atStart} of the ${started.size} guests we said it would (${pct(atStart, started.size)}); define-accepted cases ` +
+    'without a start-time code of ours are not started, so starts we do not predict are not counted here.'
   );
 }
 
