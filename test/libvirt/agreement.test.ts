@@ -8,7 +8,8 @@
  * Writes the agreement table to docs/agreement.md.
  *
  * Environment: AGREEMENT_SEED (default DEFAULT_SEED), AGREEMENT_JOBS (parallel virsh, default 4),
- * AGREEMENT_DOC (where the table goes; default docs/agreement.md, '-' for nowhere), AGREEMENT_DRIVER
+ * AGREEMENT_DOC (where the table goes; default docs/agreement.md, '-' for nowhere), AGREEMENT_ONLY (a regular
+ * expression: only the families it matches, e.g. 'generated: tpm'; writes no doc), AGREEMENT_DRIVER
  * (qemu or test: skip the detection, e.g. to see what the test:///default fallback checks),
  * LX_DOMAIN_PREFIX (how the defined domains' names start; default lvx-agree).
  */
@@ -32,7 +33,12 @@ import { detectDriver, libvirtVersion, normalizeForLibvirt, Oracle, type Driver,
 const CI = process.env.CI === 'true';
 const SEED = Number(process.env.AGREEMENT_SEED ?? DEFAULT_SEED);
 const JOBS = Math.max(1, Number(process.env.AGREEMENT_JOBS ?? 4));
-const DOC = process.env.AGREEMENT_DOC ?? path.join(REPO, 'docs', 'agreement.md');
+/** Only the table rows (families) this matches, for working on one family; no doc is written then. */
+const ONLY = process.env.AGREEMENT_ONLY ? new RegExp(process.env.AGREEMENT_ONLY) : undefined;
+if (ONLY && CI) {
+  throw new Error('AGREEMENT_ONLY is for working on one family, not for CI');
+}
+const DOC = ONLY ? '-' : (process.env.AGREEMENT_DOC ?? path.join(REPO, 'docs', 'agreement.md'));
 
 interface Case {
   id: string;
@@ -162,7 +168,7 @@ function allCases(prefix: string): Case[] {
       original: g.xml,
       xml: g.xml,
     })),
-  ];
+  ].filter((c) => !ONLY || ONLY.test(c.family));
   cases.forEach((c, i) => {
     if (c.xml !== undefined) {
       const n = normalizeForLibvirt(c.xml, `${prefix}-${i}`);
