@@ -53,7 +53,10 @@ const verdicts = read('test/fixtures/rules/VERDICTS.md')
     return { file: cells[0], errors, messages: [cells[2] ?? '', cells[3] ?? ''] };
   });
 
-const same = (s, e) => e.file === s.file && e.function === s.function && e.format === s.format;
+// A classification entry names a site by file, function and message format, and by its line when
+// several sites of one function share a message but not a reason.
+const same = (s, e) =>
+  e.file === s.file && e.function === s.function && e.format === s.format && (e.line === undefined || e.line === s.line);
 const matches = (rule, s) =>
   (!rule.file || new RegExp(rule.file).test(s.file)) &&
   (!rule.function || new RegExp(rule.function).test(s.function)) &&

@@ -100,8 +100,15 @@ start_daemon() {
   rm -f "$STATE_DIR/$name.pid"
   log "+ $bin --daemon --pid-file $STATE_DIR/$name.pid (log: $STATE_DIR/$name.log)"
   # Warnings and errors go to a file we can show when something goes wrong.
-  # 9>&-: the daemon must not inherit (and so hold forever) our lock file descriptor.
-  if ! LIBVIRT_LOG_OUTPUTS="3:file:$STATE_DIR/$name.log" "$bin" --daemon --pid-file "$STATE_DIR/$name.pid" 9>&-; then
+  # The daemon must inherit no file descriptor but 0-2: a caller's lock (`flock /tmp/libvirt-daemon.lock
+  # ...`, our own fd 9) held open by libvirtd would be held for as long as libvirtd runs, and every
+  # later `flock` on it would wait forever (seen: a daemon restarted inside the lock).
+  if ! (
+    for fd in $(ls /proc/$BASHPID/fd); do
+      ((fd > 2)) && eval "exec $fd>&-"
+    done
+    LIBVIRT_LOG_OUTPUTS="3:file:$STATE_DIR/$name.log" exec "$bin" --daemon --pid-file "$STATE_DIR/$name.pid"
+  ); then
     show_logs
     die "$name failed to start"
   fi
