@@ -113,6 +113,10 @@ export interface DomainSpec {
   os?: string[];
   /** Domain-level elements after <vcpu> (<clock>, <seclabel>, <sysinfo>...). */
   head?: string[];
+  /** Attributes of <domain> after type= (e.g. a namespace declaration). */
+  rootAttrs?: string;
+  /** Lines inside <features> after <acpi/>. */
+  features?: string[];
   devices: string[];
 }
 
@@ -154,7 +158,7 @@ export function domainXml(spec: DomainSpec): string {
     ...(spec.osBoot ?? []).map((d) => `    <boot dev='${d}'/>`),
     ...(spec.os ?? []).map((l) => `    ${l}`),
   ];
-  return `<domain type='qemu'>
+  return `<domain type='qemu'${spec.rootAttrs ? ' ' + spec.rootAttrs : ''}>
 ${spec.name === null ? '' : `  <name>${spec.name}</name>\n`}  <memory unit='MiB'>256</memory>
   <vcpu placement='static'>${vcpu}</vcpu>
 ${(spec.head ?? []).map((l) => `  ${l}\n`).join('')}${spec.cpu ? `  <cpu>\n    ${spec.cpu}\n  </cpu>\n` : ''}  <os>
@@ -162,7 +166,7 @@ ${os.join('\n')}
   </os>
   <features>
     <acpi/>
-  </features>
+${(spec.features ?? []).map((l) => `    ${l}\n`).join('')}  </features>
   <devices>
     ${spec.devices.join('\n    ')}
   </devices>

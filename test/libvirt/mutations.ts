@@ -24,6 +24,7 @@ import { controllerOptionsGen } from './mutations-cov-hostdev';
 import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
+import { diskSourcesGen, hostdevOptionsGen, machineOptionsGen, qemuNamespaceGen } from './mutations-gen-qdomain';
 
 export interface GeneratedCase {
   id: string;
@@ -807,6 +808,10 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'disk-settings', count: 48, gen: covDiskGen },
   { family: 'controller-options', count: 36, gen: controllerOptionsGen },
   { family: 'domain-settings', count: 30, gen: domainSettingsGen },
+  { family: 'disk-sources', count: 24, gen: diskSourcesGen },
+  { family: 'hostdev-options', count: 22, gen: hostdevOptionsGen },
+  { family: 'machine-options', count: 20, gen: machineOptionsGen },
+  { family: 'qemu-namespace', count: 16, gen: qemuNamespaceGen },
 ];
 
 export const DEFAULT_SEED = 20240501;
