@@ -24,6 +24,7 @@ import { controllerOptionsGen } from './mutations-cov-hostdev';
 import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
+import { cputuneGen, memoryDevicesGen, numaGen, shmemGen } from './mutations-gen-numa';
 
 export interface GeneratedCase {
   id: string;
@@ -807,6 +808,10 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'disk-settings', count: 48, gen: covDiskGen },
   { family: 'controller-options', count: 36, gen: controllerOptionsGen },
   { family: 'domain-settings', count: 30, gen: domainSettingsGen },
+  { family: 'memory-devices', count: 24, gen: memoryDevicesGen },
+  { family: 'numa', count: 25, gen: numaGen },
+  { family: 'cputune', count: 24, gen: cputuneGen },
+  { family: 'shmem', count: 12, gen: shmemGen },
 ];
 
 export const DEFAULT_SEED = 20240501;
