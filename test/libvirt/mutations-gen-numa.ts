@@ -77,25 +77,43 @@ function memDevice(o: MemOpts): string {
 
 function memTitle(o: MemOpts): string {
   const parts: string[] = [o.model, `${o.sizeMiB} MiB`];
-  if (o.node !== undefined) parts.push(`node ${o.node}`);
-  if (o.slot !== undefined) parts.push(`slot ${o.slot}`);
-  if (o.access) parts.push(`access ${o.access}`);
-  if (o.discard) parts.push('discard');
-  if (o.model === 'nvdimm' || o.model === 'virtio-pmem') parts.push(o.path ? 'path' : 'no path');
-  if (o.label) parts.push(`label ${o.label.join(' ')}`);
-  if (o.uuid) parts.push('uuid');
-  if (o.block) parts.push(`block ${o.block.join(' ')}`);
-  if (o.requested) parts.push(`requested ${o.requested.join(' ')}`);
+  if (o.node !== undefined) {
+    parts.push(`node ${o.node}`);
+  }
+  if (o.slot !== undefined) {
+    parts.push(`slot ${o.slot}`);
+  }
+  if (o.access) {
+    parts.push(`access ${o.access}`);
+  }
+  if (o.discard) {
+    parts.push('discard');
+  }
+  if (o.model === 'nvdimm' || o.model === 'virtio-pmem') {
+    parts.push(o.path ? 'path' : 'no path');
+  }
+  if (o.label) {
+    parts.push(`label ${o.label.join(' ')}`);
+  }
+  if (o.uuid) {
+    parts.push('uuid');
+  }
+  if (o.block) {
+    parts.push(`block ${o.block.join(' ')}`);
+  }
+  if (o.requested) {
+    parts.push(`requested ${o.requested.join(' ')}`);
+  }
   return parts.join(', ');
 }
 
 export function memoryDevicesGen(rng: Rng, i: number): Generated {
   const machine: Machine = rng.pick(['pc', 'q35']);
   const variant = i % 6;
-  const node = (): number | undefined => rng.pick([0, 0, 1, 1, 2, undefined]);
+  const node = (): number | undefined => rng.pick([0, 0, 1, 1, 1, 2, undefined]);
   const mems: MemOpts[] = [];
   let slots: number | undefined = rng.pick([2, 4, 4, 8]);
-  let maxMiB: number | undefined = rng.pick([1024, 4096, 4096, 384]);
+  let maxMiB: number | undefined = rng.pick([1024, 4096, 4096, 8192, 384]);
   let numa = true;
   if (variant === 0) {
     // DIMMs with nodes and slots.
@@ -105,7 +123,7 @@ export function memoryDevicesGen(rng: Rng, i: number): Generated {
         model: 'dimm',
         sizeMiB: rng.pick([128, 128, 256, 130]),
         node: node(),
-        slot: rng.chance(0.4) ? rng.int(0, 4) : undefined,
+        slot: rng.chance(0.4) ? rng.int(0, 3) : undefined,
       });
     }
   } else if (variant === 1) {
@@ -164,7 +182,7 @@ export function memoryDevicesGen(rng: Rng, i: number): Generated {
     });
   } else if (variant === 4) {
     // The hotplug frame: maxMemory, its slots, the NUMA cells a DIMM needs.
-    const what = rng.pick(['no-max', 'no-slots', 'no-numa', 'small-max', 'fine']);
+    const what = rng.pick(['no-max', 'no-slots', 'no-numa', 'small-max', 'fine', 'fine']);
     if (what === 'no-max') {
       maxMiB = undefined;
       slots = rng.chance(0.5) ? slots : undefined;
@@ -234,7 +252,7 @@ export function numaGen(rng: Rng, i: number): Generated {
   const notes: string[] = [];
   if (variant === 0) {
     // Cell ids and vCPU sets.
-    const what = rng.pick(['dup-id', 'shift-ids', 'no-ids', 'overlap', 'cpu-range', 'no-cpus', 'fine']);
+    const what = rng.pick(['dup-id', 'shift-ids', 'no-ids', 'overlap', 'cpu-range', 'no-cpus', 'fine', 'fine']);
     if (what === 'dup-id') {
       cells[n - 1]!.id = rng.int(0, n - 2);
     } else if (what === 'shift-ids') {
@@ -254,7 +272,7 @@ export function numaGen(rng: Rng, i: number): Generated {
     cells.forEach((_, k) => {
       const sibs: string[] = [];
       for (let s = 0; s < n; s++) {
-        const v = s === k ? rng.pick([10, 10, 10, 20]) : rng.pick([21, 21, 31, 11, 255, 10, 5]);
+        const v = s === k ? rng.pick([10, 10, 10, 10, 20]) : rng.pick([21, 21, 31, 11, 255, 21]);
         sibs.push(`  <sibling id='${s}' value='${v}'/>`);
       }
       if (rng.chance(0.15)) {
@@ -266,7 +284,7 @@ export function numaGen(rng: Rng, i: number): Generated {
   } else if (variant === 2) {
     // Caches and the interconnects that name them.
     cells.forEach((_, k) => {
-      const levels = rng.chance(0.7) ? [1] : rng.pick([[1, 2], [1, 1], [3], [4], [0]]);
+      const levels = rng.chance(0.7) ? [1] : rng.pick([[1, 2], [1, 2], [1, 1], [3], [4]]);
       for (const level of levels) {
         const assoc = rng.pick(['direct', 'full', 'none']);
         const policy = rng.pick(['writeback', 'writethrough', 'none']);
@@ -281,8 +299,8 @@ export function numaGen(rng: Rng, i: number): Generated {
     const links: string[] = [];
     const m = rng.int(1, 3);
     for (let k = 0; k < m; k++) {
-      const ini = rng.pick([0, 0, 1, n]);
-      const tgt = rng.pick([0, 1, 1, n]);
+      const ini = rng.pick([0, 0, 0, 1, n]);
+      const tgt = rng.pick([0, 1, 1, 1, n]);
       const cache = rng.chance(0.3) ? ` cache='${rng.pick([1, 1, 2, 3])}'` : '';
       const kind = rng.pick(['latency', 'latency', 'bandwidth']);
       const type = rng.pick(['access', 'read', 'write']);
@@ -302,13 +320,16 @@ export function numaGen(rng: Rng, i: number): Generated {
     // numatune: the memory element, memnodes for the cells.
     const placement = rng.pick(['', '', " placement='static'", " placement='auto'"]);
     const mode = rng.pick(['strict', 'strict', 'interleave', 'preferred', 'restrictive']);
-    const nodeset = rng.pick([" nodeset='0'", " nodeset='0'", '', " nodeset='0,^0'"]);
+    // Without nodeset= the placement is explicit: an absent one follows <vcpu placement='static'>.
+    const nodeset = placement
+      ? rng.pick([" nodeset='0'", " nodeset='0'", '', " nodeset='0,^0'"])
+      : rng.pick([" nodeset='0'", " nodeset='0'", " nodeset='0,^0'"]);
     const lines = [`  <memory mode='${mode}'${placement}${nodeset}/>`];
     const k = rng.int(0, 2);
     for (let j = 0; j < k; j++) {
-      const cellid = rng.pick([0, 1, 1, n]);
+      const cellid = rng.pick([0, 1, 1, 1, n]);
       const mmode = rng.pick([mode, mode, 'strict', 'preferred', 'restrictive']);
-      const mset = rng.pick(["'0'", "'0'", "'0,^0'"]);
+      const mset = rng.pick(["'0'", "'0'", "'0'", "'0,^0'"]);
       lines.push(`  <memnode cellid='${cellid}' mode='${mmode}' nodeset=${mset}/>`);
     }
     head.push('<numatune>', ...lines, '</numatune>');
@@ -431,7 +452,7 @@ export function cputuneGen(rng: Rng, i: number): Generated {
     const scheds = rng.int(0, 2);
     for (let s = 0; s < scheds; s++) {
       lines.push(
-        `  <vcpusched vcpus='${rng.pick(BITMAPS)}' scheduler='${rng.pick(['fifo', 'rr', 'batch'])}'${rng.chance(0.7) ? " priority='1'" : ''}/>`
+        `  <vcpusched vcpus='${rng.pick(BITMAPS)}' ${rng.pick(["scheduler='fifo' priority='1'", "scheduler='rr' priority='1'", "scheduler='batch'"])}/>`
       );
     }
     if (lines.length === 0) {
@@ -471,7 +492,7 @@ export function cputuneGen(rng: Rng, i: number): Generated {
 
 export function shmemGen(rng: Rng, i: number): Generated {
   const machine: Machine = rng.pick(['pc', 'q35']);
-  const name = rng.pick([`lx-gen-${i}`, `lx.gen..${i}`, 'a/b', '/lx', '.', '..', '...', `.lx${i}`]);
+  const name = rng.pick([`lx-gen-${i}`, `lx-gen-${i}`, `lx.gen..${i}`, 'a/b', '.', '..', '...', `.lx${i}`]);
   const model = rng.pick(['ivshmem-plain', 'ivshmem-doorbell', 'ivshmem-doorbell']);
   const lines = [`<model type='${model}'/>`];
   if (model === 'ivshmem-plain' && rng.chance(0.6)) {
