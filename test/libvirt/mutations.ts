@@ -25,6 +25,7 @@ import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
 import { diskSourcesGen, hostdevOptionsGen, machineOptionsGen, qemuNamespaceGen } from './mutations-gen-qdomain';
+import { cputuneGen, memoryDevicesGen, numaGen, shmemGen } from './mutations-gen-numa';
 
 export interface GeneratedCase {
   id: string;
@@ -812,6 +813,10 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'hostdev-options', count: 22, gen: hostdevOptionsGen },
   { family: 'machine-options', count: 20, gen: machineOptionsGen },
   { family: 'qemu-namespace', count: 16, gen: qemuNamespaceGen },
+  { family: 'memory-devices', count: 24, gen: memoryDevicesGen },
+  { family: 'numa', count: 25, gen: numaGen },
+  { family: 'cputune', count: 24, gen: cputuneGen },
+  { family: 'shmem', count: 12, gen: shmemGen },
 ];
 
 export const DEFAULT_SEED = 20240501;
