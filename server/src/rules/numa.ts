@@ -37,7 +37,7 @@
 import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import type { DomainModel } from '../model/types';
-import { attr, child, childrenNamed, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { Finding, RuleFamily } from './types';
 
 interface NumaCell {
@@ -225,11 +225,17 @@ function checkNumatune(model: DomainModel, n: number, findings: Finding[]): void
     emptyNodeset(attr(m, 'nodeset'), 'The <memnode> nodeset', findings);
   }
   const placement = memory && attr(memory, 'placement');
-  if (memory && placement?.value === 'static' && !attr(memory, 'nodeset')) {
+  // Without placement=, <memory> follows <vcpu placement> (static unless 'auto'): libvirt 9.0 refuses
+  // <memory mode='strict'/> alone with the same message as an explicit placement='static'.
+  const vcpu = child(model.root, 'vcpu');
+  const effective = placement?.value ?? (vcpu && attrValue(vcpu, 'placement') === 'auto' ? 'auto' : 'static');
+  if (memory && effective === 'static' && !attr(memory, 'nodeset')) {
     findings.push({
       code: 'numatune-nodeset-missing',
-      message: "<numatune><memory placement='static'> needs a nodeset= (the host NUMA nodes to take memory from).",
-      span: valueSpan(placement),
+      message: placement
+        ? "<numatune><memory placement='static'> needs a nodeset= (the host NUMA nodes to take memory from)."
+        : "<numatune><memory> without placement= is static (as <vcpu> is), so it needs a nodeset= (the host NUMA nodes to take memory from), or placement='auto'.",
+      span: placement ? valueSpan(placement) : memory.nameSpan,
     });
   }
   const memnodes = childrenNamed(numatune, 'memnode');
