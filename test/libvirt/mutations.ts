@@ -24,6 +24,7 @@ import { controllerOptionsGen } from './mutations-cov-hostdev';
 import { domainSettingsGen } from './mutations-cov-domain';
 import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
+import { filesystemTpmGen, inputGraphicsAudioGen, nicChardevGen, peripheralsGen } from './mutations-gen-devices';
 
 export interface GeneratedCase {
   id: string;
@@ -807,6 +808,10 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'disk-settings', count: 48, gen: covDiskGen },
   { family: 'controller-options', count: 36, gen: controllerOptionsGen },
   { family: 'domain-settings', count: 30, gen: domainSettingsGen },
+  { family: 'filesystems-tpm', count: 20, gen: filesystemTpmGen },
+  { family: 'input-graphics-audio', count: 21, gen: inputGraphicsAudioGen },
+  { family: 'peripherals', count: 20, gen: peripheralsGen },
+  { family: 'nic-chardev', count: 20, gen: nicChardevGen },
 ];
 
 export const DEFAULT_SEED = 20240501;
