@@ -26,6 +26,7 @@ import { hash32, Rng } from './rng';
 import { covDiskGen } from './mutations-cov-disk';
 import { diskSourcesGen, hostdevOptionsGen, machineOptionsGen, qemuNamespaceGen } from './mutations-gen-qdomain';
 import { cputuneGen, memoryDevicesGen, numaGen, shmemGen } from './mutations-gen-numa';
+import { filesystemTpmGen, inputGraphicsAudioGen, nicChardevGen, peripheralsGen } from './mutations-gen-devices';
 
 export interface GeneratedCase {
   id: string;
@@ -817,6 +818,10 @@ export const GENERATORS: { family: string; count: number; gen: Gen }[] = [
   { family: 'numa', count: 25, gen: numaGen },
   { family: 'cputune', count: 24, gen: cputuneGen },
   { family: 'shmem', count: 12, gen: shmemGen },
+  { family: 'filesystems-tpm', count: 20, gen: filesystemTpmGen },
+  { family: 'input-graphics-audio', count: 21, gen: inputGraphicsAudioGen },
+  { family: 'peripherals', count: 20, gen: peripheralsGen },
+  { family: 'nic-chardev', count: 20, gen: nicChardevGen },
 ];
 
 export const DEFAULT_SEED = 20240501;

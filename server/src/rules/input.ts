@@ -16,7 +16,21 @@ function at(a: XmlAttribute): Finding['span'] {
   return a.valueSpan ?? a.span;
 }
 
-function problem(el: XmlElement, hvm: boolean): { message: string; span: Finding['span'] } | undefined {
+/** The bus libvirt gives an input device without bus= (conf/domain_conf.c virDomainInputDefParseXML), for a hvm guest. */
+function impliedBus(type: string | undefined, hvm: boolean, x86: boolean): string | undefined {
+  if (!hvm) {
+    return undefined;
+  }
+  if ((type === 'mouse' || type === 'keyboard') && x86) {
+    return 'ps2';
+  }
+  if (type === 'passthrough') {
+    return 'virtio';
+  }
+  return type === 'evdev' ? undefined : x86 ? 'usb' : undefined;
+}
+
+function problem(el: XmlElement, hvm: boolean, x86: boolean): { message: string; span: Finding['span'] } | undefined {
   const type = attrValue(el, 'type');
   const bus = attr(el, 'bus');
   const model = attr(el, 'model');
@@ -46,6 +60,13 @@ function problem(el: XmlElement, hvm: boolean): { message: string; span: Finding
   if (model?.value !== undefined && VIRTIO_MODELS.has(model.value) && bus && bus.value !== 'virtio') {
     return { message: `model='${model.value}' needs bus='virtio', not '${bus.value}'.`, span: at(bus) };
   }
+  const implied = bus ? undefined : impliedBus(type, hvm, x86);
+  if (model?.value !== undefined && VIRTIO_MODELS.has(model.value) && implied !== undefined && implied !== 'virtio') {
+    return {
+      message: `model='${model.value}' needs bus='virtio'; without bus= libvirt puts this ${type ?? 'device'} on the ${implied} bus.`,
+      span: at(model),
+    };
+  }
   if (bus?.value === 'virtio' && (model?.value === 'virtio-transitional' || model?.value === 'virtio-non-transitional')) {
     return { message: `QEMU has no ${model.value} input device: use model='virtio'.`, span: at(model) };
   }
@@ -59,11 +80,13 @@ export const inputRules: RuleFamily = {
     const os = model.kind === 'domain' ? child(model.root, 'os') : undefined;
     const osType = os && child(os, 'type');
     const hvm = osType === undefined || osType.text.trim() === 'hvm';
+    const arch = osType && attrValue(osType, 'arch');
+    const x86 = arch === undefined || arch === 'x86_64' || arch === 'i686';
     for (const d of model.devices) {
       if (d.el.name !== 'input') {
         continue;
       }
-      const p = problem(d.el, hvm);
+      const p = problem(d.el, hvm, x86);
       if (p) {
         findings.push({ code: 'input-option-unsupported', ...p });
       }
