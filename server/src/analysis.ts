@@ -411,8 +411,8 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
  * "On the element": within its start tag or its text, not in its child elements.
  */
 function withoutSchemaEchoes(findings: ReportedFinding[], root: XmlElement | undefined): ReportedFinding[] {
-  const errors = findings.filter((f) => f.severity === 'error' && !f.code.startsWith('schema-'));
-  if (errors.length === 0 || !root) {
+  const errors = errorIndex(findings);
+  if (!errors || !root) {
     return findings;
   }
   return findings.filter((w) => w.severity === 'error' || !w.code.startsWith('schema-') || !echoes(w.span, errors, root));
@@ -423,14 +423,63 @@ function withoutSchemaEchoes(findings: ReportedFinding[], root: XmlElement | und
  * the contract that lint says what the judge says, except where an error stands in its place.
  */
 export function isSchemaEcho(span: Span, findings: readonly ReportedFinding[], root: XmlElement | undefined): boolean {
-  const errors = findings.filter((f) => f.severity === 'error' && !f.code.startsWith('schema-'));
-  return !!root && errors.length > 0 && echoes(span, errors, root);
+  const errors = errorIndex(findings);
+  return !!root && !!errors && echoes(span, errors, root);
 }
 
-function echoes(span: Span, errors: readonly ReportedFinding[], root: XmlElement): boolean {
+/** The errors of other families, by start, with the furthest end so far (a pathological document has tens of thousands). */
+interface ErrorIndex {
+  starts: number[];
+  ends: number[];
+  maxEnd: number[];
+}
+
+function errorIndex(findings: readonly ReportedFinding[]): ErrorIndex | undefined {
+  const errs = findings
+    .filter((f) => f.severity === 'error' && !f.code.startsWith('schema-'))
+    .map((f) => f.span)
+    .sort((a, b) => a.start - b.start);
+  if (errs.length === 0) {
+    return undefined;
+  }
+  const maxEnd: number[] = [];
+  let m = -1;
+  for (const e of errs) {
+    m = Math.max(m, e.end);
+    maxEnd.push(m);
+  }
+  return { starts: errs.map((e) => e.start), ends: errs.map((e) => e.end), maxEnd };
+}
+
+/** The number of errors starting before `offset`. */
+function startingBefore(ix: ErrorIndex, offset: number): number {
+  let lo = 0;
+  let hi = ix.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ix.starts[mid]! < offset) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/** An error overlapping `span`, or lying within the own area (start tag and text) of the element at it. */
+function echoes(span: Span, ix: ErrorIndex, root: XmlElement): boolean {
+  const k = startingBefore(ix, span.end);
+  if (k > 0 && ix.maxEnd[k - 1]! > span.start) {
+    return true;
+  }
   const el = elementAt(root, span.start) ?? root;
   const own = { start: el.span.start, end: el.children[0]?.span.start ?? el.span.end };
-  return errors.some((e) => (e.span.start < span.end && span.start < e.span.end) || (e.span.start >= own.start && e.span.end <= own.end));
+  for (let i = startingBefore(ix, own.start); i < ix.starts.length && ix.starts[i]! < own.end; i++) {
+    if (ix.ends[i]! <= own.end) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** Findings with their severity setting; codes set to 'off' and repeats (same code, same span) dropped. */

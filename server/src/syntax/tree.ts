@@ -115,7 +115,23 @@ export function elementAt(root: XmlElement | undefined, offset: number): XmlElem
   let cur = root;
   while (cur && cur.span.start <= offset && offset <= cur.span.end) {
     found = cur;
-    cur = cur.children.find((c) => c.span.start <= offset && offset <= c.span.end);
+    cur = childAt(cur.children, offset);
   }
   return found;
+}
+
+/** The first child whose span holds `offset` (children are in document order: a binary search, for elements with very many children). */
+function childAt(children: readonly XmlElement[], offset: number): XmlElement | undefined {
+  let lo = 0;
+  let hi = children.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (children[mid]!.span.end < offset) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  const c = children[lo];
+  return c && c.span.start <= offset && offset <= c.span.end ? c : undefined;
 }
