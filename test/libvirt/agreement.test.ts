@@ -202,6 +202,7 @@ const HOST_START_CODES = new Set([
   'host-device-in-use',
   'host-sriov-pf-with-vfs',
   'host-memory-above-host',
+  'host-cpu-model-unusable',
 ]);
 
 function judge(c: Case, verdict: Verdict, driver: Driver): Result {

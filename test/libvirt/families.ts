@@ -813,12 +813,4 @@ export interface KnownGap {
   reason: string;
 }
 
-export const KNOWN_GAPS: KnownGap[] = [
-  {
-    id: 'drive-address-number-overflow',
-    kind: 'miss',
-    match: (c) => /Invalid value for attribute '(controller|bus|target|unit)' in element 'address': '\d{11,}'/.test(c.message),
-    reason:
-      "libvirt reads drive address numbers as unsigned int, so a value past 4294967295 is a parse error; the schema's pattern for them is 0-99 and the schema family (rules/schema-structure.ts) judges it a schema-only warning (schema-validate-only). It needs to know libvirt's parse type per attribute.",
-  },
-];
+export const KNOWN_GAPS: KnownGap[] = [];

@@ -81,6 +81,12 @@ const ALSO_ACCEPTED: ReadonlySet<string> = new Set([
  * element@attr for an unnamed type. Each refusal was seen with `virsh define` (libvirt 9.0, test
  * and QEMU drivers); values the pattern accepts are not affected.
  */
+/** A decimal unsigned int as libvirt's virXMLPropUInt reads it (blanks around, an optional '+'). */
+function readsAsUInt(raw: string): boolean {
+  const m = /^\s*\+?([0-9]+)\s*$/.exec(raw);
+  return !!m && BigInt(m[1]!) <= 0xffffffffn;
+}
+
 const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   // virBitmapParse: "Failed to parse bitmap 'aaa'" (blanks around numbers, commas and '-' are allowed)
   cpuset: readsAsBitmap,
@@ -96,6 +102,13 @@ const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
   createMode: (raw) => /^\s*\+?[0-7]+$/.test(raw) && parseInt(raw.trim().replace(/^\+/, ''), 8) <= 0o777,
   // virSocketAddrParse (getaddrinfo, numeric hosts only): "Invalid address '1.2.3.x' in <ip>",
   // "Invalid peer 'zz' in <ip>", "Invalid address '…' in <portForward>"; IPv4 in inet_aton's forms
+  // virDomainDeviceDriveAddressParseXML reads controller, bus, target and unit as unsigned int (base 10):
+  // "Invalid value for attribute 'controller' in element 'address': '99999999999'. Expected non-negative
+  // integer value"; the schema's pattern wants at most two digits, which libvirt does not
+  'address@controller': readsAsUInt,
+  'address@bus': readsAsUInt,
+  'address@target': readsAsUInt,
+  'address@unit': readsAsUInt,
   'ip@address': readsAsIpAddress,
   'ip@peer': readsAsIpAddress,
   'portForward@address': readsAsIpAddress,
