@@ -63,6 +63,7 @@ const bundle = await build({
       export { schemaProblems } from './server/src/rules/schema-structure';
       export { walkSchema, stepOf } from './server/src/schema/walk';
       export { enumValues, resolveType } from './server/src/schema/lookup';
+      export { intMember } from './server/src/schema/judge';
     `,
     resolveDir: root,
     loader: 'ts',
@@ -134,34 +135,18 @@ function isInt(vt) {
   const d = vt.desc;
   return d.type === 'int' || (d.type === 'union' && d.of.some((m) => isInt(E.resolveType(m))));
 }
-/** The bounds of a number type (of its first number member in a union). */
-function intBounds(vt) {
-  const d = vt.desc;
-  if (d.type === 'int') {
-    return { min: d.min, max: d.max };
-  }
-  if (d.type === 'union') {
-    for (const m of d.of) {
-      const r = intBounds(E.resolveType(m));
-      if (r) {
-        return r;
-      }
-    }
-  }
-  return undefined;
-}
 /** Numbers just outside a bounded number's range (libvirt often reads 0 as "not set" where the schema wants 1 or more). */
 function outOfRange(vt) {
-  const b = intBounds(vt);
+  const b = E.intMember(vt); // the judge's own reading of a number type's bounds
   if (!b) {
     return [];
   }
   const out = [];
-  if (b.min !== undefined && Number(b.min) > -(2 ** 31)) {
-    out.push(String(BigInt(b.min) - 1n));
+  if (b.min !== undefined && b.min > -(2n ** 31n)) {
+    out.push(String(b.min - 1n));
   }
-  if (b.max !== undefined && BigInt(b.max) < 2n ** 64n) {
-    out.push(String(BigInt(b.max) + 1n));
+  if (b.max !== undefined && b.max < 2n ** 64n) {
+    out.push(String(b.max + 1n));
   }
   return out;
 }

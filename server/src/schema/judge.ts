@@ -81,10 +81,10 @@ const ALSO_ACCEPTED: ReadonlySet<string> = new Set([
  * element@attr for an unnamed type. Each refusal was seen with `virsh define` (libvirt 9.0, test
  * and QEMU drivers); values the pattern accepts are not affected.
  */
-/** A decimal unsigned int as libvirt's virXMLPropUInt reads it (blanks around, an optional '+'). */
+/** A decimal unsigned int as libvirt's virXMLPropUInt reads it (the project's one integer reader). */
 function readsAsUInt(raw: string): boolean {
-  const m = /^\s*\+?([0-9]+)\s*$/.exec(raw);
-  return !!m && BigInt(m[1]!) <= 0xffffffffn;
+  const n = parseInteger(raw, 10);
+  return n !== undefined && n <= 0xffffffff;
 }
 
 const LIBVIRT_READERS: Readonly<Record<string, (raw: string) => boolean>> = {
