@@ -20,7 +20,43 @@
  * lexer's own end offsets are inclusive, and absent with offset-only tracking).
  */
 import { tokensDictionary, xmlLexer, type XmlLexer, type XmlToken } from '@xml-tools/parser/lib/lexer';
-import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from '../../server/src/syntax/tree';
+import type { Span, XmlSyntaxError } from '../../server/src/syntax/tree';
+
+/**
+ * The tree as this parser builds it: plain objects with a span object per place (the shape the
+ * server's tree had before it kept offsets as numbers on its nodes).
+ */
+interface XmlAttribute {
+  name: string;
+  nameSpan: Span;
+  value: string | undefined;
+  valueSpan: Span | undefined;
+  span: Span;
+}
+
+interface ReferenceElement {
+  name: string;
+  nameSpan: Span;
+  span: Span;
+  startTagEnd: number;
+  selfClosing: boolean;
+  wellFormed: boolean;
+  closeNameSpan: Span | undefined;
+  attributes: XmlAttribute[];
+  children: ReferenceElement[];
+  parent: ReferenceElement | undefined;
+  text: string;
+  textSpan: Span | undefined;
+}
+
+type XmlElement = ReferenceElement;
+
+interface ReferenceDocument {
+  text: string;
+  root: ReferenceElement | undefined;
+  errors: XmlSyntaxError[];
+  comments: Span[];
+}
 
 /**
  * @xml-tools/parser's own token definitions and modes, in a lexer that tracks offsets only: the
@@ -118,7 +154,7 @@ function nearlySame(a: string, b: string): boolean {
   return prev[b.length]! <= 2;
 }
 
-export function referenceParseXml(text: string): XmlDocument {
+export function referenceParseXml(text: string): ReferenceDocument {
   const { tokens, errors: lexErrors } = lexer.tokenize(text);
   const errors: XmlSyntaxError[] = [];
   const comments: Span[] = [];

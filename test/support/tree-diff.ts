@@ -2,9 +2,37 @@
  * Compares two parsed documents field by field (elements, attributes, spans, text, errors,
  * comments): the parser's equality tests use it against the reference parser and against splicing.
  */
-import type { XmlDocument, XmlElement } from '../../server/src/syntax/tree';
+import type { Span, XmlSyntaxError } from '../../server/src/syntax/tree';
 
-function elementKey(el: XmlElement): string {
+/** What both trees offer (the server's nodes compute their spans; the reference parser's hold them). */
+interface Element {
+  readonly name: string;
+  readonly nameSpan: Readonly<Span>;
+  readonly span: Readonly<Span>;
+  readonly startTagEnd: number;
+  readonly selfClosing: boolean;
+  readonly wellFormed: boolean;
+  readonly closeNameSpan: Readonly<Span> | undefined;
+  readonly attributes: readonly {
+    readonly name: string;
+    readonly nameSpan: Readonly<Span>;
+    readonly value: string | undefined;
+    readonly valueSpan: Readonly<Span> | undefined;
+    readonly span: Readonly<Span>;
+  }[];
+  readonly children: readonly Element[];
+  readonly parent: Element | undefined;
+  readonly text: string;
+  readonly textSpan: Readonly<Span> | undefined;
+}
+
+interface Document {
+  readonly root: Element | undefined;
+  readonly errors: readonly XmlSyntaxError[];
+  readonly comments: readonly Readonly<Span>[];
+}
+
+function elementKey(el: Element): string {
   return JSON.stringify([
     el.name,
     el.nameSpan,
@@ -13,7 +41,7 @@ function elementKey(el: XmlElement): string {
     el.selfClosing,
     el.wellFormed,
     el.closeNameSpan,
-    el.attributes,
+    el.attributes.map((a) => ({ name: a.name, nameSpan: a.nameSpan, value: a.value, valueSpan: a.valueSpan, span: a.span })),
     el.text,
     el.textSpan,
     el.children.length,
@@ -22,7 +50,7 @@ function elementKey(el: XmlElement): string {
 }
 
 /** The first difference between two parsed documents (text aside) (walked without recursion: hostile documents nest deep). */
-export function treeDifference(a: XmlDocument, b: XmlDocument): string | undefined {
+export function treeDifference(a: Document, b: Document): string | undefined {
   for (const [what, x, y] of [
     ['errors', a.errors, b.errors],
     ['comments', a.comments, b.comments],
@@ -38,7 +66,7 @@ export function treeDifference(a: XmlDocument, b: XmlDocument): string | undefin
   if (!a.root !== !b.root) {
     return `root ${a.root?.name} vs ${b.root?.name}`;
   }
-  const stack: [XmlElement, XmlElement][] = a.root && b.root ? [[a.root, b.root]] : [];
+  const stack: [Element, Element][] = a.root && b.root ? [[a.root, b.root]] : [];
   while (stack.length > 0) {
     const [x, y] = stack.pop()!;
     const kx = elementKey(x);

@@ -18,7 +18,8 @@
  * Spans are half-open [start, end).
  */
 import { Tok, tokenize } from './lex';
-import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from './tree';
+import { XmlAttribute, XmlElement } from './tree';
+import type { Span, XmlDocument, XmlSyntaxError } from './tree';
 
 /** Words (names, values) up to this length are shared through a table of this many slots. */
 const MAX_WORD = 32;
@@ -29,6 +30,8 @@ const WORD_TABLE = 4096;
  * frozen array instead of an empty one each. Only adopt() adds children.
  */
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+/** Likewise the attributes of every element without any. */
+const NO_ATTRIBUTES: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 
 function adopt(parent: XmlElement, child: XmlElement): void {
   if (parent.children === NO_CHILDREN) {
@@ -146,6 +149,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   };
   const errors: XmlSyntaxError[] = [];
   const comments: Span[] = [];
+  /** The attributes of the start tag being read. */
+  const scratch: XmlAttribute[] = [];
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const brokenStart = new Set<XmlElement>();
@@ -168,7 +173,12 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       openElement(open[k]!);
     }
     const last = open[open.length - 1]!;
-    holder = { ...last, children: NO_CHILDREN, text: '', textSpan: undefined, wellFormed: true };
+    holder = new XmlElement(last.name, last.start, last.end, last.attributes, NO_CHILDREN);
+    holder.startTagEnd = last.startTagEnd;
+    holder.selfClosing = last.selfClosing;
+    holder.closeNameStart = last.closeNameStart;
+    holder.closeNameEnd = last.closeNameEnd;
+    holder.parent = last.parent;
     openElement(holder);
   }
 
@@ -233,7 +243,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
     }
     const implicit = how === 'matched' ? popped.slice(1) : popped;
     if (how === 'matched') {
-      popped[0]!.span.end = endOffset;
+      popped[0]!.end = endOffset;
     }
     for (const el of implicit) {
       el.wellFormed = false;
@@ -242,8 +252,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       }
       const parent = el.parent;
       if (parent) {
-        const col = columnOf(el.span.start);
-        const idx = el.children.findIndex((c) => columnOf(c.span.start) <= col);
+        const col = columnOf(el.start);
+        const idx = el.children.findIndex((c) => columnOf(c.start) <= col);
         if (idx >= 0) {
           const moved = el.children.splice(idx);
           for (const c of moved) {
@@ -256,7 +266,13 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
     for (let k = implicit.length - 1; k >= 0; k--) {
       const el = implicit[k]!;
       const last = el.children[el.children.length - 1];
-      el.span.end = Math.max(el.startTagEnd, last ? last.span.end : 0, el.textSpan ? el.textSpan.end : 0);
+      el.end = Math.max(el.startTagEnd, last ? last.end : 0, el.textEnd);
+    }
+    // Arrays grown by push keep spare room; a closed element's children are final.
+    for (const el of popped) {
+      if (el.children !== NO_CHILDREN) {
+        el.children = el.children.slice();
+      }
     }
   };
 
@@ -284,9 +300,10 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
     if (!isBlank) {
       const lead = s.length - s.trimStart().length;
       const trail = s.length - s.trimEnd().length;
-      const start = span.start + lead;
-      const stop = span.end - trail;
-      top.textSpan = top.textSpan ? { start: top.textSpan.start, end: stop } : { start, end: stop };
+      if (top.textStart < 0) {
+        top.textStart = span.start + lead;
+      }
+      top.textEnd = span.end - trail;
     }
   };
 
@@ -415,23 +432,11 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       return j;
     }
     j++;
-    const el: XmlElement = {
-      name: word(S[nameTok]!, E[nameTok]!),
-      nameSpan: tokenSpan(nameTok),
-      span: { start: S[from]!, end: E[nameTok]! },
-      startTagEnd: E[nameTok]!,
-      selfClosing: false,
-      wellFormed: true,
-      closeNameSpan: undefined,
-      attributes: [],
-      children: NO_CHILDREN,
-      parent: undefined,
-      text: '',
-      textSpan: undefined,
-    };
+    const el = new XmlElement(word(S[nameTok]!, E[nameTok]!), S[from]!, E[nameTok]!, NO_ATTRIBUTES, NO_CHILDREN);
     /** Attribute names seen, once there are too many to compare one by one. */
     let seen: Set<string> | undefined;
     let terminated: 'open' | 'self' | undefined;
+    scratch.length = 0;
     scan: while (j < n && !terminated) {
       switch (K[j]!) {
         case Tok.Close:
@@ -447,7 +452,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
         case Tok.Name: {
           const a = attribute(j);
           j = attributeEnd;
-          const attrs = el.attributes;
+          const attrs = scratch;
           let repeated = false;
           if (attrs.length < 16) {
             for (let k = 0; k < attrs.length; k++) {
@@ -467,7 +472,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
             errors.push({ message: `Attribute '${a.name}' is repeated.`, span: a.nameSpan });
           }
           attrs.push(a);
-          el.startTagEnd = a.span.end;
+          el.startTagEnd = a.end;
           break;
         }
         case Tok.String:
@@ -482,7 +487,10 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
           break scan;
       }
     }
-    el.span.end = el.startTagEnd;
+    if (scratch.length > 0) {
+      el.attributes = scratch.slice(); // an array of the exact size (one grown by push keeps room for 17)
+    }
+    el.end = el.startTagEnd;
     place(el);
     if (terminated === 'self') {
       el.selfClosing = true;
@@ -500,7 +508,6 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   /** The attribute whose name is token `from`; the token after it goes to attributeEnd. */
   function attribute(from: number): XmlAttribute {
     const nameStart = S[from]!;
-    const nameSpan = tokenSpan(from);
     const name = word(nameStart, E[from]!);
     let j = from + 1;
     let a: XmlAttribute;
@@ -511,15 +518,15 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
         const vs = S[j]!;
         const ve = E[j]!;
         const raw = ve - vs <= 2 + MAX_WORD ? word(vs + 1, ve - 1) : text.slice(vs + 1, ve - 1);
-        a = { name, nameSpan, value: decodeEntities(raw), valueSpan: { start: vs, end: ve }, span: { start: nameStart, end: ve } };
+        a = new XmlAttribute(name, decodeEntities(raw), nameStart, ve, vs);
         j++;
       } else {
         errors.push({ message: `Attribute '${name}' has no quoted value.`, span: { start: nameStart, end: E[eq]! } });
-        a = { name, nameSpan, value: undefined, valueSpan: undefined, span: { start: nameStart, end: E[eq]! } };
+        a = new XmlAttribute(name, undefined, nameStart, E[eq]!, -1);
       }
     } else {
-      a = { name, nameSpan, value: undefined, valueSpan: undefined, span: nameSpan };
-      errors.push({ message: `Attribute '${name}' has no value.`, span: nameSpan });
+      a = new XmlAttribute(name, undefined, nameStart, E[from]!, -1);
+      errors.push({ message: `Attribute '${name}' has no value.`, span: a.nameSpan });
     }
     attributeEnd = j;
     return a;
@@ -561,7 +568,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       breached = true; // closes an element outside a content parse: nothing of it is touched
       return j;
     }
-    stack[depth]!.closeNameSpan = tokenSpan(nameTok);
+    stack[depth]!.closeNameStart = S[nameTok]!;
+    stack[depth]!.closeNameEnd = E[nameTok]!;
     closeDownTo(depth, stop, 'matched');
     return j;
   }

@@ -17,7 +17,7 @@
  * version still recognises them.
  */
 import { decodeEntities, parseContent } from './parse';
-import type { Span, XmlDocument, XmlElement, XmlSyntaxError } from './tree';
+import type { Span, XmlAttribute, XmlDocument, XmlElement, XmlSyntaxError } from './tree';
 
 /** Markup whose tokens depend on text far away: an edit near it is never local. */
 const FAR_REACHING = ['<!', '<?', '?>', '-->', ']]>', '\r', '\u2028', '\u2029'];
@@ -69,33 +69,36 @@ function closeStart(text: string, el: XmlElement): number {
   return text.lastIndexOf('</', el.closeNameSpan.start);
 }
 
-const shift = (sp: Span, d: number): void => {
-  sp.start += d;
-  sp.end += d;
-};
+function shiftAttribute(a: XmlAttribute, d: number): void {
+  a.start += d;
+  a.end += d;
+  if (a.valueStart >= 0) {
+    a.valueStart += d;
+  }
+}
+
+function shiftCloseName(el: XmlElement, d: number): void {
+  if (el.closeNameStart >= 0) {
+    el.closeNameStart += d;
+    el.closeNameEnd += d;
+  }
+}
 
 /** Moves an element and everything in it by d. */
 function shiftTree(root: XmlElement, d: number): void {
   const stack = [root];
   while (stack.length > 0) {
     const el = stack.pop()!;
-    shift(el.span, d);
-    shift(el.nameSpan, d);
+    el.start += d;
+    el.end += d;
     el.startTagEnd += d;
-    if (el.closeNameSpan) {
-      shift(el.closeNameSpan, d);
-    }
-    if (el.textSpan) {
-      shift(el.textSpan, d);
+    shiftCloseName(el, d);
+    if (el.textStart >= 0) {
+      el.textStart += d;
+      el.textEnd += d;
     }
     for (const a of el.attributes) {
-      shift(a.nameSpan, d);
-      if (a.valueSpan) {
-        shift(a.valueSpan, d);
-      }
-      if (a.span !== a.nameSpan) {
-        shift(a.span, d);
-      }
+      shiftAttribute(a, d);
     }
     for (const c of el.children) {
       stack.push(c);
@@ -105,16 +108,14 @@ function shiftTree(root: XmlElement, d: number): void {
 
 /** An element on the path to the edit: what ends after the edit moves by d. */
 function shiftAround(el: XmlElement, at: number, d: number): void {
-  el.span.end += d;
-  if (el.closeNameSpan) {
-    shift(el.closeNameSpan, d);
-  }
-  if (el.textSpan) {
-    if (el.textSpan.start >= at) {
-      el.textSpan.start += d;
+  el.end += d;
+  shiftCloseName(el, d);
+  if (el.textStart >= 0) {
+    if (el.textStart >= at) {
+      el.textStart += d;
     }
-    if (el.textSpan.end >= at) {
-      el.textSpan.end += d;
+    if (el.textEnd >= at) {
+      el.textEnd += d;
     }
   }
 }
@@ -150,20 +151,11 @@ function valueEdit(doc: XmlDocument, text: string, ch: Change, path: XmlElement[
   }
   const d = ch.delta;
   const at = ch.oldEnd;
-  // The lists first: errors share span objects with the tree, which moves in place below.
   spliceLists(doc, at, at, d, [], []);
-  a.value = decodeEntities(text.slice(a.valueSpan.start + 1, a.valueSpan.end - 1 + d));
-  a.valueSpan.end += d;
-  a.span.end += d;
-  for (let k = a.span === a.nameSpan ? -1 : el.attributes.indexOf(a) + 1; k >= 0 && k < el.attributes.length; k++) {
-    const b = el.attributes[k]!;
-    shift(b.nameSpan, d);
-    if (b.valueSpan) {
-      shift(b.valueSpan, d);
-    }
-    if (b.span !== b.nameSpan) {
-      shift(b.span, d);
-    }
+  a.value = decodeEntities(text.slice(a.valueStart + 1, a.end - 1 + d));
+  a.end += d;
+  for (let k = el.attributes.indexOf(a) + 1; k < el.attributes.length; k++) {
+    shiftAttribute(el.attributes[k]!, d);
   }
   el.startTagEnd += d;
   moveRest(path, at, d);
@@ -186,7 +178,7 @@ function moveRest(path: XmlElement[], at: number, d: number): void {
     const kids = el.children;
     for (let i = kids.length - 1; i >= 0; i--) {
       const c = kids[i]!;
-      if (c === next || c.span.start < at) {
+      if (c === next || c.start < at) {
         break;
       }
       shiftTree(c, d);
@@ -226,11 +218,11 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
     path.push(cur);
     let inner: XmlElement | undefined;
     for (const c of cur.children) {
-      if (c.span.start <= ch.p && ch.oldEnd <= c.span.end) {
+      if (c.start <= ch.p && ch.oldEnd <= c.end) {
         inner = c;
         break;
       }
-      if (c.span.start > ch.oldEnd) {
+      if (c.start > ch.oldEnd) {
         break;
       }
     }
@@ -257,16 +249,16 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
   }
   // The stretch: from the end of the last child before the change to the start of the first after it.
   let first = 0;
-  while (first < kids.length && kids[first]!.span.end <= ch.p && old.charCodeAt(kids[first]!.span.end - 1) === 62) {
+  while (first < kids.length && kids[first]!.end <= ch.p && old.charCodeAt(kids[first]!.end - 1) === 62) {
     first++;
   }
   let last = kids.length;
-  while (last > first && kids[last - 1]!.span.start >= ch.oldEnd) {
+  while (last > first && kids[last - 1]!.start >= ch.oldEnd) {
     last--;
   }
   // The child at the start of the stretch must not end exactly at the change unless it ends with '>'.
-  const from = first > 0 ? kids[first - 1]!.span.end : el.startTagEnd;
-  const to = last < kids.length ? kids[last]!.span.start : closeStart(old, el);
+  const from = first > 0 ? kids[first - 1]!.end : el.startTagEnd;
+  const to = last < kids.length ? kids[last]!.start : closeStart(old, el);
   if (from > ch.p || to < ch.oldEnd) {
     return false;
   }
@@ -294,8 +286,8 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
   let before = 0;
   let after = 0;
   for (let i = 0; i <= first; i++) {
-    const a = i === 0 ? el.startTagEnd : kids[i - 1]!.span.end;
-    const b = i === first ? from : kids[i]!.span.start;
+    const a = i === 0 ? el.startTagEnd : kids[i - 1]!.end;
+    const b = i === first ? from : kids[i]!.start;
     const g = gapLength(a, b);
     if (g < 0) {
       return false;
@@ -303,8 +295,8 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
     before += g;
   }
   for (let i = last; i <= kids.length; i++) {
-    const a = i === last ? to : kids[i - 1]!.span.end;
-    const b = i === kids.length ? closeStart(old, el) : kids[i]!.span.start;
+    const a = i === last ? to : kids[i - 1]!.end;
+    const b = i === kids.length ? closeStart(old, el) : kids[i]!.start;
     const g = gapLength(a, b);
     if (g < 0) {
       return false;
@@ -321,7 +313,7 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
   // The trimmed text's span: its ends must not lie in the stretch replaced.
   const ts = el.textSpan;
   const held = parsed.holder.textSpan;
-  let textSpan: Span | undefined;
+  let textSpan: Readonly<Span> | undefined;
   if (!ts) {
     textSpan = held;
   } else if (ts.end <= from) {
@@ -335,7 +327,7 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
   } else {
     return false;
   }
-  // From here on the document changes; the lists first (errors share span objects with the tree).
+  // From here on the document changes.
   spliceLists(doc, from, to, d, parsed.errors, parsed.comments);
   for (const c of parsed.children) {
     c.parent = el;
@@ -345,11 +337,10 @@ export function spliceEdit(doc: XmlDocument, text: string, change?: Change): boo
   }
   el.children = [...kids.slice(0, first), ...parsed.children, ...kids.slice(last)];
   el.text = el.text.slice(0, before) + parsed.holder.text + el.text.slice(el.text.length - after);
-  el.textSpan = textSpan;
-  el.span.end += d;
-  if (el.closeNameSpan) {
-    shift(el.closeNameSpan, d);
-  }
+  el.textStart = textSpan ? textSpan.start : -1;
+  el.textEnd = textSpan ? textSpan.end : -1;
+  el.end += d;
+  shiftCloseName(el, d);
   moveRest(path.slice(0, -1), to, d);
   doc.text = text;
   return true;

@@ -10,35 +10,91 @@ export interface Span {
   end: number;
 }
 
-export interface XmlAttribute {
-  name: string;
-  nameSpan: Span;
-  /** The value with quotes removed and entities decoded; undefined when the attribute has no value. */
-  value: string | undefined;
+/**
+ * An attribute. Its offsets are plain numbers on the object and its spans are computed when asked
+ * for (a big domain has tens of thousands of attributes: three span objects each would triple what
+ * the parser allocates and the garbage collector copies). Spans read from it are fresh objects:
+ * changing one changes nothing in the tree.
+ */
+export class XmlAttribute {
+  constructor(
+    readonly name: string,
+    /** The value with quotes removed and entities decoded; undefined when the attribute has no value. */
+    public value: string | undefined,
+    /** Where the name starts. */
+    public start: number,
+    /** From the first character of the name to the closing quote (or to the name's end or the '=' when there is no value). */
+    public end: number,
+    /** Where the value's opening quote is; -1 when the attribute has no quoted value. */
+    public valueStart: number
+  ) {}
+
+  get nameSpan(): Readonly<Span> {
+    return { start: this.start, end: this.start + this.name.length };
+  }
+
   /** The span of the value including its quotes. */
-  valueSpan: Span | undefined;
+  get valueSpan(): Readonly<Span> | undefined {
+    return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.end };
+  }
+
   /** From the first character of the name to the closing quote. */
-  span: Span;
+  get span(): Readonly<Span> {
+    return { start: this.start, end: this.end };
+  }
 }
 
-export interface XmlElement {
-  name: string;
-  nameSpan: Span;
-  /** From '<' to the end of the close tag (or to the end of what belongs to the element when broken). */
-  span: Span;
+/**
+ * An element. Like attributes, offsets are numbers on the object and spans are computed on
+ * demand; hot loops read `start`/`end` directly.
+ */
+export class XmlElement {
   /** Offset just after the start tag's '>' or '/>' (or where the broken start tag ends). */
   startTagEnd: number;
-  selfClosing: boolean;
+  selfClosing = false;
   /** False when the start tag has no '>' or when no matching close tag was found. */
-  wellFormed: boolean;
-  closeNameSpan: Span | undefined;
-  attributes: XmlAttribute[];
+  wellFormed = true;
+  /** The close tag's name (it may differ from `name` by a typo the parser forgave); -1 when there is none. */
+  closeNameStart = -1;
+  closeNameEnd = -1;
   children: XmlElement[];
-  parent: XmlElement | undefined;
+  parent: XmlElement | undefined = undefined;
   /** Character data directly inside the element, entities decoded, not trimmed. */
-  text: string;
+  text = '';
+  /** The trimmed character data's offsets, -1 when there is none. */
+  textStart = -1;
+  textEnd = -1;
+
+  constructor(
+    readonly name: string,
+    /** Offset of '<'. */
+    public start: number,
+    /** The end of the close tag (or of what belongs to the element when broken). */
+    public end: number,
+    public attributes: XmlAttribute[],
+    children: XmlElement[]
+  ) {
+    this.startTagEnd = end;
+    this.children = children;
+  }
+
+  /** From '<' to the end of the close tag (or to the end of what belongs to the element when broken). */
+  get span(): Readonly<Span> {
+    return { start: this.start, end: this.end };
+  }
+
+  get nameSpan(): Readonly<Span> {
+    return { start: this.start + 1, end: this.start + 1 + this.name.length };
+  }
+
+  get closeNameSpan(): Readonly<Span> | undefined {
+    return this.closeNameStart < 0 ? undefined : { start: this.closeNameStart, end: this.closeNameEnd };
+  }
+
   /** Span of the trimmed character data, when there is any. */
-  textSpan: Span | undefined;
+  get textSpan(): Readonly<Span> | undefined {
+    return this.textStart < 0 ? undefined : { start: this.textStart, end: this.textEnd };
+  }
 }
 
 export interface XmlSyntaxError {
@@ -113,7 +169,7 @@ export function contains(outer: Span, inner: Span): boolean {
 export function elementAt(root: XmlElement | undefined, offset: number): XmlElement | undefined {
   let found: XmlElement | undefined;
   let cur = root;
-  while (cur && cur.span.start <= offset && offset <= cur.span.end) {
+  while (cur && cur.start <= offset && offset <= cur.end) {
     found = cur;
     cur = childAt(cur.children, offset);
   }
@@ -126,12 +182,12 @@ function childAt(children: readonly XmlElement[], offset: number): XmlElement | 
   let hi = children.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (children[mid]!.span.end < offset) {
+    if (children[mid]!.end < offset) {
       lo = mid + 1;
     } else {
       hi = mid;
     }
   }
   const c = children[lo];
-  return c && c.span.start <= offset && offset <= c.span.end ? c : undefined;
+  return c && c.start <= offset && offset <= c.end ? c : undefined;
 }
