@@ -237,6 +237,16 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       breached = true;
       return;
     }
+    if (how === 'matched' && depth === stack.length - 1) {
+      // The usual case: the innermost element meets its own close tag.
+      const el = stack.pop()!;
+      openNames.set(el.name, openNames.get(el.name)! - 1);
+      el.end = endOffset;
+      if (el.children !== NO_CHILDREN) {
+        el.children = el.children.slice(); // a pushed array keeps spare room; these children are final
+      }
+      return;
+    }
     const popped = stack.splice(depth);
     for (const el of popped) {
       openNames.set(el.name, (openNames.get(el.name) ?? 1) - 1);
@@ -540,7 +550,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
       return j;
     }
     j++;
-    const name = image(nameTok);
+    const name = word(S[nameTok]!, E[nameTok]!);
     let stop = E[nameTok]!;
     if (kindAt(j) === Tok.Close) {
       stop = E[j]!;
