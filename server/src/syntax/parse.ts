@@ -129,6 +129,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
    * keeps and garbage it does not make. A small hash table of recent words, not an exact interner.
    */
   const words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE).fill(undefined);
+  /** The full hash of each slot's word: most words that land on a taken slot differ in it, and are not compared. */
+  const wordHashes = new Int32Array(WORD_TABLE);
   const word = (s: number, e: number): string => {
     const len = e - s;
     if (len > MAX_WORD) {
@@ -140,11 +142,19 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
     }
     const slot = h & (WORD_TABLE - 1);
     const w = words[slot];
-    if (w !== undefined && w.length === len && text.startsWith(w, s)) {
-      return w;
+    if (w !== undefined && wordHashes[slot] === h && w.length === len) {
+      // Compared by hand: text.startsWith(w, s) on a long text was the parser's hottest line.
+      let q = 0;
+      while (q < len && w.charCodeAt(q) === text.charCodeAt(s + q)) {
+        q++;
+      }
+      if (q === len) {
+        return w;
+      }
     }
     const fresh = text.slice(s, e);
     words[slot] = fresh;
+    wordHashes[slot] = h;
     return fresh;
   };
   const errors: XmlSyntaxError[] = [];
