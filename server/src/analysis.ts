@@ -6,6 +6,7 @@ import type { HostProfile } from './host/profile';
 import { buildModel, withDevice } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
+import { fixesUnbuilt } from './rules/edits';
 import { RULE_FAMILIES } from './rules/index';
 import { applySuppressions, isAcrossCode, parseSuppressions, unusedSuppressions, type Suppression } from './rules/suppress';
 import type { DeviceMemo, Finding, Fix, Flavor, RuleFamily, Severity } from './rules/types';
@@ -223,6 +224,9 @@ function movedFinding(f: Finding, d: number, within?: Span): Finding | undefined
       related.push({ message: r.message, span: moved(r.span, d) });
     }
     out.related = related;
+  }
+  if (fixesUnbuilt(f.fixes)) {
+    return undefined; // fixes that claim a resource (claimingFix), not built yet: never kept
   }
   if (f.fixes) {
     const fixes: Fix[] = [];

@@ -5,6 +5,9 @@ import { allocation, type Allocation } from './model/allocate';
 import type { DomainModel } from './model/types';
 import type { Finding, Fix, TextEdit } from './rules/types';
 
+/** Whether a finding's fixes are still unbuilt (rules/edits.ts claimingFix builds them when first read). */
+export { fixesUnbuilt } from './rules/edits';
+
 /** The clash rule of fix-all: overlapping spans, or two edits at the same point when one inserts. */
 function clashes(e: TextEdit, t: TextEdit): boolean {
   return (e.span.start < t.span.end && t.span.start < e.span.end) || (e.span.start === e.span.end && e.span.start === t.span.start);

@@ -4,7 +4,7 @@
  * applied), are dropped; the others move with the text after the change.
  */
 import type { ReportedFinding } from '../analysis';
-import { applyEdits } from '../fixes';
+import { applyEdits, fixesUnbuilt } from '../fixes';
 import type { Span } from '../syntax/tree';
 
 /** The findings for `after`, or undefined when the text did not change. */
@@ -26,7 +26,9 @@ export function withoutTouched(before: string, after: string, findings: readonly
   const delta = after.length - before.length;
   const touched = (sp: Span): boolean => sp.start <= oldEnd && sp.end >= p;
   const move = (sp: Span): Span => (sp.start >= oldEnd ? { start: sp.start + delta, end: sp.end + delta } : sp);
+  // (Only fixes already built: a fix just applied was built when its code action was offered.)
   const fixedBy = (f: ReportedFinding): boolean =>
+    !fixesUnbuilt(f.fixes) &&
     (f.fixes ?? []).some(
       (fix) =>
         fix.edits.reduce((n, e) => n + e.newText.length - (e.span.end - e.span.start), 0) === delta &&

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze, type AnalysisOptions } from '../../../server/src/analysis';
-import { applyEdits, fixAllEdits } from '../../../server/src/fixes';
+import { applyEdits, fixAllEdits, fixesUnbuilt } from '../../../server/src/fixes';
 import { xmlFiles } from '../../support/files';
 import { parseExpectations } from '../../support/markers';
 import { FIXTURES } from '../../support/paths';
@@ -40,4 +40,32 @@ describe('fix all leaves no new finding', () => {
       });
     }
   }
+});
+
+describe('fixes that claim a resource are built when first read', () => {
+  const text = `<domain type='kvm'>
+  <name>lazy</name>
+  <memory unit='MiB'>512</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='network'><source network='default'/><model type='virtio'/><address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></interface>
+    <interface type='network'><source network='default'/><model type='virtio'/><address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/></interface>
+  </devices>
+</domain>
+`;
+  test('not built by the analysis; built once on the first read, as a plain list of one fix', () => {
+    const analysis = analyze(text, { flavor: 'upstream' });
+    const clash = analysis.findings.find((f) => f.code === 'pci-address-duplicate');
+    assert.ok(clash?.fixes, 'the clash has a fix list');
+    assert.equal(fixesUnbuilt(clash.fixes), true, 'the analysis did not build it');
+    assert.equal(Array.isArray(clash.fixes), true);
+    assert.equal(clash.fixes.length, 1);
+    assert.equal(fixesUnbuilt(clash.fixes), false, 'reading built it');
+    const [fix] = clash.fixes;
+    assert.match(fix!.title, /^Move to /);
+    assert.ok(fix!.claim, 'it claims the slot it moves to');
+    assert.deepEqual([...clash.fixes], [fix], 'spreads like an array');
+    assert.equal(clash.fixes[0], fix, 'built once');
+    assert.equal(fixAllEdits(analysis.findings).length > 0, true);
+  });
 });
