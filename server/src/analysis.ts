@@ -252,8 +252,62 @@ class Memo implements DeviceMemo {
   kept = 0;
   constructor(
     private readonly prev: MemoStore | undefined,
-    private readonly dirty: XmlElement | undefined
+    private readonly dirty: XmlElement | undefined,
+    /** The edited device's element in the previous version, when the splice replaced it. */
+    private readonly replaced?: XmlElement
   ) {}
+
+  each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[] {
+    const out: Finding[] = [];
+    const store = this.familyStore(family); // present even when empty: the family ran over every device
+    const checked = (t: T): void => {
+      const found = check(t);
+      this.keep(family, el(t), found);
+      for (const f of found) {
+        out.push(f);
+      }
+    };
+    const before = this.prev?.get(family);
+    if (!before) {
+      for (const t of items) {
+        checked(t);
+      }
+      return out;
+    }
+    // The edited device, checked again and placed among the others by where it starts.
+    const fresh: T[] = [];
+    const dirty = this.dirty;
+    for (const t of items) {
+      if (el(t) === dirty) {
+        fresh.push(t);
+      }
+    }
+    let k = 0;
+    let byEl: Map<XmlElement, T> | undefined;
+    for (const [e, kept] of before) {
+      if (e === dirty || e === this.replaced) {
+        continue;
+      }
+      const at = e.span.start;
+      while (k < fresh.length && el(fresh[k]!).span.start < at) {
+        checked(fresh[k++]!);
+      }
+      if (kept === null) {
+        // Findings that cannot be moved: the device is checked again.
+        byEl ??= new Map(items.map((t) => [el(t), t]));
+        checked(byEl.get(e)!);
+        continue;
+      }
+      store.set(e, kept);
+      for (const f of kept) {
+        out.push(movedFinding(f, at)!);
+      }
+    }
+    while (k < fresh.length) {
+      checked(fresh[k++]!);
+    }
+    return out;
+  }
 
   reuse(family: string, device: XmlElement): readonly Finding[] | undefined {
     if (!this.prev || device === this.dirty) {
@@ -401,7 +455,7 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     }
     next = withDevice(model, index, edited);
   }
-  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices));
+  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices, index >= 0 && was[index] !== edited ? was[index] : undefined));
 }
 
 /**

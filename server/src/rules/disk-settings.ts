@@ -46,7 +46,7 @@ import { parseInteger } from '../../../lib/integer';
 import { TARGET_RE } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { iothreadIds } from './cputune';
-import type { Finding } from './types';
+import { eachDeviceFindings, type DeviceMemo, type Finding } from './types';
 
 /** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
 export function busOf(d: Disk): string | undefined {
@@ -774,30 +774,43 @@ function checkBlkioDevices(model: DomainModel, findings: Finding[]): void {
 }
 
 /** All of the above for every disk of the domain. */
-export function checkDiskSettings(model: DomainModel, findings: Finding[]): void {
-  for (const d of model.disks) {
-    const bus = busOf(d);
-    checkBusDevice(d, bus, findings);
-    checkOptionBus(d, bus, findings);
-    checkOptionDevice(d, bus, findings);
-    checkCopyOnRead(d, findings);
-    checkIoNative(d, findings);
-    checkVhostUser(d, bus, findings);
-    checkIothreadRef(model, d, bus, findings);
-    checkLunSource(d, findings);
-    checkStrings(d, findings);
-    checkTransient(d, bus, findings);
-    checkDriverAndShare(d, findings);
-    checkSourceMissing(d, findings);
-    checkStartupPolicy(d, findings);
-    checkSgio(d.el, findings);
-    checkSource(d, findings);
-    checkAuthCipher(d, findings);
-    checkTargetKind(d, findings);
-    checkBackingStores(d.el, findings);
-    checkTwice(d, findings);
+export function checkDiskSettings(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  // Each disk's own settings (and the domain's I/O threads, outside <devices>): kept per device.
+  for (const f of eachDeviceFindings(
+    memo,
+    'disk-settings',
+    model.disks,
+    (d) => d.el,
+    (d) => checkOneDisk(model, d)
+  )) {
+    findings.push(f);
   }
   checkIotuneGroups(model, findings);
   checkLeases(model, findings);
   checkBlkioDevices(model, findings);
+}
+
+function checkOneDisk(model: DomainModel, d: Disk): Finding[] {
+  const findings: Finding[] = [];
+  const bus = busOf(d);
+  checkBusDevice(d, bus, findings);
+  checkOptionBus(d, bus, findings);
+  checkOptionDevice(d, bus, findings);
+  checkCopyOnRead(d, findings);
+  checkIoNative(d, findings);
+  checkVhostUser(d, bus, findings);
+  checkIothreadRef(model, d, bus, findings);
+  checkLunSource(d, findings);
+  checkStrings(d, findings);
+  checkTransient(d, bus, findings);
+  checkDriverAndShare(d, findings);
+  checkSourceMissing(d, findings);
+  checkStartupPolicy(d, findings);
+  checkSgio(d.el, findings);
+  checkSource(d, findings);
+  checkAuthCipher(d, findings);
+  checkTargetKind(d, findings);
+  checkBackingStores(d.el, findings);
+  checkTwice(d, findings);
+  return findings;
 }

@@ -26,7 +26,7 @@ import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import { deviceFindings, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
+import { eachDeviceFindings, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
@@ -365,18 +365,24 @@ export const diskRules: RuleFamily = {
     const findings: Finding[] = [];
     checkTargets(model, findings);
     checkDriveAddresses(model, findings);
-    for (const d of model.disks) {
-      const own = deviceFindings(ctx.memo, diskRules.id, d.el, () => {
+    const own = eachDeviceFindings(
+      ctx.memo,
+      diskRules.id,
+      model.disks,
+      (d) => d.el,
+      (d) => {
         const found: Finding[] = [];
         checkRetry(d, ctx, found);
         checkAddressType(model, d, found);
         checkDeviceOptions(model, d, found);
         checkIotune(d, found);
         return found;
-      });
-      findings.push(...own);
+      }
+    );
+    for (const f of own) {
+      findings.push(f);
     }
-    checkDiskSettings(model, findings);
+    checkDiskSettings(model, findings, ctx.memo);
     return findings;
   },
 };

@@ -40,7 +40,8 @@ export const peripheralRules: RuleFamily = {
     const aliases = new Map<string, XmlElement>();
     for (const d of model.devices) {
       const el = d.el;
-      const address = addressType(el);
+      // Only these kinds look at their <address> here (every device is walked, for the aliases).
+      const address = el.name === 'watchdog' || el.name === 'smartcard' || el.name === 'redirdev' ? addressType(el) : undefined;
       if (el.name === 'watchdog') {
         const m = attr(el, 'model');
         if (m?.value === 'i6300esb' && address && address.type !== 'pci') {

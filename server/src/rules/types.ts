@@ -70,6 +70,14 @@ export interface RuleContext {
 export interface DeviceMemo {
   reuse(family: string, device: XmlElement): readonly Finding[] | undefined;
   keep(family: string, device: XmlElement, findings: readonly Finding[]): void;
+  /**
+   * `check` over `items` (devices, in document order) as deviceFindings one at a time would give,
+   * but after an edit inside one device only that device is checked: the other devices' kept
+   * findings are moved without visiting the devices that have none, so the cost follows the
+   * findings and the edit, not the number of devices. `family` names one call site (never shared
+   * with reuse/keep or another `each`).
+   */
+  each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[];
 }
 
 export interface RuleFamily {
@@ -95,4 +103,28 @@ export function deviceFindings(
   const found = check();
   memo?.keep(family, device, found);
   return found;
+}
+
+/**
+ * The findings of `check` over `items` (devices of the domain, in document order), each device's
+ * depending only on its own subtree and what only a full analysis changes (as for deviceFindings):
+ * through `memo` when there is one (DeviceMemo.each), else every item checked.
+ */
+export function eachDeviceFindings<T>(
+  memo: DeviceMemo | undefined,
+  family: string,
+  items: readonly T[],
+  el: (item: T) => XmlElement,
+  check: (item: T) => readonly Finding[]
+): Finding[] {
+  if (memo) {
+    return memo.each(family, items, el, check);
+  }
+  const out: Finding[] = [];
+  for (const t of items) {
+    for (const f of check(t)) {
+      out.push(f);
+    }
+  }
+  return out;
 }
