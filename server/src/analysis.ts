@@ -274,12 +274,23 @@ class Memo implements DeviceMemo {
       }
       return out;
     }
-    // The edited device, checked again and placed among the others by where it starts.
+    // The edited device, checked again and placed among the others by where it starts (found by
+    // binary search: the items are in document order).
     const fresh: T[] = [];
     const dirty = this.dirty;
-    for (const t of items) {
-      if (el(t) === dirty) {
-        fresh.push(t);
+    if (dirty) {
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (el(items[mid]!).span.start < dirty.span.start) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo < items.length && el(items[lo]!) === dirty) {
+        fresh.push(items[lo]!);
       }
     }
     let k = 0;

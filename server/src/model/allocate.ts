@@ -24,7 +24,7 @@ import { parseInteger } from '../../../lib/integer';
 import type { XmlElement } from '../syntax/tree';
 import { attr, child } from '../syntax/tree';
 import { controllerModel, deviceOf } from './build';
-import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex } from './drive';
+import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from './drive';
 import {
   busInfo,
   chipsetReservations,
@@ -128,8 +128,22 @@ function targetKeys(d: Device): readonly string[] {
 
 const DRIVE_BUSES: ReadonlySet<string> = new Set(['ide', 'sata', 'scsi', 'fdc']);
 
+/**
+ * Disk records are reused from one version of a document to the next (model/build.ts withDevice):
+ * their drive addresses are read once. The numbers returned are shared: never change them.
+ */
+const drives = new WeakMap<Disk, DriveNumbers | null>();
+
 /** The drive address of a disk: written out, or derived by libvirt from its target name. */
-export function driveOf(d: Disk): { controller: number; bus: number; target: number; unit: number } | undefined {
+export function driveOf(d: Disk): DriveNumbers | undefined {
+  let at = drives.get(d);
+  if (at === undefined) {
+    drives.set(d, (at = readDrive(d) ?? null));
+  }
+  return at ?? undefined;
+}
+
+function readDrive(d: Disk): DriveNumbers | undefined {
   const a = d.address;
   if (a?.type === 'drive') {
     const [controller, bus, target, unit] = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));

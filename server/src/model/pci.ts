@@ -29,8 +29,26 @@ const SLOT_RANGE: Record<string, [number, number]> = {
   'pcie-switch-upstream-port': [0, 31],
 };
 
+/** The first PCI controller of each index, once per model (busInfo is asked once per placed device). */
+const pciControllersCache = new WeakMap<DomainModel, Map<number, Controller>>();
+
+function pciControllers(model: DomainModel): Map<number, Controller> {
+  let m = pciControllersCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const c of model.controllers) {
+      const i = c.index?.value;
+      if (c.type === 'pci' && i !== undefined && !m.has(i)) {
+        m.set(i, c);
+      }
+    }
+    pciControllersCache.set(model, m);
+  }
+  return m;
+}
+
 export function busInfo(model: DomainModel, index: number): BusInfo {
-  const controller = model.controllers.find((c) => c.type === 'pci' && c.index?.value === index);
+  const controller = pciControllers(model).get(index);
   let m = controller ? controllerModel(model, controller) : undefined;
   // A fragment's buses belong to the domain it is attached to; only the root follows from a configured machine.
   const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';

@@ -26,9 +26,9 @@
  * serial console (target type serial or none): libvirt then takes the serial's source, so the
  * console is not judged on its own.
  */
-import type { DomainModel } from '../model/types';
+import type { Device, DomainModel } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
-import type { Finding, RuleFamily } from './types';
+import { eachDeviceFindings, type Finding, type RuleFamily } from './types';
 
 const CHANNEL_NAME = /^[A-Za-z0-9_.-]*$/;
 /** Serial target types and the address type each takes (qemuValidateChrSerialTargetTypeToAddressType). */
@@ -314,25 +314,23 @@ function checkSource(el: XmlElement, type: string, findings: Finding[]): void {
 
 export const chardevRules: RuleFamily = {
   id: 'chardevs',
-  check(model) {
-    const findings: Finding[] = [];
+  check(model, ctx) {
     const hasSerial = model.devices.some((d) => d.kind === 'serial');
     const hasSpice = model.kind === 'domain' ? model.graphics.some((g) => g.type === 'spice') : undefined;
-    let firstConsole = true;
-    for (const d of model.devices) {
-      if (!KINDS.has(d.kind)) {
-        continue;
+    // The first console, when it stands for the first serial port, is that port's (not judged here).
+    const console0 = model.devices.find((d) => d.kind === 'console');
+    const tt0 = console0 && targetType(console0.el);
+    const skipped = console0 && hasSerial && (tt0 === undefined || tt0 === 'serial') ? console0 : undefined;
+    const each = (d: Device): Finding[] => {
+      const found: Finding[] = [];
+      if (KINDS.has(d.kind) && d !== skipped) {
+        checkChardev(model, d.el, found, hasSpice);
       }
-      if (d.kind === 'console') {
-        const isFirst = firstConsole;
-        firstConsole = false;
-        const tt = targetType(d.el);
-        if (isFirst && hasSerial && (tt === undefined || tt === 'serial')) {
-          continue;
-        }
-      }
-      checkChardev(model, d.el, findings, hasSpice);
-    }
+      return found;
+    };
+    // Kept per device; whether the guest has SPICE graphics (another device) is part of the key.
+    const key = `${chardevRules.id}:${String(hasSpice)}`;
+    const findings = eachDeviceFindings(ctx.memo, key, model.devices, (d) => d.el, each);
     isaPorts(model, findings);
     return findings;
   },

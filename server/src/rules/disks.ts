@@ -26,57 +26,76 @@ import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import { eachDeviceFindings, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
+import { eachDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
-function checkTargets(model: DomainModel, findings: Finding[]): void {
+/** A disk's target name libvirt does not know (each disk on its own). */
+function targetNameProblem(model: DomainModel, d: Disk): Finding[] {
+  const t = d.targetDev;
+  if (!t?.value) {
+    return [];
+  }
+  const span = t.valueSpan ?? t.span;
+  const m = TARGET_RE.exec(t.value);
+  // So many letters that libvirt's disk index wraps around: only an <address> saves it.
+  const overflow = !!m && !d.address && targetIndex(t.value) === undefined;
+  if (m && !overflow) {
+    return [];
+  }
+  const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
+  const fixed = t.value.replace(/[0-9]+$/, '');
+  return [
+    {
+      code: 'disk-target-invalid',
+      message: overflow
+        ? `Disk target '${t.value}' has too many letters: libvirt's disk index overflows and it does not know the name.`
+        : partition
+          ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
+          : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
+      span,
+      fixes: partition
+        ? claimingFix(model, (alloc) =>
+            alloc.claimTarget(fixed, d) ? { title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true } : undefined
+          )
+        : [],
+    },
+  ];
+}
+
+function checkTargets(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  for (const f of eachDeviceFindings(
+    memo,
+    'disk-targets',
+    model.disks,
+    (d) => d.el,
+    (d) => targetNameProblem(model, d)
+  )) {
+    findings.push(f);
+  }
   const seen = new Map<string, Disk>();
   for (const d of model.disks) {
     const t = d.targetDev;
     if (!t?.value) {
       continue;
     }
-    const span = t.valueSpan ?? t.span;
-    const m = TARGET_RE.exec(t.value);
-    // So many letters that libvirt's disk index wraps around: only an <address> saves it.
-    const overflow = !!m && !d.address && targetIndex(t.value) === undefined;
-    if (!m || overflow) {
-      const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
-      const fixed = t.value.replace(/[0-9]+$/, '');
-      findings.push({
-        code: 'disk-target-invalid',
-        message: overflow
-          ? `Disk target '${t.value}' has too many letters: libvirt's disk index overflows and it does not know the name.`
-          : partition
-            ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
-            : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
-        span,
-        fixes: partition
-          ? claimingFix(model, (alloc) =>
-              alloc.claimTarget(fixed, d)
-                ? { title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }
-                : undefined
-            )
-          : [],
-      });
-    }
     const prev = seen.get(t.value);
-    if (prev) {
-      const prefix = m?.[1] ?? 'vd';
-      findings.push({
-        code: 'disk-target-duplicate',
-        message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
-        span,
-        related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
-        fixes: claimingFix(model, (alloc) => {
-          const free = alloc.takeTarget(prefix, d);
-          return { title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true };
-        }),
-      });
-    } else {
+    if (!prev) {
       seen.set(t.value, d);
+      continue;
     }
+    const span = t.valueSpan ?? t.span;
+    const prefix = TARGET_RE.exec(t.value)?.[1] ?? 'vd';
+    findings.push({
+      code: 'disk-target-duplicate',
+      message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
+      span,
+      related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
+      fixes: claimingFix(model, (alloc) => {
+        const free = alloc.takeTarget(prefix, d);
+        return { title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true };
+      }),
+    });
   }
 }
 
@@ -363,7 +382,7 @@ export const diskRules: RuleFamily = {
   id: 'disks',
   check(model, ctx) {
     const findings: Finding[] = [];
-    checkTargets(model, findings);
+    checkTargets(model, findings, ctx.memo);
     checkDriveAddresses(model, findings);
     const own = eachDeviceFindings(
       ctx.memo,

@@ -325,13 +325,21 @@ function describe(d: HostPciDevice): string {
 function checkHostDevices(model: DomainModel, host: HostProfile, out: Finding[]): void {
   // Node devices were read when any is known (every Linux host has at least its loopback interface).
   const devicesRead = host.pci.length > 0 || host.usb.length > 0 || host.net.length > 0;
-  const assigned = model.hostdevs.flatMap((h) => (h.type === 'pci' && h.mode !== 'capabilities' ? (pciOf(h) ?? []) : []));
+  // Each PCI assignment's host address, read once (hundreds of hostdevs in a big domain).
+  const pcis = new Map<HostAssignment, { address: HostPciAddress; span: Span }>();
+  for (const h of model.hostdevs) {
+    const p = h.type === 'pci' && h.mode !== 'capabilities' ? pciOf(h) : undefined;
+    if (p) {
+      pcis.set(h, p);
+    }
+  }
+  const assigned = [...pcis.values()];
   for (const h of model.hostdevs) {
     if (h.mode === 'capabilities') {
       continue;
     }
     if (h.type === 'pci') {
-      const p = pciOf(h);
+      const p = pcis.get(h);
       if (!p) {
         continue;
       }

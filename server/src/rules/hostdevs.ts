@@ -436,12 +436,24 @@ export const hostdevRules: RuleFamily = {
     checkHostdevSettings(model, findings);
     checkScsiDrives(model, findings);
     const keyed: { h: HostAssignment; k: HostKey }[] = [];
+    // A PCI key matches only a PCI key with the same address (matches()): found by address, so
+    // hundreds of assigned PCI devices are not compared pairwise.
+    const firstPci = new Map<string, { h: HostAssignment; k: HostKey }>();
     for (const h of model.hostdevs) {
       const k = hostKey(h);
       if (!k) {
         continue;
       }
-      const prev = keyed.find((p) => matches(p.k, k));
+      let prev: { h: HostAssignment; k: HostKey } | undefined;
+      if (k.pci) {
+        const at = `${k.mode}|${k.pci.domain}|${k.pci.bus}|${k.pci.slot}|${k.pci.function}`;
+        prev = firstPci.get(at);
+        if (!prev) {
+          firstPci.set(at, { h, k });
+        }
+      } else {
+        prev = keyed.find((p) => matches(p.k, k));
+      }
       if (prev) {
         // The earlier device decides how the two are compared; point at what was compared.
         const byId = prev.k.usb !== undefined && prev.k.span === prev.k.idSpan;
@@ -452,7 +464,9 @@ export const hostdevRules: RuleFamily = {
           related: [{ message: 'first assigned here', span: prev.k.span }],
         });
       }
-      keyed.push({ h, k });
+      if (!k.pci) {
+        keyed.push({ h, k });
+      }
     }
     return findings;
   },
