@@ -3,7 +3,8 @@
  * The unit the language server caches per document version and the CLI runs per file.
  */
 import type { HostProfile } from './host/profile';
-import { buildModel, withDevice } from './model/build';
+import { carryTallies } from './model/allocate';
+import { buildModel, copyModel, withDevice } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
 import { RULE_FAMILIES } from './rules/index';
@@ -421,7 +422,7 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     return undefined;
   }
   if (!dirty) {
-    return withFindings(doc, { ...model }, opts, new Memo(r.store, devices)); // the same text
+    return withFindings(doc, sameDevices(model), opts, new Memo(r.store, devices)); // the same text
   }
   const kids = devices.children;
   const was = r.kids;
@@ -455,8 +456,9 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     }
   }
   // A new model object even when no device changed: caches keyed by the model (the fleet
-  // check, completion's tallies) hold offsets of the previous version.
-  let next: DomainModel = { ...model };
+  // check's claims) hold offsets of the previous version; the model layer carries over what it
+  // derived from the device records alone (sameDevices).
+  let next: DomainModel;
   let edited: XmlElement | undefined;
   if (index >= 0) {
     edited = kids[index]!;
@@ -465,8 +467,17 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
       return undefined;
     }
     next = withDevice(model, index, edited);
+  } else {
+    next = sameDevices(model);
   }
   return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices, index >= 0 && was[index] !== edited ? was[index] : undefined));
+}
+
+/** A new model object with `model`'s device records (what the model layer derived from them carried over). */
+function sameDevices(model: DomainModel): DomainModel {
+  const next = copyModel(model);
+  carryTallies(model, next);
+  return next;
 }
 
 /**

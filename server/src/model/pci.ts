@@ -311,3 +311,17 @@ export const CONTROLLER_ONLY_BUSES: Record<string, string> = {
   'pcie-switch-upstream-port': 'pcie-switch-downstream-port',
   'pcie-expander-bus': 'pcie-root-port or dmi-to-pci-bridge',
 };
+
+/**
+ * `next` holds the same device records as `prev` (a new model object for a new version of the
+ * text, analysis.ts reanalyze): what was worked out of `prev`'s buses and placed devices holds
+ * for `next` (none of it holds text offsets).
+ */
+export function carryPciCaches(prev: DomainModel, next: DomainModel): void {
+  for (const cache of [pciControllersCache, autoCache, placedCache] as WeakMap<DomainModel, unknown>[]) {
+    const v = cache.get(prev);
+    if (v !== undefined && !cache.has(next)) {
+      cache.set(next, v);
+    }
+  }
+}

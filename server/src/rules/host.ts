@@ -19,10 +19,10 @@ import {
   samePciAddress,
 } from '../host/match';
 import type { DomainCapabilities, HostPciAddress, HostPciDevice, HostProfile } from '../host/profile';
-import type { DomainModel, HostAssignment } from '../model/types';
+import type { Device, DomainModel, HostAssignment } from '../model/types';
 import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import type { Finding, RuleFamily } from './types';
+import { eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function valueSpan(a: XmlAttribute): Span {
   return a.valueSpan ?? a.span;
@@ -226,33 +226,44 @@ function checkEnum(
   });
 }
 
-function checkDevices(model: DomainModel, host: HostProfile, out: Finding[]): void {
+function checkDevices(model: DomainModel, host: HostProfile, out: Finding[], memo: DeviceMemo | undefined): void {
   const dc = domcapsFor(model, host);
   if (!dc) {
     return;
   }
-  for (const d of model.disks) {
-    checkEnum(dc, host, 'disk', 'bus', d.bus, 'disk bus', out);
-    checkEnum(dc, host, 'disk', 'diskDevice', attr(d.el, 'device'), 'disk device', out);
-    checkEnum(dc, host, 'disk', 'model', attr(d.el, 'model'), 'disk model', out);
+  // Each device against the domcapabilities (the host and the machine only change with a full analysis): kept per device.
+  for (const f of eachDeviceFindings(
+    memo,
+    'host-device-enums',
+    model.devices,
+    (d) => d.el,
+    (d) => deviceEnums(dc, host, d)
+  )) {
+    out.push(f);
   }
-  for (const g of model.graphics) {
-    checkEnum(dc, host, 'graphics', 'type', attr(g.el, 'type'), 'graphics type', out);
+}
+
+function deviceEnums(dc: DomainCapabilities, host: HostProfile, dev: Device): Finding[] {
+  const out: Finding[] = [];
+  if (dev.kind === 'disk') {
+    checkEnum(dc, host, 'disk', 'bus', dev.bus, 'disk bus', out);
+    checkEnum(dc, host, 'disk', 'diskDevice', attr(dev.el, 'device'), 'disk device', out);
+    checkEnum(dc, host, 'disk', 'model', attr(dev.el, 'model'), 'disk model', out);
+  } else if (dev.kind === 'graphics') {
+    checkEnum(dc, host, 'graphics', 'type', attr(dev.el, 'type'), 'graphics type', out);
+  } else if (dev.kind === 'video') {
+    const m = child(dev.el, 'model');
+    checkEnum(dc, host, 'video', 'modelType', m && attr(m, 'type'), 'video model', out);
+  } else if (dev.kind === 'tpm') {
+    checkEnum(dc, host, 'tpm', 'model', attr(dev.el, 'model'), 'TPM model', out);
+    const b = child(dev.el, 'backend');
+    checkEnum(dc, host, 'tpm', 'backendModel', b && attr(b, 'type'), 'TPM backend', out);
+  } else if (dev.kind === 'rng') {
+    checkEnum(dc, host, 'rng', 'model', attr(dev.el, 'model'), 'RNG model', out);
+    const b = child(dev.el, 'backend');
+    checkEnum(dc, host, 'rng', 'backendModel', b && attr(b, 'model'), 'RNG backend', out);
   }
-  for (const dev of model.devices) {
-    if (dev.kind === 'video') {
-      const m = child(dev.el, 'model');
-      checkEnum(dc, host, 'video', 'modelType', m && attr(m, 'type'), 'video model', out);
-    } else if (dev.kind === 'tpm') {
-      checkEnum(dc, host, 'tpm', 'model', attr(dev.el, 'model'), 'TPM model', out);
-      const b = child(dev.el, 'backend');
-      checkEnum(dc, host, 'tpm', 'backendModel', b && attr(b, 'type'), 'TPM backend', out);
-    } else if (dev.kind === 'rng') {
-      checkEnum(dc, host, 'rng', 'model', attr(dev.el, 'model'), 'RNG model', out);
-      const b = child(dev.el, 'backend');
-      checkEnum(dc, host, 'rng', 'backendModel', b && attr(b, 'model'), 'RNG backend', out);
-    }
-  }
+  return out;
 }
 
 /**
@@ -454,7 +465,7 @@ export const hostRules: RuleFamily = {
     if (
       !out.some((f) => (['host-arch-unsupported', 'host-virt-type-unsupported', 'host-machine-unsupported'] as Code[]).includes(f.code))
     ) {
-      checkDevices(model, host, out);
+      checkDevices(model, host, out, ctx.memo);
       checkCpuModel(model, host, out);
     }
     checkHostDevices(model, host, out);
