@@ -152,7 +152,7 @@ function withFindings(doc: XmlDocument, model: DomainModel, opts: AnalysisOption
   const analysis = finishAnalysis(doc, model, raw, internalErrors, opts.severity ?? {});
   const devices = model.kind === 'domain' ? child(model.root, 'devices') : undefined;
   if (devices && internalErrors.length === 0 && memo.kept <= MEMO_CAP && devices.children.length === model.devices.length) {
-    analysis.reuse = { opts, store: memo.next, devices, kids: devices.children, dirty: undefined };
+    analysis.reuse = { opts, store: memo.next, facts: memo.nextFacts, devices, kids: devices.children, dirty: undefined };
   }
   return analysis;
 }
@@ -184,6 +184,8 @@ interface Reuse {
   opts: AnalysisOptions;
   /** Per rule family, the findings of each device that has any (spans relative to the device's start). */
   store: MemoStore;
+  /** Per key, what the families worked out of each device alone (DeviceMemo.fact). */
+  facts: FactStore;
   /** The domain's <devices> and its children when analysed. */
   devices: XmlElement;
   kids: readonly XmlElement[];
@@ -194,6 +196,7 @@ interface Reuse {
 /** A device's findings with spans relative to its start; null when they point outside it or cannot move. */
 type Kept = Finding[] | null;
 type MemoStore = Map<string, Map<XmlElement, Kept>>;
+type FactStore = Map<string, Map<XmlElement, unknown>>;
 
 const NONE: readonly Finding[] = Object.freeze([]);
 
@@ -255,8 +258,36 @@ class Memo implements DeviceMemo {
     private readonly prev: MemoStore | undefined,
     private readonly dirty: XmlElement | undefined,
     /** The edited device's element in the previous version, when the splice replaced it. */
-    private readonly replaced?: XmlElement
+    private readonly replaced?: XmlElement,
+    /** The previous version's facts: taken over (the previous analysis is not used again), the edited device's dropped. */
+    private readonly prevFacts?: FactStore
   ) {}
+
+  readonly nextFacts: FactStore = new Map();
+
+  fact<T>(key: string, device: XmlElement, compute: () => T): T {
+    let m = this.nextFacts.get(key);
+    if (!m) {
+      m = this.prevFacts?.get(key);
+      if (m) {
+        if (this.dirty) {
+          m.delete(this.dirty);
+        }
+        if (this.replaced) {
+          m.delete(this.replaced);
+        }
+      } else {
+        m = new Map();
+      }
+      this.nextFacts.set(key, m);
+    }
+    if (m.has(device)) {
+      return m.get(device) as T;
+    }
+    const v = compute();
+    m.set(device, v);
+    return v;
+  }
 
   each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[] {
     const out: Finding[] = [];
@@ -422,7 +453,7 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     return undefined;
   }
   if (!dirty) {
-    return withFindings(doc, sameDevices(model), opts, new Memo(r.store, devices)); // the same text
+    return withFindings(doc, sameDevices(model), opts, new Memo(r.store, devices, undefined, r.facts)); // the same text
   }
   const kids = devices.children;
   const was = r.kids;
@@ -470,7 +501,8 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
   } else {
     next = sameDevices(model);
   }
-  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices, index >= 0 && was[index] !== edited ? was[index] : undefined));
+  const replaced = index >= 0 && was[index] !== edited ? was[index] : undefined;
+  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices, replaced, r.facts));
 }
 
 /** A new model object with `model`'s device records (what the model layer derived from them carried over). */

@@ -23,7 +23,7 @@
 import { parseInteger } from '../../../lib/integer';
 import type { XmlElement } from '../syntax/tree';
 import { attr, child } from '../syntax/tree';
-import { controllerModel, deviceOf } from './build';
+import { carryDeviceIndex, controllerModel, deviceOf } from './build';
 import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from './drive';
 import {
   busInfo,
@@ -76,6 +76,7 @@ export function carryTallies(prev: DomainModel, next: DomainModel): void {
     memos.set(next, m);
   }
   carryPciCaches(prev, next);
+  carryDeviceIndex(prev, next);
 }
 
 /** How many devices hold each key, and which keys each device holds. */

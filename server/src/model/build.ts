@@ -313,6 +313,38 @@ function addDevice(model: DomainModel, el: XmlElement): void {
   }
 }
 
+const devicesByName = new WeakMap<DomainModel, Map<string, readonly XmlElement[]>>();
+
+/**
+ * The children of the domain's <devices> named `name`, in document order: one pass over
+ * <devices> per model for every name asked (a big domain has thousands of devices; several rule
+ * families want its leases, consoles, redirfilters...). Shared: never change the array.
+ */
+export function devicesNamed(model: DomainModel, name: string): readonly XmlElement[] {
+  let byName = devicesByName.get(model);
+  if (!byName) {
+    const m = new Map<string, XmlElement[]>();
+    for (const c of child(model.root, 'devices')?.children ?? []) {
+      const list = m.get(c.name);
+      if (list) {
+        list.push(c);
+      } else {
+        m.set(c.name, [c]);
+      }
+    }
+    devicesByName.set(model, (byName = m));
+  }
+  return byName.get(name) ?? [];
+}
+
+/** `next` is a copy of `prev` with the same device elements (copyModel): what was indexed of `prev` holds for it. */
+export function carryDeviceIndex(prev: DomainModel, next: DomainModel): void {
+  const byName = devicesByName.get(prev);
+  if (byName && !devicesByName.has(next)) {
+    devicesByName.set(next, byName);
+  }
+}
+
 /**
  * A new model object with `m`'s fields, written out in buildModel's order: every model then has
  * one hidden class (an object spread makes another, and the rule families' optimized code

@@ -28,7 +28,7 @@
  */
 import type { Device, DomainModel } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
-import { eachDeviceFindings, type Finding, type RuleFamily } from './types';
+import { deviceFact, eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 const CHANNEL_NAME = /^[A-Za-z0-9_.-]*$/;
 /** Serial target types and the address type each takes (qemuValidateChrSerialTargetTypeToAddressType). */
@@ -188,13 +188,19 @@ function duplicates(el: XmlElement, type: string, findings: Finding[]): void {
   once('protocol', 1);
 }
 
+function isaTarget(el: XmlElement): XmlElement | undefined {
+  const target = child(el, 'target');
+  return target && attrValue(target, 'type') === 'isa-serial' ? target : undefined;
+}
+
 /** ISA serial ports: at most four, each on its own port number (conf/domain_postparse.c). */
-function isaPorts(model: DomainModel, findings: Finding[]): void {
+function isaPorts(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const used = new Map<number, XmlElement>();
   let count = 0;
   for (const d of model.devices) {
-    const target = d.kind === 'serial' ? child(d.el, 'target') : undefined;
-    if (!target || attrValue(target, 'type') !== 'isa-serial') {
+    // A serial's ISA target, read once and kept while the device does not change.
+    const target = d.kind === 'serial' ? deviceFact(memo, 'isa-serial-target', d.el, () => isaTarget(d.el)) : undefined;
+    if (!target) {
       continue;
     }
     const port = attr(target, 'port');
@@ -331,7 +337,7 @@ export const chardevRules: RuleFamily = {
     // Kept per device; whether the guest has SPICE graphics (another device) is part of the key.
     const key = `${chardevRules.id}:${String(hasSpice)}`;
     const findings = eachDeviceFindings(ctx.memo, key, model.devices, (d) => d.el, each);
-    isaPorts(model, findings);
+    isaPorts(model, findings, ctx.memo);
     return findings;
   },
 };

@@ -26,7 +26,7 @@ import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
+import { deviceFact, eachDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
@@ -123,11 +123,17 @@ function describeDrive(at: DriveNumbers): string {
 }
 
 /** "Found duplicate drive address": two disks of one bus type at the same drive address (libvirt 9.0 validate). */
-function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
+function checkDriveAddresses(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const uses = driveUses(model);
   const groups = new Map<string, DriveUse[]>();
   for (const u of uses) {
-    const key = `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`;
+    // Each disk's key, built once and kept while the disk does not change.
+    const key = deviceFact(
+      memo,
+      'drive-key',
+      u.disk.el,
+      () => `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`
+    );
     const group = groups.get(key);
     if (group) {
       group.push(u);
@@ -383,7 +389,7 @@ export const diskRules: RuleFamily = {
   check(model, ctx) {
     const findings: Finding[] = [];
     checkTargets(model, findings, ctx.memo);
-    checkDriveAddresses(model, findings);
+    checkDriveAddresses(model, findings, ctx.memo);
     const own = eachDeviceFindings(
       ctx.memo,
       diskRules.id,

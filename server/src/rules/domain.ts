@@ -47,6 +47,7 @@ import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import { parseSizeKiB } from '../../../lib/bitmap';
 import { attr, attrValue, child, childrenNamed, descendant, type XmlAttribute, type XmlElement } from '../syntax/tree';
+import { devicesNamed } from '../model/build';
 import type { Device, DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
 import { machineKind } from './iommu';
@@ -441,7 +442,7 @@ function checkSingleDevices(model: DomainModel, findings: Finding[]): void {
 }
 
 function checkOnce(model: DomainModel, findings: Finding[]): void {
-  const twice = (els: XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
+  const twice = (els: readonly XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
     const seen = new Map<string, XmlElement>();
     for (const el of els) {
       const k = key ? key(el) : '';
@@ -468,8 +469,7 @@ function checkOnce(model: DomainModel, findings: Finding[]): void {
   twice(acpi ? childrenNamed(acpi, 'table') : [], 'An ACPI <table>');
   const perf = child(model.root, 'perf');
   twice(perf ? childrenNamed(perf, 'event') : [], 'The perf event', (el) => attrValue(el, 'name'));
-  const devices = child(model.root, 'devices');
-  twice(devices ? childrenNamed(devices, 'redirfilter') : [], '<redirfilter>');
+  twice(devicesNamed(model, 'redirfilter'), '<redirfilter>');
   const keywrap = child(model.root, 'keywrap');
   twice(keywrap ? childrenNamed(keywrap, 'cipher') : [], 'The keywrap cipher', (el) => attrValue(el, 'name'));
 }
@@ -685,8 +685,7 @@ function checkPanics(model: DomainModel, findings: Finding[]): void {
 function checkConsoles(model: DomainModel, findings: Finding[]): void {
   const osType = descendant(model.root, 'os', 'type')?.text.trim();
   if (!osType || osType === 'hvm') {
-    const devices = child(model.root, 'devices');
-    const consoles = devices ? childrenNamed(devices, 'console') : [];
+    const consoles = devicesNamed(model, 'console');
     for (const c of consoles.slice(1)) {
       const target = child(c, 'target');
       const type = target && attrValue(target, 'type');

@@ -81,6 +81,13 @@ export interface DeviceMemo {
    * change goes into it (chardevs.ts: whether the guest has SPICE graphics).
    */
   each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[];
+  /**
+   * A value worked out of one device alone (its subtree, and what only a full analysis changes),
+   * kept from one version to the next like its findings: what a check across devices tallies
+   * (aliases, drive addresses...) without reading every device again. `key` names one kind of
+   * value; the value may hold the device's elements and attributes, never a copied span.
+   */
+  fact<T>(key: string, device: XmlElement, compute: () => T): T;
 }
 
 export interface RuleFamily {
@@ -110,4 +117,9 @@ export function eachDeviceFindings<T>(
     }
   }
   return out;
+}
+
+/** DeviceMemo.fact through `memo` when there is one, else computed. */
+export function deviceFact<T>(memo: DeviceMemo | undefined, key: string, device: XmlElement, compute: () => T): T {
+  return memo ? memo.fact(key, device, compute) : compute();
 }
