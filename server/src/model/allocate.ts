@@ -233,6 +233,22 @@ const tallies = {
   macs: (m: DomainModel) => memo(m, 'macs', () => tally(m.interfaces, macKeys)),
 };
 
+/**
+ * Whether two disks of the model share a target name ('targets') or a drive address ('drives'):
+ * from the allocator's tallies, which are carried from one version to the next while no device
+ * changes, so the disk checks skip their pass over thousands of disks when nothing is shared.
+ */
+export function disksShare(model: DomainModel, what: 'targets' | 'drives'): boolean {
+  return memo(model, `shared/${what}`, () => {
+    for (const n of tallies[what](model).counts.values()) {
+      if (n > 1) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
 /** Target-name indexes in use per prefix (vda -> 'vd' 0). */
 function targetIndexes(model: DomainModel): Map<string, Set<number>> {
   return memo(model, 'targetIndexes', () => {

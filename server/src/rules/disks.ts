@@ -21,7 +21,7 @@
  * more) are checked in disk-settings.ts.
  */
 import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
-import { driveOf } from '../model/allocate';
+import { disksShare, driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
@@ -72,6 +72,9 @@ function checkTargets(model: DomainModel, findings: Finding[], memo: DeviceMemo 
     (d) => targetNameProblem(model, d)
   )) {
     findings.push(f);
+  }
+  if (!disksShare(model, 'targets')) {
+    return; // no target name is taken twice
   }
   const seen = new Map<string, Disk>();
   for (const d of model.disks) {
@@ -124,6 +127,9 @@ function describeDrive(at: DriveNumbers): string {
 
 /** "Found duplicate drive address": two disks of one bus type at the same drive address (libvirt 9.0 validate). */
 function checkDriveAddresses(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  if (!disksShare(model, 'drives')) {
+    return; // no drive address is taken twice
+  }
   const uses = driveUses(model);
   const groups = new Map<string, DriveUse[]>();
   for (const u of uses) {
