@@ -47,7 +47,7 @@ import { devicesNamed } from '../model/build';
 import { TARGET_RE } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { iothreadIds } from './cputune';
-import { deviceFact, eachDeviceFindings, type DeviceMemo, type Finding } from './types';
+import { deviceFact, addDeviceFindings, type DeviceMemo, type Finding } from './types';
 
 /** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
 export function busOf(d: Disk): string | undefined {
@@ -777,15 +777,14 @@ function checkBlkioDevices(model: DomainModel, findings: Finding[]): void {
 /** All of the above for every disk of the domain. */
 export function checkDiskSettings(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   // Each disk's own settings (and the domain's I/O threads, outside <devices>): kept per device.
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    findings,
     memo,
     'disk-settings',
     model.disks,
     (d) => d.el,
     (d) => checkOneDisk(model, d)
-  )) {
-    findings.push(f);
-  }
+  );
   checkIotuneGroups(model, findings, memo);
   checkLeases(model, findings);
   checkBlkioDevices(model, findings);

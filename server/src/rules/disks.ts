@@ -26,7 +26,7 @@ import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import { deviceFact, eachDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
+import { deviceFact, addDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
@@ -64,15 +64,14 @@ function targetNameProblem(model: DomainModel, d: Disk): Finding[] {
 }
 
 function checkTargets(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    findings,
     memo,
     'disk-targets',
     model.disks,
     (d) => d.el,
     (d) => targetNameProblem(model, d)
-  )) {
-    findings.push(f);
-  }
+  );
   if (!disksShare(model, 'targets')) {
     return; // no target name is taken twice
   }
@@ -396,7 +395,8 @@ export const diskRules: RuleFamily = {
     const findings: Finding[] = [];
     checkTargets(model, findings, ctx.memo);
     checkDriveAddresses(model, findings, ctx.memo);
-    const own = eachDeviceFindings(
+    addDeviceFindings(
+      findings,
       ctx.memo,
       diskRules.id,
       model.disks,
@@ -410,9 +410,6 @@ export const diskRules: RuleFamily = {
         return found;
       }
     );
-    for (const f of own) {
-      findings.push(f);
-    }
     checkDiskSettings(model, findings, ctx.memo);
     return findings;
   },

@@ -51,7 +51,7 @@ import { devicesNamed } from '../model/build';
 import type { Device, DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
 import { machineKind } from './iommu';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function checkTopology(model: DomainModel, findings: Finding[], target: string | undefined): void {
   const t = model.topology;
@@ -296,15 +296,14 @@ function checkSeclabels(model: DomainModel, findings: Finding[], memo: DeviceMem
       span: l0.nameSpan,
     });
   }
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    findings,
     memo,
     'device-seclabels',
     model.devices,
     (d) => d.el,
     (d) => deviceSeclabels(d, labels)
-  )) {
-    findings.push(f);
-  }
+  );
 }
 
 /** <seclabel> overrides in a disk's or character device's <source> (the domain's own labels are outside <devices>). */

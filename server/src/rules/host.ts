@@ -22,7 +22,7 @@ import type { DomainCapabilities, HostPciAddress, HostPciDevice, HostProfile } f
 import type { Device, DomainModel, HostAssignment } from '../model/types';
 import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function valueSpan(a: XmlAttribute): Span {
   return a.valueSpan ?? a.span;
@@ -232,15 +232,14 @@ function checkDevices(model: DomainModel, host: HostProfile, out: Finding[], mem
     return;
   }
   // Each device against the domcapabilities (the host and the machine only change with a full analysis): kept per device.
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    out,
     memo,
     'host-device-enums',
     model.devices,
     (d) => d.el,
     (d) => deviceEnums(dc, host, d)
-  )) {
-    out.push(f);
-  }
+  );
 }
 
 function deviceEnums(dc: DomainCapabilities, host: HostProfile, dev: Device): Finding[] {
@@ -338,9 +337,7 @@ function checkHostDevices(model: DomainModel, host: HostProfile, out: Finding[],
   const devicesRead = host.pci.length > 0 || host.usb.length > 0 || host.net.length > 0;
   // Each assignment against the host's devices (the host only changes with a full analysis): kept per device.
   const each = (h: HostAssignment): Finding[] => hostDeviceProblems(host, devicesRead, h);
-  for (const f of eachDeviceFindings(memo, 'host-devices', model.hostdevs, (h) => h.device.el, each)) {
-    out.push(f);
-  }
+  addDeviceFindings(out, memo, 'host-devices', model.hostdevs, (h) => h.device.el, each);
   checkIommuGroups(model, host, devicesRead, out);
 }
 

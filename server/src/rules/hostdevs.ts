@@ -44,7 +44,7 @@ import { implicitDrive, targetIndex, TARGET_RE, type DriveNumbers } from '../mod
 import type { Disk, DomainModel, HostAssignment } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute } from '../syntax/tree';
 import { wholeLines } from './edits';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 interface HostKey {
   mode: string;
@@ -254,15 +254,14 @@ const MDEV_ADDRESS_TYPES: Record<string, string[]> = { 'vfio-pci': ['pci'], 'vfi
 
 function checkAddressTypes(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   // Each device on its own: kept per device.
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    findings,
     memo,
     'hostdev-address-types',
     model.hostdevs,
     (h) => h.device.el,
     (h) => addressType(model, h)
-  )) {
-    findings.push(f);
-  }
+  );
 }
 
 function addressType(model: DomainModel, h: HostAssignment): Finding[] {
@@ -302,9 +301,7 @@ function checkHostdevSettings(model: DomainModel, findings: Finding[], memo: Dev
   // graphics (other devices) is part of the key.
   const key = `hostdev-settings:${model.graphics.length === 0}`;
   const each = (h: HostAssignment): Finding[] => hostdevSettings(model, virtType, qemu, h);
-  for (const f of eachDeviceFindings(memo, key, model.hostdevs, (h) => h.device.el, each)) {
-    findings.push(f);
-  }
+  addDeviceFindings(findings, memo, key, model.hostdevs, (h) => h.device.el, each);
   const ramfbs: XmlAttribute[] = [];
   for (const h of model.hostdevs) {
     if (h.device.kind === 'hostdev' && (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'mdev') {

@@ -16,7 +16,7 @@ import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement }
 import { TARGET_RE } from '../model/drive';
 import type { Device, DomainModel } from '../model/types';
 import { insertBefore } from './edits';
-import { eachDeviceFindings, type Finding, type Fix, type RuleFamily } from './types';
+import { addDeviceFindings, type Finding, type Fix, type RuleFamily } from './types';
 
 /**
  * Names libvirt knows itself (compared case-insensitively, written to QEMU in its own spelling)
@@ -219,9 +219,7 @@ export const modelRules: RuleFamily = {
     const x86 = qemuX86(model);
     const kinds = (d: Device): Finding[] =>
       d.kind === 'interface' || d.kind === 'video' || d.kind === 'disk' ? checkDevice(model, d, x86) : [];
-    for (const f of eachDeviceFindings(ctx.memo, modelRules.id, model.devices, (d) => d.el, kinds)) {
-      findings.push(f);
-    }
+    addDeviceFindings(findings, ctx.memo, modelRules.id, model.devices, (d) => d.el, kinds);
     return findings;
   },
 };

@@ -34,7 +34,7 @@ import {
 import type { Device, DomainModel, NumAttr, PciAddress } from '../model/types';
 import { attr, child, type Span } from '../syntax/tree';
 import { claimingFix } from './edits';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleFamily } from './types';
 
 function valueSpan(n: NumAttr | undefined, fallback: Span): Span {
   return n?.attr.valueSpan ?? n?.attr.span ?? fallback;
@@ -288,15 +288,14 @@ const NON_PCI_DISK_BUSES: ReadonlySet<string> = new Set(['ide', 'sata', 'scsi', 
 function checkAddressKinds(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const x86 = model.machine.family !== 'other' && (model.kind === 'domain' || model.machine.origin === 'config');
   // Each device on its own (and the machine): kept per device.
-  for (const f of eachDeviceFindings(
+  addDeviceFindings(
+    findings,
     memo,
     'pci-address-kinds',
     model.devices,
     (d) => d.el,
     (d) => addressKinds(model, x86, d)
-  )) {
-    findings.push(f);
-  }
+  );
 }
 
 function addressKinds(model: DomainModel, x86: boolean, d: Device): Finding[] {

@@ -13,7 +13,7 @@
  */
 import { child, type Span, type XmlElement } from '../syntax/tree';
 import { attributeNewer, childPath, elementNewer, textNewer, valueNewer, type Newer } from '../schema/since';
-import { eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function report(found: Finding[], n: Newer | undefined, what: string, span: Span, target: string): void {
   if (!n || n.verdict === 'accept') {
@@ -75,9 +75,7 @@ function walk(
     }
     if (el === devices?.el) {
       const each = (c: XmlElement): Finding[] => (c.name.includes(':') ? [] : walkDevice(c, childPath(path, c.name), target));
-      for (const f of eachDeviceFindings(devices.memo, targetVersionRules.id, el.children, (c) => c, each)) {
-        found.push(f);
-      }
+      addDeviceFindings(found, devices.memo, targetVersionRules.id, el.children, (c) => c, each);
       continue;
     }
     for (let i = el.children.length - 1; i >= 0; i--) {

@@ -123,3 +123,17 @@ export function eachDeviceFindings<T>(
 export function deviceFact<T>(memo: DeviceMemo | undefined, key: string, device: XmlElement, compute: () => T): T {
   return memo ? memo.fact(key, device, compute) : compute();
 }
+
+/** eachDeviceFindings, the findings added to `out`. */
+export function addDeviceFindings<T>(
+  out: Finding[],
+  memo: DeviceMemo | undefined,
+  family: string,
+  items: readonly T[],
+  el: (item: T) => XmlElement,
+  check: (item: T) => readonly Finding[]
+): void {
+  for (const f of eachDeviceFindings(memo, family, items, el, check)) {
+    out.push(f);
+  }
+}
