@@ -3,7 +3,8 @@
  * The unit the language server caches per document version and the CLI runs per file.
  */
 import type { HostProfile } from './host/profile';
-import { buildModel, withDevice } from './model/build';
+import { carryTallies } from './model/allocate';
+import { buildModel, copyModel, withDevice } from './model/build';
 import type { DomainModel } from './model/types';
 import { CODES, codeInfo, type Code } from './rules/codes';
 import { fixesUnbuilt } from './rules/edits';
@@ -152,7 +153,7 @@ function withFindings(doc: XmlDocument, model: DomainModel, opts: AnalysisOption
   const analysis = finishAnalysis(doc, model, raw, internalErrors, opts.severity ?? {});
   const devices = model.kind === 'domain' ? child(model.root, 'devices') : undefined;
   if (devices && internalErrors.length === 0 && memo.kept <= MEMO_CAP && devices.children.length === model.devices.length) {
-    analysis.reuse = { opts, store: memo.next, devices, kids: devices.children, dirty: undefined };
+    analysis.reuse = { opts, store: memo.next, facts: memo.nextFacts, devices, kids: devices.children, dirty: undefined };
   }
   return analysis;
 }
@@ -184,6 +185,8 @@ interface Reuse {
   opts: AnalysisOptions;
   /** Per rule family, the findings of each device that has any (spans relative to the device's start). */
   store: MemoStore;
+  /** Per key, what the families worked out of each device alone (DeviceMemo.fact). */
+  facts: FactStore;
   /** The domain's <devices> and its children when analysed. */
   devices: XmlElement;
   kids: readonly XmlElement[];
@@ -194,6 +197,7 @@ interface Reuse {
 /** A device's findings with spans relative to its start; null when they point outside it or cannot move. */
 type Kept = Finding[] | null;
 type MemoStore = Map<string, Map<XmlElement, Kept>>;
+type FactStore = Map<string, Map<XmlElement, unknown>>;
 
 const NONE: readonly Finding[] = Object.freeze([]);
 
@@ -256,8 +260,101 @@ class Memo implements DeviceMemo {
   kept = 0;
   constructor(
     private readonly prev: MemoStore | undefined,
-    private readonly dirty: XmlElement | undefined
+    private readonly dirty: XmlElement | undefined,
+    /** The edited device's element in the previous version, when the splice replaced it. */
+    private readonly replaced?: XmlElement,
+    /** The previous version's facts: taken over (the previous analysis is not used again), the edited device's dropped. */
+    private readonly prevFacts?: FactStore
   ) {}
+
+  readonly nextFacts: FactStore = new Map();
+
+  fact<T>(key: string, device: XmlElement, compute: () => T): T {
+    let m = this.nextFacts.get(key);
+    if (!m) {
+      m = this.prevFacts?.get(key);
+      if (m) {
+        if (this.dirty) {
+          m.delete(this.dirty);
+        }
+        if (this.replaced) {
+          m.delete(this.replaced);
+        }
+      } else {
+        m = new Map();
+      }
+      this.nextFacts.set(key, m);
+    }
+    if (m.has(device)) {
+      return m.get(device) as T;
+    }
+    const v = compute();
+    m.set(device, v);
+    return v;
+  }
+
+  each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[] {
+    const out: Finding[] = [];
+    const store = this.familyStore(family); // present even when empty: the family ran over every device
+    const checked = (t: T): void => {
+      const found = check(t);
+      this.keep(family, el(t), found);
+      for (const f of found) {
+        out.push(f);
+      }
+    };
+    const before = this.prev?.get(family);
+    if (!before) {
+      for (const t of items) {
+        checked(t);
+      }
+      return out;
+    }
+    // The edited device, checked again and placed among the others by where it starts (found by
+    // binary search: the items are in document order).
+    const fresh: T[] = [];
+    const dirty = this.dirty;
+    if (dirty) {
+      let lo = 0;
+      let hi = items.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (el(items[mid]!).span.start < dirty.span.start) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo < items.length && el(items[lo]!) === dirty) {
+        fresh.push(items[lo]!);
+      }
+    }
+    let k = 0;
+    let byEl: Map<XmlElement, T> | undefined;
+    for (const [e, kept] of before) {
+      if (e === dirty || e === this.replaced) {
+        continue;
+      }
+      const at = e.span.start;
+      while (k < fresh.length && el(fresh[k]!).span.start < at) {
+        checked(fresh[k++]!);
+      }
+      if (kept === null) {
+        // Findings that cannot be moved: the device is checked again.
+        byEl ??= new Map(items.map((t) => [el(t), t]));
+        checked(byEl.get(e)!);
+        continue;
+      }
+      store.set(e, kept);
+      for (const f of kept) {
+        out.push(movedFinding(f, at)!);
+      }
+    }
+    while (k < fresh.length) {
+      checked(fresh[k++]!);
+    }
+    return out;
+  }
 
   reuse(family: string, device: XmlElement): readonly Finding[] | undefined {
     if (!this.prev || device === this.dirty) {
@@ -360,7 +457,7 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     return undefined;
   }
   if (!dirty) {
-    return withFindings(doc, { ...model }, opts, new Memo(r.store, devices)); // the same text
+    return withFindings(doc, sameDevices(model), opts, new Memo(r.store, devices, undefined, r.facts)); // the same text
   }
   const kids = devices.children;
   const was = r.kids;
@@ -394,8 +491,9 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
     }
   }
   // A new model object even when no device changed: caches keyed by the model (the fleet
-  // check, completion's tallies) hold offsets of the previous version.
-  let next: DomainModel = { ...model };
+  // check's claims) hold offsets of the previous version; the model layer carries over what it
+  // derived from the device records alone (sameDevices).
+  let next: DomainModel;
   let edited: XmlElement | undefined;
   if (index >= 0) {
     edited = kids[index]!;
@@ -404,8 +502,18 @@ export function reanalyze(prev: Analysis, text: string, opts: AnalysisOptions = 
       return undefined;
     }
     next = withDevice(model, index, edited);
+  } else {
+    next = sameDevices(model);
   }
-  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices));
+  const replaced = index >= 0 && was[index] !== edited ? was[index] : undefined;
+  return withFindings(doc, next, opts, new Memo(r.store, edited ?? devices, replaced, r.facts));
+}
+
+/** A new model object with `model`'s device records (what the model layer derived from them carried over). */
+function sameDevices(model: DomainModel): DomainModel {
+  const next = copyModel(model);
+  carryTallies(model, next);
+  return next;
 }
 
 /**

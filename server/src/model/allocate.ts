@@ -23,10 +23,11 @@
 import { parseInteger } from '../../../lib/integer';
 import type { XmlElement } from '../syntax/tree';
 import { attr, child } from '../syntax/tree';
-import { controllerModel, deviceOf } from './build';
-import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex } from './drive';
+import { carryDeviceIndex, controllerModel, deviceOf } from './build';
+import { diskIndex, diskLetters, implicitDrive, TARGET_RE, targetIndex, type DriveNumbers } from './drive';
 import {
   busInfo,
+  carryPciCaches,
   chipsetReservations,
   CONTROLLER_ONLY_BUSES,
   guestSlotRange,
@@ -61,6 +62,21 @@ function memo<T>(model: DomainModel, key: string, compute: () => T): T {
   const v = compute();
   m.set(key, v);
   return v;
+}
+
+/**
+ * `next` holds the same device records as `prev` (a new model object for a new version of the
+ * text, analysis.ts reanalyze, after an edit between devices): its tallies are `prev`'s, shared
+ * (they hold keys and device records, no text offsets), so completion on the next version does
+ * not count thousands of devices again.
+ */
+export function carryTallies(prev: DomainModel, next: DomainModel): void {
+  const m = memos.get(prev);
+  if (m && !memos.has(next)) {
+    memos.set(next, m);
+  }
+  carryPciCaches(prev, next);
+  carryDeviceIndex(prev, next);
 }
 
 /** How many devices hold each key, and which keys each device holds. */
@@ -128,8 +144,22 @@ function targetKeys(d: Device): readonly string[] {
 
 const DRIVE_BUSES: ReadonlySet<string> = new Set(['ide', 'sata', 'scsi', 'fdc']);
 
+/**
+ * Disk records are reused from one version of a document to the next (model/build.ts withDevice):
+ * their drive addresses are read once. The numbers returned are shared: never change them.
+ */
+const drives = new WeakMap<Disk, DriveNumbers | null>();
+
 /** The drive address of a disk: written out, or derived by libvirt from its target name. */
-export function driveOf(d: Disk): { controller: number; bus: number; target: number; unit: number } | undefined {
+export function driveOf(d: Disk): DriveNumbers | undefined {
+  let at = drives.get(d);
+  if (at === undefined) {
+    drives.set(d, (at = readDrive(d) ?? null));
+  }
+  return at ?? undefined;
+}
+
+function readDrive(d: Disk): DriveNumbers | undefined {
   const a = d.address;
   if (a?.type === 'drive') {
     const [controller, bus, target, unit] = [a.controller, a.bus, a.target, a.unit].map((n) => (n ? n.value : 0));
@@ -203,6 +233,22 @@ const tallies = {
   macs: (m: DomainModel) => memo(m, 'macs', () => tally(m.interfaces, macKeys)),
 };
 
+/**
+ * Whether two disks of the model share a target name ('targets') or a drive address ('drives'):
+ * from the allocator's tallies, which are carried from one version to the next while no device
+ * changes, so the disk checks skip their pass over thousands of disks when nothing is shared.
+ */
+export function disksShare(model: DomainModel, what: 'targets' | 'drives'): boolean {
+  return memo(model, `shared/${what}`, () => {
+    for (const n of tallies[what](model).counts.values()) {
+      if (n > 1) {
+        return true;
+      }
+    }
+    return false;
+  });
+}
+
 /** Target-name indexes in use per prefix (vda -> 'vd' 0). */
 function targetIndexes(model: DomainModel): Map<string, Set<number>> {
   return memo(model, 'targetIndexes', () => {
@@ -218,6 +264,19 @@ function targetIndexes(model: DomainModel): Map<string, Set<number>> {
       }
     }
     return out;
+  });
+}
+
+/** The first target index with `prefix` no disk of the model uses (a disk-heavy domain has thousands in a row). */
+function firstFreeTargetIndex(model: DomainModel, prefix: string): number {
+  return memo(model, `firstFreeTarget/${prefix}`, () => {
+    const used = targetIndexes(model).get(prefix);
+    const targets = tallies.targets(model);
+    let i = 0;
+    while (used?.has(i) && held(targets, undefined, prefix + diskLetters(i))) {
+      i++;
+    }
+    return i;
   });
 }
 
@@ -306,10 +365,12 @@ export class Allocation {
     start: number,
     taken: (i: number, self: Device | undefined) => boolean,
     self: Device | undefined,
-    own: number | undefined
+    own: number | undefined,
+    /** Where to start looking: every number from `start` below it is known to be taken. */
+    floor = start
   ): number {
     const cursorKey = `${key}@${start}`;
-    let i = Math.max(start, this.cursors.get(cursorKey) ?? start);
+    let i = Math.max(start, floor, this.cursors.get(cursorKey) ?? start);
     while (taken(i, undefined)) {
       i++;
     }
@@ -856,7 +917,9 @@ export class Allocation {
     };
     const ownName = self?.kind === 'disk' ? self.targetDev?.value : undefined;
     const own = ownName?.startsWith(prefix) ? targetIndex(ownName) : undefined;
-    return prefix + diskLetters(this.firstFree(`target/${prefix}`, 0, taken, self, own));
+    // Every index below the model's first free one is taken whatever this session reserved.
+    const floor = m ? firstFreeTargetIndex(m, prefix) : 0;
+    return prefix + diskLetters(this.firstFree(`target/${prefix}`, 0, taken, self, own, floor));
   }
 
   /** Takes target name `name` when no other disk uses it: true when taken now. */
@@ -989,24 +1052,16 @@ export class Allocation {
   /** The next serial port number: written ports are taken, and libvirt numbers the others in order. */
   freeSerialPort(exclude?: Exclude): number {
     const self = this.device(exclude);
-    const used = new Set<number>();
-    let implicit = 0;
-    for (const s of this.model ? serialsOf(this.model) : []) {
-      if (s === self) {
-        continue;
-      }
-      const t = child(s.el, 'target');
-      const p = parseInteger(t && attr(t, 'port')?.value, 10);
-      if (p !== undefined) {
-        used.add(p);
-      } else {
-        implicit++;
-      }
-    }
+    const all = this.model ? serialPorts(this.model) : { ports: new Map<Device, number | undefined>(), counts: new Map(), implicit: 0 };
+    // The others' ports: every serial's but `self`'s.
+    const mine = self !== undefined && all.ports.has(self);
+    const own = mine ? all.ports.get(self) : undefined;
+    const used = (p: number): boolean => (all.counts.get(p) ?? 0) - (mine && own === p ? 1 : 0) > 0;
+    const implicit = all.implicit - (mine && own === undefined ? 1 : 0);
     let port = 0;
     let skip = implicit;
     for (;;) {
-      if (!used.has(port)) {
+      if (!used(port)) {
         if (skip === 0) {
           return port;
         }
@@ -1019,6 +1074,26 @@ export class Allocation {
 
 function serialsOf(model: DomainModel): Device[] {
   return memo(model, 'serials', () => model.devices.filter((d) => d.kind === 'serial'));
+}
+
+/** Each serial device's written port (undefined: libvirt numbers it), how many take each port, and how many are numbered by libvirt. */
+function serialPorts(model: DomainModel): { ports: Map<Device, number | undefined>; counts: Map<number, number>; implicit: number } {
+  return memo(model, 'serialPorts', () => {
+    const ports = new Map<Device, number | undefined>();
+    const counts = new Map<number, number>();
+    let implicit = 0;
+    for (const s of serialsOf(model)) {
+      const t = child(s.el, 'target');
+      const p = parseInteger(t && attr(t, 'port')?.value, 10);
+      ports.set(s, p);
+      if (p !== undefined) {
+        counts.set(p, (counts.get(p) ?? 0) + 1);
+      } else {
+        implicit++;
+      }
+    }
+    return { ports, counts, implicit };
+  });
 }
 
 function range(lo: number, hi: number): number[] {

@@ -29,8 +29,26 @@ const SLOT_RANGE: Record<string, [number, number]> = {
   'pcie-switch-upstream-port': [0, 31],
 };
 
+/** The first PCI controller of each index, once per model (busInfo is asked once per placed device). */
+const pciControllersCache = new WeakMap<DomainModel, Map<number, Controller>>();
+
+function pciControllers(model: DomainModel): Map<number, Controller> {
+  let m = pciControllersCache.get(model);
+  if (!m) {
+    m = new Map();
+    for (const c of model.controllers) {
+      const i = c.index?.value;
+      if (c.type === 'pci' && i !== undefined && !m.has(i)) {
+        m.set(i, c);
+      }
+    }
+    pciControllersCache.set(model, m);
+  }
+  return m;
+}
+
 export function busInfo(model: DomainModel, index: number): BusInfo {
-  const controller = model.controllers.find((c) => c.type === 'pci' && c.index?.value === index);
+  const controller = pciControllers(model).get(index);
   let m = controller ? controllerModel(model, controller) : undefined;
   // A fragment's buses belong to the domain it is attached to; only the root follows from a configured machine.
   const machineKnown = model.kind === 'domain' || model.machine.origin === 'config';
@@ -293,3 +311,17 @@ export const CONTROLLER_ONLY_BUSES: Record<string, string> = {
   'pcie-switch-upstream-port': 'pcie-switch-downstream-port',
   'pcie-expander-bus': 'pcie-root-port or dmi-to-pci-bridge',
 };
+
+/**
+ * `next` holds the same device records as `prev` (a new model object for a new version of the
+ * text, analysis.ts reanalyze): what was worked out of `prev`'s buses and placed devices holds
+ * for `next` (none of it holds text offsets).
+ */
+export function carryPciCaches(prev: DomainModel, next: DomainModel): void {
+  for (const cache of [pciControllersCache, autoCache, placedCache] as WeakMap<DomainModel, unknown>[]) {
+    const v = cache.get(prev);
+    if (v !== undefined && !cache.has(next)) {
+      cache.set(next, v);
+    }
+  }
+}

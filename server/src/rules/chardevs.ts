@@ -26,9 +26,9 @@
  * serial console (target type serial or none): libvirt then takes the serial's source, so the
  * console is not judged on its own.
  */
-import type { DomainModel } from '../model/types';
+import type { Device, DomainModel } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
-import type { Finding, RuleFamily } from './types';
+import { deviceFact, eachDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 const CHANNEL_NAME = /^[A-Za-z0-9_.-]*$/;
 /** Serial target types and the address type each takes (qemuValidateChrSerialTargetTypeToAddressType). */
@@ -188,13 +188,19 @@ function duplicates(el: XmlElement, type: string, findings: Finding[]): void {
   once('protocol', 1);
 }
 
+function isaTarget(el: XmlElement): XmlElement | undefined {
+  const target = child(el, 'target');
+  return target && attrValue(target, 'type') === 'isa-serial' ? target : undefined;
+}
+
 /** ISA serial ports: at most four, each on its own port number (conf/domain_postparse.c). */
-function isaPorts(model: DomainModel, findings: Finding[]): void {
+function isaPorts(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const used = new Map<number, XmlElement>();
   let count = 0;
   for (const d of model.devices) {
-    const target = d.kind === 'serial' ? child(d.el, 'target') : undefined;
-    if (!target || attrValue(target, 'type') !== 'isa-serial') {
+    // A serial's ISA target, read once and kept while the device does not change.
+    const target = d.kind === 'serial' ? deviceFact(memo, 'isa-serial-target', d.el, () => isaTarget(d.el)) : undefined;
+    if (!target) {
       continue;
     }
     const port = attr(target, 'port');
@@ -314,26 +320,24 @@ function checkSource(el: XmlElement, type: string, findings: Finding[]): void {
 
 export const chardevRules: RuleFamily = {
   id: 'chardevs',
-  check(model) {
-    const findings: Finding[] = [];
+  check(model, ctx) {
     const hasSerial = model.devices.some((d) => d.kind === 'serial');
     const hasSpice = model.kind === 'domain' ? model.graphics.some((g) => g.type === 'spice') : undefined;
-    let firstConsole = true;
-    for (const d of model.devices) {
-      if (!KINDS.has(d.kind)) {
-        continue;
+    // The first console, when it stands for the first serial port, is that port's (not judged here).
+    const console0 = model.devices.find((d) => d.kind === 'console');
+    const tt0 = console0 && targetType(console0.el);
+    const skipped = console0 && hasSerial && (tt0 === undefined || tt0 === 'serial') ? console0 : undefined;
+    const each = (d: Device): Finding[] => {
+      const found: Finding[] = [];
+      if (KINDS.has(d.kind) && d !== skipped) {
+        checkChardev(model, d.el, found, hasSpice);
       }
-      if (d.kind === 'console') {
-        const isFirst = firstConsole;
-        firstConsole = false;
-        const tt = targetType(d.el);
-        if (isFirst && hasSerial && (tt === undefined || tt === 'serial')) {
-          continue;
-        }
-      }
-      checkChardev(model, d.el, findings, hasSpice);
-    }
-    isaPorts(model, findings);
+      return found;
+    };
+    // Kept per device; whether the guest has SPICE graphics (another device) is part of the key.
+    const key = `${chardevRules.id}:${String(hasSpice)}`;
+    const findings = eachDeviceFindings(ctx.memo, key, model.devices, (d) => d.el, each);
+    isaPorts(model, findings, ctx.memo);
     return findings;
   },
 };

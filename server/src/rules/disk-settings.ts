@@ -43,10 +43,11 @@
  */
 import { child, childrenNamed, attr, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import { parseInteger } from '../../../lib/integer';
+import { devicesNamed } from '../model/build';
 import { TARGET_RE } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { iothreadIds } from './cputune';
-import type { Finding } from './types';
+import { deviceFact, addDeviceFindings, type DeviceMemo, type Finding } from './types';
 
 /** The bus libvirt gives a disk without bus=, from its target's prefix (virDomainDiskDefParseXML). */
 export function busOf(d: Disk): string | undefined {
@@ -416,10 +417,11 @@ function iotuneSettings(iotune: XmlElement): Map<string, bigint> | undefined {
   return out;
 }
 
-function checkIotuneGroups(model: DomainModel, findings: Finding[]): void {
+function checkIotuneGroups(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const groups = new Map<string, { disk: Disk; settings: Map<string, bigint>; name: XmlElement }>();
   for (const d of model.disks) {
-    const iotune = child(d.el, 'iotune');
+    // Most disks have none: which do is kept per device.
+    const iotune = deviceFact(memo, 'disk-iotune', d.el, () => child(d.el, 'iotune'));
     if (!iotune) {
       continue;
     }
@@ -738,8 +740,7 @@ function checkTwice(d: Disk, findings: Finding[]): void {
 
 /** A <lease> without <key>, <target> or target path (virDomainLeaseDefParseXML). */
 function checkLeases(model: DomainModel, findings: Finding[]): void {
-  const devices = child(model.root, 'devices');
-  for (const lease of devices ? childrenNamed(devices, 'lease') : []) {
+  for (const lease of devicesNamed(model, 'lease')) {
     const key = child(lease, 'key');
     const target = child(lease, 'target');
     let message: string | undefined;
@@ -774,30 +775,42 @@ function checkBlkioDevices(model: DomainModel, findings: Finding[]): void {
 }
 
 /** All of the above for every disk of the domain. */
-export function checkDiskSettings(model: DomainModel, findings: Finding[]): void {
-  for (const d of model.disks) {
-    const bus = busOf(d);
-    checkBusDevice(d, bus, findings);
-    checkOptionBus(d, bus, findings);
-    checkOptionDevice(d, bus, findings);
-    checkCopyOnRead(d, findings);
-    checkIoNative(d, findings);
-    checkVhostUser(d, bus, findings);
-    checkIothreadRef(model, d, bus, findings);
-    checkLunSource(d, findings);
-    checkStrings(d, findings);
-    checkTransient(d, bus, findings);
-    checkDriverAndShare(d, findings);
-    checkSourceMissing(d, findings);
-    checkStartupPolicy(d, findings);
-    checkSgio(d.el, findings);
-    checkSource(d, findings);
-    checkAuthCipher(d, findings);
-    checkTargetKind(d, findings);
-    checkBackingStores(d.el, findings);
-    checkTwice(d, findings);
-  }
-  checkIotuneGroups(model, findings);
+export function checkDiskSettings(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  // Each disk's own settings (and the domain's I/O threads, outside <devices>): kept per device.
+  addDeviceFindings(
+    findings,
+    memo,
+    'disk-settings',
+    model.disks,
+    (d) => d.el,
+    (d) => checkOneDisk(model, d)
+  );
+  checkIotuneGroups(model, findings, memo);
   checkLeases(model, findings);
   checkBlkioDevices(model, findings);
+}
+
+function checkOneDisk(model: DomainModel, d: Disk): Finding[] {
+  const findings: Finding[] = [];
+  const bus = busOf(d);
+  checkBusDevice(d, bus, findings);
+  checkOptionBus(d, bus, findings);
+  checkOptionDevice(d, bus, findings);
+  checkCopyOnRead(d, findings);
+  checkIoNative(d, findings);
+  checkVhostUser(d, bus, findings);
+  checkIothreadRef(model, d, bus, findings);
+  checkLunSource(d, findings);
+  checkStrings(d, findings);
+  checkTransient(d, bus, findings);
+  checkDriverAndShare(d, findings);
+  checkSourceMissing(d, findings);
+  checkStartupPolicy(d, findings);
+  checkSgio(d.el, findings);
+  checkSource(d, findings);
+  checkAuthCipher(d, findings);
+  checkTargetKind(d, findings);
+  checkBackingStores(d.el, findings);
+  checkTwice(d, findings);
+  return findings;
 }

@@ -26,7 +26,7 @@ import { parseSizeKiB } from '../../../lib/bitmap';
 import type { Disk, DomainModel } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type Span, type XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import type { Finding, RuleFamily } from './types';
+import { eachDeviceFindings, type Finding, type RuleContext, type RuleFamily } from './types';
 
 const NOT_QEMU: Readonly<Record<string, string>> = {
   cow: "the QEMU driver does not take the 'cow' format",
@@ -128,12 +128,18 @@ function checkEncryption(
   }
 }
 
-function check(model: DomainModel): Finding[] {
-  const findings: Finding[] = [];
-  for (const d of model.disks) {
-    checkDisk(d, findings);
-  }
-  return findings;
+function check(model: DomainModel, ctx: RuleContext): Finding[] {
+  return eachDeviceFindings(
+    ctx.memo,
+    diskSourceRules.id,
+    model.disks,
+    (d) => d.el,
+    (d) => {
+      const found: Finding[] = [];
+      checkDisk(d, found);
+      return found;
+    }
+  );
 }
 
 export const diskSourceRules: RuleFamily = { id: 'disk-sources', check };

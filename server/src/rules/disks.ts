@@ -21,62 +21,83 @@
  * more) are checked in disk-settings.ts.
  */
 import { attr, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
-import { driveOf } from '../model/allocate';
+import { disksShare, driveOf } from '../model/allocate';
 import { TARGET_RE, targetIndex, type DriveNumbers } from '../model/drive';
 import type { Disk, DomainModel } from '../model/types';
 import { busOf, checkDiskSettings } from './disk-settings';
 import { claimingFix, wholeLines } from './edits';
-import { deviceFindings, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
+import { deviceFact, addDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleContext, type RuleFamily } from './types';
 
 const MAX_LONG = 2n ** 63n - 1n;
 
-function checkTargets(model: DomainModel, findings: Finding[]): void {
+/** A disk's target name libvirt does not know (each disk on its own). */
+function targetNameProblem(model: DomainModel, d: Disk): Finding[] {
+  const t = d.targetDev;
+  if (!t?.value) {
+    return [];
+  }
+  const span = t.valueSpan ?? t.span;
+  const m = TARGET_RE.exec(t.value);
+  // So many letters that libvirt's disk index wraps around: only an <address> saves it.
+  const overflow = !!m && !d.address && targetIndex(t.value) === undefined;
+  if (m && !overflow) {
+    return [];
+  }
+  const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
+  const fixed = t.value.replace(/[0-9]+$/, '');
+  return [
+    {
+      code: 'disk-target-invalid',
+      message: overflow
+        ? `Disk target '${t.value}' has too many letters: libvirt's disk index overflows and it does not know the name.`
+        : partition
+          ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
+          : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
+      span,
+      fixes: partition
+        ? claimingFix(model, (alloc) =>
+            alloc.claimTarget(fixed, d) ? { title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true } : undefined
+          )
+        : [],
+    },
+  ];
+}
+
+function checkTargets(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  addDeviceFindings(
+    findings,
+    memo,
+    'disk-targets',
+    model.disks,
+    (d) => d.el,
+    (d) => targetNameProblem(model, d)
+  );
+  if (!disksShare(model, 'targets')) {
+    return; // no target name is taken twice
+  }
   const seen = new Map<string, Disk>();
   for (const d of model.disks) {
     const t = d.targetDev;
     if (!t?.value) {
       continue;
     }
-    const span = t.valueSpan ?? t.span;
-    const m = TARGET_RE.exec(t.value);
-    // So many letters that libvirt's disk index wraps around: only an <address> saves it.
-    const overflow = !!m && !d.address && targetIndex(t.value) === undefined;
-    if (!m || overflow) {
-      const partition = /^(fd|hd|vd|sd|xvd|ubd)[a-z]+[0-9]+$/.test(t.value);
-      const fixed = t.value.replace(/[0-9]+$/, '');
-      findings.push({
-        code: 'disk-target-invalid',
-        message: overflow
-          ? `Disk target '${t.value}' has too many letters: libvirt's disk index overflows and it does not know the name.`
-          : partition
-            ? `Disk target '${t.value}' names a partition; a target is a whole disk such as '${fixed}'.`
-            : `Disk target '${t.value}' is not a disk name libvirt knows: use hd, sd, vd, xvd, ubd or fd followed by letters (vda, sdb).`,
-        span,
-        fixes: partition
-          ? claimingFix(model, (alloc) =>
-              alloc.claimTarget(fixed, d)
-                ? { title: `Use '${fixed}'`, edits: [{ span, newText: `'${fixed}'` }], preferred: true }
-                : undefined
-            )
-          : [],
-      });
-    }
     const prev = seen.get(t.value);
-    if (prev) {
-      const prefix = m?.[1] ?? 'vd';
-      findings.push({
-        code: 'disk-target-duplicate',
-        message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
-        span,
-        related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
-        fixes: claimingFix(model, (alloc) => {
-          const free = alloc.takeTarget(prefix, d);
-          return { title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true };
-        }),
-      });
-    } else {
+    if (!prev) {
       seen.set(t.value, d);
+      continue;
     }
+    const span = t.valueSpan ?? t.span;
+    const prefix = TARGET_RE.exec(t.value)?.[1] ?? 'vd';
+    findings.push({
+      code: 'disk-target-duplicate',
+      message: `Disk target '${t.value}' is already used by another disk; each disk needs its own target.`,
+      span,
+      related: [{ message: `'${t.value}' first used here`, span: prev.targetDev!.valueSpan ?? prev.targetDev!.span }],
+      fixes: claimingFix(model, (alloc) => {
+        const free = alloc.takeTarget(prefix, d);
+        return { title: `Use free target '${free}'`, edits: [{ span, newText: `'${free}'` }], preferred: true };
+      }),
+    });
   }
 }
 
@@ -104,11 +125,20 @@ function describeDrive(at: DriveNumbers): string {
 }
 
 /** "Found duplicate drive address": two disks of one bus type at the same drive address (libvirt 9.0 validate). */
-function checkDriveAddresses(model: DomainModel, findings: Finding[]): void {
+function checkDriveAddresses(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  if (!disksShare(model, 'drives')) {
+    return; // no drive address is taken twice
+  }
   const uses = driveUses(model);
   const groups = new Map<string, DriveUse[]>();
   for (const u of uses) {
-    const key = `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`;
+    // Each disk's key, built once and kept while the disk does not change.
+    const key = deviceFact(
+      memo,
+      'drive-key',
+      u.disk.el,
+      () => `${u.disk.bus?.value ?? ''}:${u.at.controller}:${u.at.bus}:${u.at.target}:${u.at.unit}`
+    );
     const group = groups.get(key);
     if (group) {
       group.push(u);
@@ -363,20 +393,24 @@ export const diskRules: RuleFamily = {
   id: 'disks',
   check(model, ctx) {
     const findings: Finding[] = [];
-    checkTargets(model, findings);
-    checkDriveAddresses(model, findings);
-    for (const d of model.disks) {
-      const own = deviceFindings(ctx.memo, diskRules.id, d.el, () => {
+    checkTargets(model, findings, ctx.memo);
+    checkDriveAddresses(model, findings, ctx.memo);
+    addDeviceFindings(
+      findings,
+      ctx.memo,
+      diskRules.id,
+      model.disks,
+      (d) => d.el,
+      (d) => {
         const found: Finding[] = [];
         checkRetry(d, ctx, found);
         checkAddressType(model, d, found);
         checkDeviceOptions(model, d, found);
         checkIotune(d, found);
         return found;
-      });
-      findings.push(...own);
-    }
-    checkDiskSettings(model, findings);
+      }
+    );
+    checkDiskSettings(model, findings, ctx.memo);
     return findings;
   },
 };

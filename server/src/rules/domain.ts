@@ -47,10 +47,11 @@ import { parseBitmap } from '../../../lib/bitmap';
 import { parseInteger } from '../../../lib/integer';
 import { parseSizeKiB } from '../../../lib/bitmap';
 import { attr, attrValue, child, childrenNamed, descendant, type XmlAttribute, type XmlElement } from '../syntax/tree';
-import type { DomainModel } from '../model/types';
+import { devicesNamed } from '../model/build';
+import type { Device, DomainModel } from '../model/types';
 import { attributeNewer } from '../schema/since';
 import { machineKind } from './iommu';
-import type { Finding, RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function checkTopology(model: DomainModel, findings: Finding[], target: string | undefined): void {
   const t = model.topology;
@@ -252,7 +253,7 @@ function relabelOf(l: XmlElement, type: string): boolean {
   return r === 'yes' ? true : r === 'no' ? false : type === 'dynamic';
 }
 
-function checkSeclabels(model: DomainModel, findings: Finding[]): void {
+function checkSeclabels(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const seen = new Map<string, XmlAttribute>();
   const labels = childrenNamed(model.root, 'seclabel');
   for (const l of labels) {
@@ -295,54 +296,61 @@ function checkSeclabels(model: DomainModel, findings: Finding[]): void {
       span: l0.nameSpan,
     });
   }
-  checkDeviceSeclabels(model, labels, findings);
+  addDeviceFindings(
+    findings,
+    memo,
+    'device-seclabels',
+    model.devices,
+    (d) => d.el,
+    (d) => deviceSeclabels(d, labels)
+  );
 }
 
-/** <seclabel> overrides in a disk's or character device's <source>. */
-function checkDeviceSeclabels(model: DomainModel, domainLabels: XmlElement[], findings: Finding[]): void {
-  for (const d of model.devices) {
-    const source = child(d.el, 'source');
-    const overrides = source ? childrenNamed(source, 'seclabel') : [];
-    const seen = new Map<string, XmlAttribute>();
-    for (const o of overrides) {
-      const m = attr(o, 'model');
-      if (m?.value === undefined && m) {
-        continue;
-      }
-      const first = m && seen.get(m.value!);
-      if (m && first) {
-        findings.push({
-          code: 'seclabel-model-duplicate',
-          message: `A second <seclabel> for the security model '${m.value}' on this device: libvirt takes one override per model.`,
-          span: m.valueSpan ?? m.span,
-          related: [{ message: 'the first one', span: first.valueSpan ?? first.span }],
-        });
-        continue;
-      }
-      if (m) {
-        seen.set(m.value!, m);
-      }
-      const relabel = attr(o, 'relabel');
-      if (relabel?.value === 'no' && child(o, 'label')?.text.trim()) {
-        findings.push({
-          code: 'seclabel-relabel-conflict',
-          message: "relabel='no' leaves the file's label alone, so a <label> here has nothing to do: drop one or the other.",
-          span: relabel.valueSpan ?? relabel.span,
-        });
-        continue;
-      }
-      const overridden = d.el.name === 'disk' || CHARDEVS.has(d.el.name);
-      const domainLabel = m && domainLabels.find((l) => attrValue(l, 'model') === m.value);
-      if (overridden && domainLabel && !relabelOf(domainLabel, attrValue(domainLabel, 'type') ?? 'dynamic')) {
-        findings.push({
-          code: 'seclabel-relabel-conflict',
-          message: `This override of the '${m.value}' label needs relabeling at the domain level, which the domain's <seclabel> turns off.`,
-          span: o.nameSpan,
-          related: [{ message: "the domain's label", span: domainLabel.nameSpan }],
-        });
-      }
+/** <seclabel> overrides in a disk's or character device's <source> (the domain's own labels are outside <devices>). */
+function deviceSeclabels(d: Device, domainLabels: XmlElement[]): Finding[] {
+  const findings: Finding[] = [];
+  const source = child(d.el, 'source');
+  const overrides = source ? childrenNamed(source, 'seclabel') : [];
+  const seen = new Map<string, XmlAttribute>();
+  for (const o of overrides) {
+    const m = attr(o, 'model');
+    if (m?.value === undefined && m) {
+      continue;
+    }
+    const first = m && seen.get(m.value!);
+    if (m && first) {
+      findings.push({
+        code: 'seclabel-model-duplicate',
+        message: `A second <seclabel> for the security model '${m.value}' on this device: libvirt takes one override per model.`,
+        span: m.valueSpan ?? m.span,
+        related: [{ message: 'the first one', span: first.valueSpan ?? first.span }],
+      });
+      continue;
+    }
+    if (m) {
+      seen.set(m.value!, m);
+    }
+    const relabel = attr(o, 'relabel');
+    if (relabel?.value === 'no' && child(o, 'label')?.text.trim()) {
+      findings.push({
+        code: 'seclabel-relabel-conflict',
+        message: "relabel='no' leaves the file's label alone, so a <label> here has nothing to do: drop one or the other.",
+        span: relabel.valueSpan ?? relabel.span,
+      });
+      continue;
+    }
+    const overridden = d.el.name === 'disk' || CHARDEVS.has(d.el.name);
+    const domainLabel = m && domainLabels.find((l) => attrValue(l, 'model') === m.value);
+    if (overridden && domainLabel && !relabelOf(domainLabel, attrValue(domainLabel, 'type') ?? 'dynamic')) {
+      findings.push({
+        code: 'seclabel-relabel-conflict',
+        message: `This override of the '${m.value}' label needs relabeling at the domain level, which the domain's <seclabel> turns off.`,
+        span: o.nameSpan,
+        related: [{ message: "the domain's label", span: domainLabel.nameSpan }],
+      });
     }
   }
+  return findings;
 }
 
 const CHARDEVS = new Set(['serial', 'parallel', 'console', 'channel']);
@@ -433,7 +441,7 @@ function checkSingleDevices(model: DomainModel, findings: Finding[]): void {
 }
 
 function checkOnce(model: DomainModel, findings: Finding[]): void {
-  const twice = (els: XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
+  const twice = (els: readonly XmlElement[], what: string, key?: (el: XmlElement) => string | undefined): void => {
     const seen = new Map<string, XmlElement>();
     for (const el of els) {
       const k = key ? key(el) : '';
@@ -460,8 +468,7 @@ function checkOnce(model: DomainModel, findings: Finding[]): void {
   twice(acpi ? childrenNamed(acpi, 'table') : [], 'An ACPI <table>');
   const perf = child(model.root, 'perf');
   twice(perf ? childrenNamed(perf, 'event') : [], 'The perf event', (el) => attrValue(el, 'name'));
-  const devices = child(model.root, 'devices');
-  twice(devices ? childrenNamed(devices, 'redirfilter') : [], '<redirfilter>');
+  twice(devicesNamed(model, 'redirfilter'), '<redirfilter>');
   const keywrap = child(model.root, 'keywrap');
   twice(keywrap ? childrenNamed(keywrap, 'cipher') : [], 'The keywrap cipher', (el) => attrValue(el, 'name'));
 }
@@ -677,8 +684,7 @@ function checkPanics(model: DomainModel, findings: Finding[]): void {
 function checkConsoles(model: DomainModel, findings: Finding[]): void {
   const osType = descendant(model.root, 'os', 'type')?.text.trim();
   if (!osType || osType === 'hvm') {
-    const devices = child(model.root, 'devices');
-    const consoles = devices ? childrenNamed(devices, 'console') : [];
+    const consoles = devicesNamed(model, 'console');
     for (const c of consoles.slice(1)) {
       const target = child(c, 'target');
       const type = target && attrValue(target, 'type');
@@ -746,7 +752,7 @@ export const domainRules: RuleFamily = {
       checkName(model, findings);
       checkOs(model, findings);
       checkSysinfo(model, findings);
-      checkSeclabels(model, findings);
+      checkSeclabels(model, findings, ctx.memo);
       checkVcpuCurrent(model, findings);
       checkLifecycle(model, findings);
       checkSingleDevices(model, findings);

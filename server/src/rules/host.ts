@@ -19,10 +19,10 @@ import {
   samePciAddress,
 } from '../host/match';
 import type { DomainCapabilities, HostPciAddress, HostPciDevice, HostProfile } from '../host/profile';
-import type { DomainModel, HostAssignment } from '../model/types';
+import type { Device, DomainModel, HostAssignment } from '../model/types';
 import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement } from '../syntax/tree';
 import type { Code } from './codes';
-import type { Finding, RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function valueSpan(a: XmlAttribute): Span {
   return a.valueSpan ?? a.span;
@@ -226,33 +226,43 @@ function checkEnum(
   });
 }
 
-function checkDevices(model: DomainModel, host: HostProfile, out: Finding[]): void {
+function checkDevices(model: DomainModel, host: HostProfile, out: Finding[], memo: DeviceMemo | undefined): void {
   const dc = domcapsFor(model, host);
   if (!dc) {
     return;
   }
-  for (const d of model.disks) {
-    checkEnum(dc, host, 'disk', 'bus', d.bus, 'disk bus', out);
-    checkEnum(dc, host, 'disk', 'diskDevice', attr(d.el, 'device'), 'disk device', out);
-    checkEnum(dc, host, 'disk', 'model', attr(d.el, 'model'), 'disk model', out);
+  // Each device against the domcapabilities (the host and the machine only change with a full analysis): kept per device.
+  addDeviceFindings(
+    out,
+    memo,
+    'host-device-enums',
+    model.devices,
+    (d) => d.el,
+    (d) => deviceEnums(dc, host, d)
+  );
+}
+
+function deviceEnums(dc: DomainCapabilities, host: HostProfile, dev: Device): Finding[] {
+  const out: Finding[] = [];
+  if (dev.kind === 'disk') {
+    checkEnum(dc, host, 'disk', 'bus', dev.bus, 'disk bus', out);
+    checkEnum(dc, host, 'disk', 'diskDevice', attr(dev.el, 'device'), 'disk device', out);
+    checkEnum(dc, host, 'disk', 'model', attr(dev.el, 'model'), 'disk model', out);
+  } else if (dev.kind === 'graphics') {
+    checkEnum(dc, host, 'graphics', 'type', attr(dev.el, 'type'), 'graphics type', out);
+  } else if (dev.kind === 'video') {
+    const m = child(dev.el, 'model');
+    checkEnum(dc, host, 'video', 'modelType', m && attr(m, 'type'), 'video model', out);
+  } else if (dev.kind === 'tpm') {
+    checkEnum(dc, host, 'tpm', 'model', attr(dev.el, 'model'), 'TPM model', out);
+    const b = child(dev.el, 'backend');
+    checkEnum(dc, host, 'tpm', 'backendModel', b && attr(b, 'type'), 'TPM backend', out);
+  } else if (dev.kind === 'rng') {
+    checkEnum(dc, host, 'rng', 'model', attr(dev.el, 'model'), 'RNG model', out);
+    const b = child(dev.el, 'backend');
+    checkEnum(dc, host, 'rng', 'backendModel', b && attr(b, 'model'), 'RNG backend', out);
   }
-  for (const g of model.graphics) {
-    checkEnum(dc, host, 'graphics', 'type', attr(g.el, 'type'), 'graphics type', out);
-  }
-  for (const dev of model.devices) {
-    if (dev.kind === 'video') {
-      const m = child(dev.el, 'model');
-      checkEnum(dc, host, 'video', 'modelType', m && attr(m, 'type'), 'video model', out);
-    } else if (dev.kind === 'tpm') {
-      checkEnum(dc, host, 'tpm', 'model', attr(dev.el, 'model'), 'TPM model', out);
-      const b = child(dev.el, 'backend');
-      checkEnum(dc, host, 'tpm', 'backendModel', b && attr(b, 'type'), 'TPM backend', out);
-    } else if (dev.kind === 'rng') {
-      checkEnum(dc, host, 'rng', 'model', attr(dev.el, 'model'), 'RNG model', out);
-      const b = child(dev.el, 'backend');
-      checkEnum(dc, host, 'rng', 'backendModel', b && attr(b, 'model'), 'RNG backend', out);
-    }
-  }
+  return out;
 }
 
 /**
@@ -322,105 +332,133 @@ function describe(d: HostPciDevice): string {
   return `${formatPciAddress(d.address)}${name ? ` (${name})` : ''}`;
 }
 
-function checkHostDevices(model: DomainModel, host: HostProfile, out: Finding[]): void {
+function checkHostDevices(model: DomainModel, host: HostProfile, out: Finding[], memo: DeviceMemo | undefined): void {
   // Node devices were read when any is known (every Linux host has at least its loopback interface).
   const devicesRead = host.pci.length > 0 || host.usb.length > 0 || host.net.length > 0;
-  const assigned = model.hostdevs.flatMap((h) => (h.type === 'pci' && h.mode !== 'capabilities' ? (pciOf(h) ?? []) : []));
+  // Each assignment against the host's devices (the host only changes with a full analysis): kept per device.
+  const each = (h: HostAssignment): Finding[] => hostDeviceProblems(host, devicesRead, h);
+  addDeviceFindings(out, memo, 'host-devices', model.hostdevs, (h) => h.device.el, each);
+  checkIommuGroups(model, host, devicesRead, out);
+}
+
+/** One PCI or USB assignment against the host: there, usable, not taking more than it says. */
+function hostDeviceProblems(host: HostProfile, devicesRead: boolean, h: HostAssignment): Finding[] {
+  const out: Finding[] = [];
+  if (h.mode === 'capabilities') {
+    return out;
+  }
+  if (h.type === 'pci') {
+    const p = pciOf(h);
+    if (!p) {
+      return out;
+    }
+    const addr = formatPciAddress(p.address);
+    if (host.capabilities?.iommu === false) {
+      out.push({
+        code: 'host-pci-passthrough-unsupported',
+        message: `${cap(hostName(host))} has no IOMMU (or it is turned off), so PCI device ${addr} cannot be passed through: libvirt refuses to start the domain ("host doesn't support passthrough of host PCI devices").`,
+        span: p.span,
+      });
+    }
+    if (!devicesRead) {
+      return out;
+    }
+    const dev = findPciDevice(host, p.address);
+    if (!dev) {
+      out.push({
+        code: 'host-device-missing',
+        message: `${cap(hostName(host))} has no PCI device ${addr}: libvirt defines the domain but refuses to start it.`,
+        span: p.span,
+      });
+      return out;
+    }
+    const managed = attrValue(h.device.el, 'managed');
+    if (managed !== 'yes' && dev.driver && !VFIO_OK.has(dev.driver)) {
+      out.push({
+        code: 'host-device-in-use',
+        message: `${describe(dev)} is held by the host driver ${dev.driver} and managed is not 'yes': detach it first (virsh nodedev-detach ${dev.name}) or set managed='yes'.`,
+        span: p.span,
+      });
+    }
+    if (dev.virtFunctions && dev.virtFunctions.addresses.length > 0) {
+      const n = dev.virtFunctions.addresses.length;
+      out.push({
+        code: 'host-sriov-pf-with-vfs',
+        message: `${describe(dev)} is an SR-IOV physical function with ${n} virtual function${n === 1 ? '' : 's'} enabled (${list(dev.virtFunctions.addresses.map(formatPciAddress), 4)}): assigning the PF takes them from the host too; assign a VF instead?`,
+        span: p.span,
+      });
+    }
+  } else if (h.type === 'usb' && devicesRead) {
+    const src = h.source;
+    if (src && attrValue(src, 'startupPolicy') === 'optional') {
+      return out;
+    }
+    const vendor = h.usbVendor?.value;
+    const product = h.usbProduct?.value;
+    const bus = h.usbBus?.value;
+    const device = h.usbDevice?.value;
+    const want = {
+      ...(vendor ? { vendor } : {}),
+      ...(product ? { product } : {}),
+      ...(bus !== undefined ? { bus } : {}),
+      ...(device !== undefined ? { device } : {}),
+    };
+    if (Object.keys(want).length === 0) {
+      return out;
+    }
+    if (findUsbDevices(host, want).length === 0) {
+      const what = vendor || product ? `vendor:product ${vendor ?? '*'}:${product ?? '*'}` : `bus ${bus} device ${device}`;
+      const span = h.usbVendor
+        ? valueSpan(h.usbVendor)
+        : h.usbProduct
+          ? valueSpan(h.usbProduct)
+          : h.usbBus
+            ? valueSpan(h.usbBus.attr)
+            : src!.nameSpan;
+      out.push({
+        code: 'host-device-missing',
+        message: `${cap(hostName(host))} has no USB device with ${what}: libvirt defines the domain but refuses to start it (unless <source startupPolicy='optional'>).`,
+        span,
+      });
+    }
+  }
+  return out;
+}
+
+/** A PCI device whose IOMMU group holds devices on host drivers that the domain does not assign too. */
+function checkIommuGroups(model: DomainModel, host: HostProfile, devicesRead: boolean, out: Finding[]): void {
+  // A group of one device is never split (a host without IOMMU groups has nothing to look at).
+  if (!devicesRead || !host.pci.some((d) => (d.iommuGroup?.members.length ?? 0) > 1)) {
+    return;
+  }
+  // Each PCI assignment's host address, read once (hundreds of hostdevs in a big domain).
+  const pcis = new Map<HostAssignment, { address: HostPciAddress; span: Span }>();
   for (const h of model.hostdevs) {
-    if (h.mode === 'capabilities') {
+    const p = h.type === 'pci' && h.mode !== 'capabilities' ? pciOf(h) : undefined;
+    if (p) {
+      pcis.set(h, p);
+    }
+  }
+  const assigned = [...pcis.values()];
+  for (const p of assigned) {
+    const dev = findPciDevice(host, p.address);
+    const group = dev?.iommuGroup;
+    if (!dev || !group) {
       continue;
     }
-    if (h.type === 'pci') {
-      const p = pciOf(h);
-      if (!p) {
-        continue;
+    const left = group.members.flatMap((m) => {
+      if (samePciAddress(m, dev.address) || assigned.some((a) => samePciAddress(a.address, m))) {
+        return [];
       }
-      const addr = formatPciAddress(p.address);
-      if (host.capabilities?.iommu === false) {
-        out.push({
-          code: 'host-pci-passthrough-unsupported',
-          message: `${cap(hostName(host))} has no IOMMU (or it is turned off), so PCI device ${addr} cannot be passed through: libvirt refuses to start the domain ("host doesn't support passthrough of host PCI devices").`,
-          span: p.span,
-        });
-      }
-      if (!devicesRead) {
-        continue;
-      }
-      const dev = findPciDevice(host, p.address);
-      if (!dev) {
-        out.push({
-          code: 'host-device-missing',
-          message: `${cap(hostName(host))} has no PCI device ${addr}: libvirt defines the domain but refuses to start it.`,
-          span: p.span,
-        });
-        continue;
-      }
-      const managed = attrValue(h.device.el, 'managed');
-      if (managed !== 'yes' && dev.driver && !VFIO_OK.has(dev.driver)) {
-        out.push({
-          code: 'host-device-in-use',
-          message: `${describe(dev)} is held by the host driver ${dev.driver} and managed is not 'yes': detach it first (virsh nodedev-detach ${dev.name}) or set managed='yes'.`,
-          span: p.span,
-        });
-      }
-      if (dev.virtFunctions && dev.virtFunctions.addresses.length > 0) {
-        const n = dev.virtFunctions.addresses.length;
-        out.push({
-          code: 'host-sriov-pf-with-vfs',
-          message: `${describe(dev)} is an SR-IOV physical function with ${n} virtual function${n === 1 ? '' : 's'} enabled (${list(dev.virtFunctions.addresses.map(formatPciAddress), 4)}): assigning the PF takes them from the host too; assign a VF instead?`,
-          span: p.span,
-        });
-      }
-      const group = dev.iommuGroup;
-      if (group) {
-        const left = group.members.flatMap((m) => {
-          if (samePciAddress(m, dev.address) || assigned.some((a) => samePciAddress(a.address, m))) {
-            return [];
-          }
-          const other = findPciDevice(host, m);
-          return other && !isBridge(other) && other.driver && !VFIO_OK.has(other.driver) ? [other] : [];
-        });
-        if (left.length > 0) {
-          out.push({
-            code: 'host-iommu-group-split',
-            message: `IOMMU group ${group.number} of ${addr} also holds ${left.map((o) => `${describe(o)} on ${o.driver}`).join(', ')}, not assigned to this domain: VFIO refuses a group that is not wholly given to the guest. Assign ${left.length === 1 ? 'it' : 'them'} too, or detach ${left.length === 1 ? 'it' : 'them'} from the host.`,
-            span: p.span,
-          });
-        }
-      }
-    } else if (h.type === 'usb' && devicesRead) {
-      const src = h.source;
-      if (src && attrValue(src, 'startupPolicy') === 'optional') {
-        continue;
-      }
-      const vendor = h.usbVendor?.value;
-      const product = h.usbProduct?.value;
-      const bus = h.usbBus?.value;
-      const device = h.usbDevice?.value;
-      const want = {
-        ...(vendor ? { vendor } : {}),
-        ...(product ? { product } : {}),
-        ...(bus !== undefined ? { bus } : {}),
-        ...(device !== undefined ? { device } : {}),
-      };
-      if (Object.keys(want).length === 0) {
-        continue;
-      }
-      if (findUsbDevices(host, want).length === 0) {
-        const what = vendor || product ? `vendor:product ${vendor ?? '*'}:${product ?? '*'}` : `bus ${bus} device ${device}`;
-        const span = h.usbVendor
-          ? valueSpan(h.usbVendor)
-          : h.usbProduct
-            ? valueSpan(h.usbProduct)
-            : h.usbBus
-              ? valueSpan(h.usbBus.attr)
-              : src!.nameSpan;
-        out.push({
-          code: 'host-device-missing',
-          message: `${cap(hostName(host))} has no USB device with ${what}: libvirt defines the domain but refuses to start it (unless <source startupPolicy='optional'>).`,
-          span,
-        });
-      }
+      const other = findPciDevice(host, m);
+      return other && !isBridge(other) && other.driver && !VFIO_OK.has(other.driver) ? [other] : [];
+    });
+    if (left.length > 0) {
+      out.push({
+        code: 'host-iommu-group-split',
+        message: `IOMMU group ${group.number} of ${formatPciAddress(p.address)} also holds ${left.map((o) => `${describe(o)} on ${o.driver}`).join(', ')}, not assigned to this domain: VFIO refuses a group that is not wholly given to the guest. Assign ${left.length === 1 ? 'it' : 'them'} too, or detach ${left.length === 1 ? 'it' : 'them'} from the host.`,
+        span: p.span,
+      });
     }
   }
 }
@@ -446,10 +484,10 @@ export const hostRules: RuleFamily = {
     if (
       !out.some((f) => (['host-arch-unsupported', 'host-virt-type-unsupported', 'host-machine-unsupported'] as Code[]).includes(f.code))
     ) {
-      checkDevices(model, host, out);
+      checkDevices(model, host, out, ctx.memo);
       checkCpuModel(model, host, out);
     }
-    checkHostDevices(model, host, out);
+    checkHostDevices(model, host, out, ctx.memo);
     return out;
   },
 };

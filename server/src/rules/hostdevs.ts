@@ -44,7 +44,7 @@ import { implicitDrive, targetIndex, TARGET_RE, type DriveNumbers } from '../mod
 import type { Disk, DomainModel, HostAssignment } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type Span, type XmlAttribute } from '../syntax/tree';
 import { wholeLines } from './edits';
-import type { Finding, RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 interface HostKey {
   mode: string;
@@ -252,27 +252,39 @@ const HOSTDEV_ADDRESS_TYPES: Record<string, string[]> = {
 };
 const MDEV_ADDRESS_TYPES: Record<string, string[]> = { 'vfio-pci': ['pci'], 'vfio-ccw': ['ccw'] };
 
-function checkAddressTypes(model: DomainModel, findings: Finding[]): void {
-  for (const h of model.hostdevs) {
-    const a = h.device.address;
-    // A mediated device's address follows its model (conf/domain_postparse.c).
-    const mdev = h.type === 'mdev' ? attrValue(h.device.el, 'model') : undefined;
-    const ok = h.type === undefined ? undefined : mdev ? MDEV_ADDRESS_TYPES[mdev] : HOSTDEV_ADDRESS_TYPES[h.type];
-    if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || !a || !ok) {
-      continue;
-    }
-    const type = a.type === 'other' ? a.addressType : a.type;
-    if (type === undefined || ok.includes(type)) {
-      continue;
-    }
-    const typeAttr = a.el.attributes.find((x) => x.name === 'type');
-    findings.push({
-      code: 'hostdev-address-type',
-      message: `A ${mdev ? `${mdev} mediated` : h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
-      span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
-      fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }], preferred: true }],
-    });
+function checkAddressTypes(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
+  // Each device on its own: kept per device.
+  addDeviceFindings(
+    findings,
+    memo,
+    'hostdev-address-types',
+    model.hostdevs,
+    (h) => h.device.el,
+    (h) => addressType(model, h)
+  );
+}
+
+function addressType(model: DomainModel, h: HostAssignment): Finding[] {
+  const findings: Finding[] = [];
+  const a = h.device.address;
+  // A mediated device's address follows its model (conf/domain_postparse.c).
+  const mdev = h.type === 'mdev' ? attrValue(h.device.el, 'model') : undefined;
+  const ok = h.type === undefined ? undefined : mdev ? MDEV_ADDRESS_TYPES[mdev] : HOSTDEV_ADDRESS_TYPES[h.type];
+  if (h.device.kind !== 'hostdev' || (h.mode ?? 'subsystem') !== 'subsystem' || !a || !ok) {
+    return findings;
   }
+  const type = a.type === 'other' ? a.addressType : a.type;
+  if (type === undefined || ok.includes(type)) {
+    return findings;
+  }
+  const typeAttr = a.el.attributes.find((x) => x.name === 'type');
+  findings.push({
+    code: 'hostdev-address-type',
+    message: `A ${mdev ? `${mdev} mediated` : h.type === 'scsi_host' ? 'vhost-scsi' : h.type!.toUpperCase()} host device cannot have a ${type} address in the guest: it takes ${ok.map((t) => `'${t}'`).join(' or ')}, or none and libvirt picks one.`,
+    span: typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a.el.nameSpan,
+    fixes: [{ title: 'Remove the <address>', edits: [{ span: wholeLines(model.doc.text, a.el.span), newText: '' }], preferred: true }],
+  });
+  return findings;
 }
 
 const SUBSYS_TYPES: ReadonlySet<string> = new Set(['usb', 'pci', 'scsi', 'scsi_host', 'mdev']);
@@ -282,140 +294,21 @@ const removeAttr = (a: XmlAttribute, title: string): Finding['fixes'] => [
 ];
 
 /** The settings of one <hostdev> element libvirt refuses for its kind (parse, validate, QEMU validate). */
-function checkHostdevSettings(model: DomainModel, findings: Finding[]): void {
+function checkHostdevSettings(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const virtType = attrValue(model.root, 'type');
   const qemu = model.kind === 'fragment' || virtType === 'kvm' || virtType === 'qemu';
+  // Each <hostdev> on its own (and the domain's type): kept per device; whether the guest has
+  // graphics (other devices) is part of the key.
+  const key = `hostdev-settings:${model.graphics.length === 0}`;
+  const each = (h: HostAssignment): Finding[] => hostdevSettings(model, virtType, qemu, h);
+  addDeviceFindings(findings, memo, key, model.hostdevs, (h) => h.device.el, each);
   const ramfbs: XmlAttribute[] = [];
   for (const h of model.hostdevs) {
-    if (h.device.kind !== 'hostdev') {
-      continue;
-    }
-    const el = h.device.el;
-    const mode = h.mode ?? 'subsystem';
-    const modeAttr = attr(el, 'mode');
-    if (mode === 'capabilities' && qemu && modeAttr) {
-      findings.push({
-        code: 'hostdev-caps-mode',
-        message: `<hostdev mode='capabilities'> passes a host device to a container (LXC); the QEMU driver refuses it. Use mode='subsystem' for a ${virtType ?? 'QEMU'} guest.`,
-        span: valueSpan(modeAttr),
-      });
-    }
-    if (mode !== 'subsystem' || h.type === undefined || !SUBSYS_TYPES.has(h.type)) {
-      continue;
-    }
-    const type = h.type;
-    const src = h.source;
-    if (src && type === 'usb') {
-      const vendor = child(src, 'vendor');
-      const product = child(src, 'product');
-      if (!!vendor !== !!product) {
-        const has = (vendor ?? product)!;
-        const lacks = vendor ? 'product' : 'vendor';
-        findings.push({
-          code: 'hostdev-source-incomplete',
-          message: `This USB source has a <${has.name}> but no <${lacks}>: libvirt needs both ids to find the device (or use <address bus device>).`,
-          span: has.nameSpan,
-        });
+    if (h.device.kind === 'hostdev' && (h.mode ?? 'subsystem') === 'subsystem' && h.type === 'mdev') {
+      const ramfb = attr(h.device.el, 'ramfb');
+      if (ramfb && ramfb.value === 'on') {
+        ramfbs.push(ramfb);
       }
-    }
-    if (src && type === 'scsi' && attrValue(src, 'protocol') === 'iscsi') {
-      const hosts = childrenNamed(src, 'host');
-      if (hosts.length > 1) {
-        findings.push({
-          code: 'hostdev-source-incomplete',
-          message: `An iSCSI host device takes one <host>; this source lists ${hosts.length}.`,
-          span: hosts[1]!.nameSpan,
-          related: [{ message: 'the first host', span: hosts[0]!.nameSpan }],
-        });
-      }
-    }
-    const startup = src && attr(src, 'startupPolicy');
-    if (startup && type !== 'usb') {
-      findings.push({
-        code: 'hostdev-attribute-type',
-        message: `startupPolicy is for USB host devices only; libvirt refuses it on a ${type} one.`,
-        span: startup.span,
-        fixes: removeAttr(startup, 'Remove startupPolicy'),
-      });
-    }
-    for (const name of ['sgio', 'rawio']) {
-      const a = attr(el, name);
-      const known = name === 'sgio' ? ['filtered', 'unfiltered'] : ['yes', 'no'];
-      if (a && type !== 'scsi' && known.includes(a.value ?? '')) {
-        findings.push({
-          code: 'hostdev-attribute-type',
-          message: `${name} is for SCSI host devices (type='scsi') only; libvirt refuses it on a ${type} one.`,
-          span: a.span,
-          fixes: removeAttr(a, `Remove ${name}`),
-        });
-      }
-    }
-    const modelAttr = attr(el, 'model');
-    if (modelAttr && type !== 'mdev' && type !== 'scsi_host') {
-      findings.push({
-        code: 'hostdev-attribute-type',
-        message: `model is for mediated (type='mdev') and vhost-scsi (type='scsi_host') host devices; libvirt refuses it on a ${type} one.`,
-        span: modelAttr.span,
-        fixes: removeAttr(modelAttr, 'Remove model'),
-      });
-    }
-    const sgio = attr(el, 'sgio');
-    if (sgio && type === 'scsi' && sgio.value === 'unfiltered') {
-      findings.push({
-        code: 'hostdev-option-unsupported',
-        message: "libvirt 9.0 no longer supports sgio='unfiltered' for SCSI host devices: use 'filtered' or leave sgio out.",
-        span: valueSpan(sgio),
-        fixes: [{ title: "Use sgio='filtered'", edits: [{ span: valueSpan(sgio), newText: "'filtered'" }], preferred: true }],
-      });
-    }
-    const wf = src && type === 'pci' ? attr(src, 'writeFiltering') : undefined;
-    if (wf && (wf.value === 'yes' || wf.value === 'no')) {
-      findings.push({
-        code: 'hostdev-option-unsupported',
-        message: "The QEMU driver cannot filter writes to a PCI device's configuration space: libvirt refuses writeFiltering (even 'no').",
-        span: wf.span,
-        fixes: removeAttr(wf, 'Remove writeFiltering'),
-      });
-    }
-    const teaming = child(el, 'teaming');
-    const tType = teaming && attr(teaming, 'type');
-    if (teaming && tType && tType.value === 'persistent') {
-      findings.push({
-        code: 'hostdev-option-unsupported',
-        message: "A <hostdev>'s <teaming> must be type='transient' (the persistent side of the team is the <interface>).",
-        span: valueSpan(tType),
-      });
-    } else if (teaming && tType?.value === 'transient' && attr(teaming, 'persistent') && type !== 'pci') {
-      findings.push({
-        code: 'hostdev-attribute-type',
-        message: `<teaming> is for PCI host devices only; libvirt refuses it on a ${type} one.`,
-        span: teaming.nameSpan,
-      });
-    }
-    const boot = child(el, 'boot');
-    const mdevModel = type === 'mdev' ? attrValue(el, 'model') : undefined;
-    if (boot && qemu && (mdevModel === 'vfio-pci' || type === 'scsi_host')) {
-      findings.push({
-        code: 'hostdev-boot-unsupported',
-        message:
-          type === 'mdev'
-            ? 'QEMU cannot boot from a vfio-pci mediated device: libvirt refuses a <boot order> on it.'
-            : 'QEMU cannot boot from a vhost-scsi host device: libvirt refuses a <boot order> on it.',
-        span: boot.nameSpan,
-        fixes: [{ title: 'Remove the <boot>', edits: [{ span: wholeLines(model.doc.text, boot.span), newText: '' }], preferred: true }],
-      });
-    }
-    const display = type === 'mdev' ? attr(el, 'display') : undefined;
-    if (display && display.value === 'on' && mdevModel === 'vfio-pci' && qemu && model.graphics.length === 0) {
-      findings.push({
-        code: 'hostdev-mdev-display',
-        message: "display='on' shows this mediated device through a graphics device, and the guest has no <graphics>.",
-        span: valueSpan(display),
-      });
-    }
-    const ramfb = type === 'mdev' ? attr(el, 'ramfb') : undefined;
-    if (ramfb && ramfb.value === 'on') {
-      ramfbs.push(ramfb);
     }
   }
   for (const r of ramfbs.slice(1)) {
@@ -428,20 +321,163 @@ function checkHostdevSettings(model: DomainModel, findings: Finding[]): void {
   }
 }
 
+function hostdevSettings(model: DomainModel, virtType: string | undefined, qemu: boolean, h: HostAssignment): Finding[] {
+  const findings: Finding[] = [];
+  if (h.device.kind !== 'hostdev') {
+    return findings;
+  }
+  const el = h.device.el;
+  const mode = h.mode ?? 'subsystem';
+  const modeAttr = attr(el, 'mode');
+  if (mode === 'capabilities' && qemu && modeAttr) {
+    findings.push({
+      code: 'hostdev-caps-mode',
+      message: `<hostdev mode='capabilities'> passes a host device to a container (LXC); the QEMU driver refuses it. Use mode='subsystem' for a ${virtType ?? 'QEMU'} guest.`,
+      span: valueSpan(modeAttr),
+    });
+  }
+  if (mode !== 'subsystem' || h.type === undefined || !SUBSYS_TYPES.has(h.type)) {
+    return findings;
+  }
+  const type = h.type;
+  const src = h.source;
+  if (src && type === 'usb') {
+    const vendor = child(src, 'vendor');
+    const product = child(src, 'product');
+    if (!!vendor !== !!product) {
+      const has = (vendor ?? product)!;
+      const lacks = vendor ? 'product' : 'vendor';
+      findings.push({
+        code: 'hostdev-source-incomplete',
+        message: `This USB source has a <${has.name}> but no <${lacks}>: libvirt needs both ids to find the device (or use <address bus device>).`,
+        span: has.nameSpan,
+      });
+    }
+  }
+  if (src && type === 'scsi' && attrValue(src, 'protocol') === 'iscsi') {
+    const hosts = childrenNamed(src, 'host');
+    if (hosts.length > 1) {
+      findings.push({
+        code: 'hostdev-source-incomplete',
+        message: `An iSCSI host device takes one <host>; this source lists ${hosts.length}.`,
+        span: hosts[1]!.nameSpan,
+        related: [{ message: 'the first host', span: hosts[0]!.nameSpan }],
+      });
+    }
+  }
+  const startup = src && attr(src, 'startupPolicy');
+  if (startup && type !== 'usb') {
+    findings.push({
+      code: 'hostdev-attribute-type',
+      message: `startupPolicy is for USB host devices only; libvirt refuses it on a ${type} one.`,
+      span: startup.span,
+      fixes: removeAttr(startup, 'Remove startupPolicy'),
+    });
+  }
+  for (const name of ['sgio', 'rawio']) {
+    const a = attr(el, name);
+    const known = name === 'sgio' ? ['filtered', 'unfiltered'] : ['yes', 'no'];
+    if (a && type !== 'scsi' && known.includes(a.value ?? '')) {
+      findings.push({
+        code: 'hostdev-attribute-type',
+        message: `${name} is for SCSI host devices (type='scsi') only; libvirt refuses it on a ${type} one.`,
+        span: a.span,
+        fixes: removeAttr(a, `Remove ${name}`),
+      });
+    }
+  }
+  const modelAttr = attr(el, 'model');
+  if (modelAttr && type !== 'mdev' && type !== 'scsi_host') {
+    findings.push({
+      code: 'hostdev-attribute-type',
+      message: `model is for mediated (type='mdev') and vhost-scsi (type='scsi_host') host devices; libvirt refuses it on a ${type} one.`,
+      span: modelAttr.span,
+      fixes: removeAttr(modelAttr, 'Remove model'),
+    });
+  }
+  const sgio = attr(el, 'sgio');
+  if (sgio && type === 'scsi' && sgio.value === 'unfiltered') {
+    findings.push({
+      code: 'hostdev-option-unsupported',
+      message: "libvirt 9.0 no longer supports sgio='unfiltered' for SCSI host devices: use 'filtered' or leave sgio out.",
+      span: valueSpan(sgio),
+      fixes: [{ title: "Use sgio='filtered'", edits: [{ span: valueSpan(sgio), newText: "'filtered'" }], preferred: true }],
+    });
+  }
+  const wf = src && type === 'pci' ? attr(src, 'writeFiltering') : undefined;
+  if (wf && (wf.value === 'yes' || wf.value === 'no')) {
+    findings.push({
+      code: 'hostdev-option-unsupported',
+      message: "The QEMU driver cannot filter writes to a PCI device's configuration space: libvirt refuses writeFiltering (even 'no').",
+      span: wf.span,
+      fixes: removeAttr(wf, 'Remove writeFiltering'),
+    });
+  }
+  const teaming = child(el, 'teaming');
+  const tType = teaming && attr(teaming, 'type');
+  if (teaming && tType && tType.value === 'persistent') {
+    findings.push({
+      code: 'hostdev-option-unsupported',
+      message: "A <hostdev>'s <teaming> must be type='transient' (the persistent side of the team is the <interface>).",
+      span: valueSpan(tType),
+    });
+  } else if (teaming && tType?.value === 'transient' && attr(teaming, 'persistent') && type !== 'pci') {
+    findings.push({
+      code: 'hostdev-attribute-type',
+      message: `<teaming> is for PCI host devices only; libvirt refuses it on a ${type} one.`,
+      span: teaming.nameSpan,
+    });
+  }
+  const boot = child(el, 'boot');
+  const mdevModel = type === 'mdev' ? attrValue(el, 'model') : undefined;
+  if (boot && qemu && (mdevModel === 'vfio-pci' || type === 'scsi_host')) {
+    findings.push({
+      code: 'hostdev-boot-unsupported',
+      message:
+        type === 'mdev'
+          ? 'QEMU cannot boot from a vfio-pci mediated device: libvirt refuses a <boot order> on it.'
+          : 'QEMU cannot boot from a vhost-scsi host device: libvirt refuses a <boot order> on it.',
+      span: boot.nameSpan,
+      fixes: [{ title: 'Remove the <boot>', edits: [{ span: wholeLines(model.doc.text, boot.span), newText: '' }], preferred: true }],
+    });
+  }
+  const display = type === 'mdev' ? attr(el, 'display') : undefined;
+  if (display && display.value === 'on' && mdevModel === 'vfio-pci' && qemu && model.graphics.length === 0) {
+    findings.push({
+      code: 'hostdev-mdev-display',
+      message: "display='on' shows this mediated device through a graphics device, and the guest has no <graphics>.",
+      span: valueSpan(display),
+    });
+  }
+  return findings;
+}
+
 export const hostdevRules: RuleFamily = {
   id: 'hostdevs',
-  check(model) {
+  check(model, ctx) {
     const findings: Finding[] = [];
-    checkAddressTypes(model, findings);
-    checkHostdevSettings(model, findings);
+    checkAddressTypes(model, findings, ctx.memo);
+    checkHostdevSettings(model, findings, ctx.memo);
     checkScsiDrives(model, findings);
     const keyed: { h: HostAssignment; k: HostKey }[] = [];
+    // A PCI key matches only a PCI key with the same address (matches()): found by address, so
+    // hundreds of assigned PCI devices are not compared pairwise.
+    const firstPci = new Map<string, { h: HostAssignment; k: HostKey }>();
     for (const h of model.hostdevs) {
       const k = hostKey(h);
       if (!k) {
         continue;
       }
-      const prev = keyed.find((p) => matches(p.k, k));
+      let prev: { h: HostAssignment; k: HostKey } | undefined;
+      if (k.pci) {
+        const at = `${k.mode}|${k.pci.domain}|${k.pci.bus}|${k.pci.slot}|${k.pci.function}`;
+        prev = firstPci.get(at);
+        if (!prev) {
+          firstPci.set(at, { h, k });
+        }
+      } else {
+        prev = keyed.find((p) => matches(p.k, k));
+      }
       if (prev) {
         // The earlier device decides how the two are compared; point at what was compared.
         const byId = prev.k.usb !== undefined && prev.k.span === prev.k.idSpan;
@@ -452,7 +488,9 @@ export const hostdevRules: RuleFamily = {
           related: [{ message: 'first assigned here', span: prev.k.span }],
         });
       }
-      keyed.push({ h, k });
+      if (!k.pci) {
+        keyed.push({ h, k });
+      }
     }
     return findings;
   },

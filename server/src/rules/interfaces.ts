@@ -17,7 +17,7 @@
  */
 import type { Interface } from '../model/types';
 import { attr, attrValue, child, childrenNamed, type XmlElement } from '../syntax/tree';
-import { deviceFindings, type Finding, type RuleFamily } from './types';
+import { eachDeviceFindings, type Finding, type RuleFamily } from './types';
 
 const VIRTUALPORT_TYPES = new Set(['network', 'bridge', 'direct', 'hostdev']);
 const MTU_TYPES = new Set(['network', 'bridge', 'ethernet', 'vhostuser']);
@@ -175,16 +175,23 @@ function parseMac(s: string): number[] | undefined {
 export const interfaceRules: RuleFamily = {
   id: 'interfaces',
   check(model, ctx) {
-    const findings: Finding[] = [];
-    for (const i of model.interfaces) {
-      const option = optionProblem(i);
-      if (option) {
-        findings.push(option);
+    // Each NIC is judged on its own: kept per device.
+    return eachDeviceFindings(
+      ctx.memo,
+      interfaceRules.id,
+      model.interfaces,
+      (i) => i.el,
+      (i) => {
+        const findings: Finding[] = [];
+        const option = optionProblem(i);
+        if (option) {
+          findings.push(option);
+        }
+        guestIpProblems(i, findings);
+        findings.push(...checkMac(i));
+        return findings;
       }
-      guestIpProblems(i, findings);
-      findings.push(...deviceFindings(ctx.memo, interfaceRules.id, i.el, () => checkMac(i)));
-    }
-    return findings;
+    );
   },
 };
 

@@ -404,7 +404,7 @@ function checkSharedMemory(model: DomainModel, cells: ReturnType<typeof numaCell
     return;
   }
   for (const d of model.devices) {
-    if (d.kind !== 'disk' || attrValue(d.el, 'type') !== 'vhostuser') {
+    if (d.kind !== 'disk' || d.diskType !== 'vhostuser') {
       continue; // a virtiofs share is the filesystem family's
     }
     const who = 'A vhost-user disk';

@@ -16,7 +16,7 @@ import { attr, attrValue, child, type Span, type XmlAttribute, type XmlElement }
 import { TARGET_RE } from '../model/drive';
 import type { Device, DomainModel } from '../model/types';
 import { insertBefore } from './edits';
-import { deviceFindings, type Finding, type Fix, type RuleFamily } from './types';
+import { addDeviceFindings, type Finding, type Fix, type RuleFamily } from './types';
 
 /**
  * Names libvirt knows itself (compared case-insensitively, written to QEMU in its own spelling)
@@ -217,11 +217,9 @@ export const modelRules: RuleFamily = {
   check(model, ctx) {
     const findings: Finding[] = [];
     const x86 = qemuX86(model);
-    for (const d of model.devices) {
-      if (d.kind === 'interface' || d.kind === 'video' || d.kind === 'disk') {
-        findings.push(...deviceFindings(ctx.memo, modelRules.id, d.el, () => checkDevice(model, d, x86)));
-      }
-    }
+    const kinds = (d: Device): Finding[] =>
+      d.kind === 'interface' || d.kind === 'video' || d.kind === 'disk' ? checkDevice(model, d, x86) : [];
+    addDeviceFindings(findings, ctx.memo, modelRules.id, model.devices, (d) => d.el, kinds);
     return findings;
   },
 };

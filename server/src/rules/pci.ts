@@ -34,7 +34,7 @@ import {
 import type { Device, DomainModel, NumAttr, PciAddress } from '../model/types';
 import { attr, child, type Span } from '../syntax/tree';
 import { claimingFix } from './edits';
-import type { Finding, Fix, RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type Fix, type RuleFamily } from './types';
 
 function valueSpan(n: NumAttr | undefined, fallback: Span): Span {
   return n?.attr.valueSpan ?? n?.attr.span ?? fallback;
@@ -285,97 +285,109 @@ function checkBusFit(model: DomainModel, placed: readonly PlacedDevice[], findin
 const NON_PCI_DISK_BUSES: ReadonlySet<string> = new Set(['ide', 'sata', 'scsi', 'fdc', 'usb', 'sd']);
 
 /** Address types that only some devices or machines take; ACPI index and ROM need PCI. */
-function checkAddressKinds(model: DomainModel, findings: Finding[]): void {
+function checkAddressKinds(model: DomainModel, findings: Finding[], memo: DeviceMemo | undefined): void {
   const x86 = model.machine.family !== 'other' && (model.kind === 'domain' || model.machine.origin === 'config');
-  for (const d of model.devices) {
-    const a = d.address;
-    const typeAttr = a ? attr(a.el, 'type') : undefined;
-    const type = a?.type === 'other' ? a.addressType : a?.type;
-    const typeSpan = typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a?.el.nameSpan;
-    if (a && type === 'ccw' && x86 && typeSpan) {
+  // Each device on its own (and the machine): kept per device.
+  addDeviceFindings(
+    findings,
+    memo,
+    'pci-address-kinds',
+    model.devices,
+    (d) => d.el,
+    (d) => addressKinds(model, x86, d)
+  );
+}
+
+function addressKinds(model: DomainModel, x86: boolean, d: Device): Finding[] {
+  const findings: Finding[] = [];
+  const a = d.address;
+  const typeAttr = a ? attr(a.el, 'type') : undefined;
+  const type = a?.type === 'other' ? a.addressType : a?.type;
+  const typeSpan = typeAttr ? (typeAttr.valueSpan ?? typeAttr.span) : a?.el.nameSpan;
+  if (a && type === 'ccw' && x86 && typeSpan) {
+    findings.push({
+      code: 'address-type-unsupported',
+      message: `A ccw address is for s390 guests (machine s390-ccw-virtio); this ${model.machine.name} guest has no channel subsystem.`,
+      span: typeSpan,
+    });
+  }
+  if (a && type === 'unassigned' && d.kind !== 'hostdev' && d.kind !== 'disk' && typeSpan) {
+    findings.push({
+      code: 'address-type-unsupported',
+      message: `Only a <hostdev> can be left unassigned; a <${d.el.name}> needs a real address (or none, and libvirt picks one).`,
+      span: typeSpan,
+    });
+  }
+  // Without an <address>, what libvirt gives the device: USB and SCSI host devices, USB NICs and
+  // disks off virtio get no PCI address.
+  const hostType = d.kind === 'hostdev' ? attr(d.el, 'type')?.value : undefined;
+  const nonPci =
+    (a !== undefined && type !== 'pci' && type !== 'unassigned') ||
+    (a === undefined &&
+      ((d.kind === 'disk' && d.bus?.value !== undefined && NON_PCI_DISK_BUSES.has(d.bus.value)) ||
+        (hostType !== undefined && (hostType === 'usb' || hostType === 'scsi')) ||
+        (d.kind === 'interface' && d.model?.value === 'usb-net')));
+  const acpi = child(d.el, 'acpi');
+  const acpiIndex = acpi && attr(acpi, 'index');
+  if (acpiIndex && nonPci) {
+    findings.push({
+      code: 'device-pci-option',
+      message: `An ACPI index names a PCI device for the guest's firmware; this <${d.el.name}> is not on PCI.`,
+      span: acpi.nameSpan,
+    });
+  }
+  const rom = d.kind === 'interface' || d.kind === 'hostdev' ? child(d.el, 'rom') : undefined;
+  if (rom && nonPci && rom.attributes.some((x) => x.name === 'bar' || x.name === 'file' || x.name === 'enabled')) {
+    findings.push({
+      code: 'device-pci-option',
+      message: `<rom> sets up a PCI option ROM; this <${d.el.name}> is not on PCI.`,
+      span: rom.nameSpan,
+    });
+  }
+  const enabled = rom ? attr(rom, 'enabled') : undefined;
+  if (rom && enabled?.value === 'no' && (attr(rom, 'bar') || attr(rom, 'file'))) {
+    const what = rom.attributes.filter((x) => x.name === 'bar' || x.name === 'file');
+    findings.push({
+      code: 'device-rom-disabled',
+      message: `enabled='no' turns the ROM off, so ${what.map((x) => x.name).join(' and ')} cannot be set with it.`,
+      span: enabled.valueSpan ?? enabled.span,
+      fixes: [
+        {
+          title: `Remove ${what.map((x) => x.name).join(' and ')}`,
+          edits: what.map((x) => ({ span: x.span, newText: '' })),
+          preferred: true,
+        },
+      ],
+    });
+  }
+  // The i440fx chipset's USB function (00:01.2) on a machine whose bus 0 is PCI Express.
+  const usbModel = d.kind === 'controller' && d.type === 'usb' && d.index?.value === 0 ? (d.model?.value ?? 'default') : undefined;
+  if ((usbModel === 'default' || usbModel === 'piix3-uhci') && model.machine.family === 'q35' && a?.type === 'pci') {
+    const at = resolvePci(a);
+    if (at && at.bus === 0 && at.slot === 1 && at.function === 2) {
       findings.push({
-        code: 'address-type-unsupported',
-        message: `A ccw address is for s390 guests (machine s390-ccw-virtio); this ${model.machine.name} guest has no channel subsystem.`,
-        span: typeSpan,
+        code: 'pci-bus-incompatible',
+        message: `00:01.2 is where the i440fx chipset has its PIIX3 USB controller; on q35 bus 0 is PCI Express and cannot take it there. Use another slot${usbModel === 'default' ? ' or a model such as qemu-xhci' : ''}.`,
+        span: a.el.nameSpan,
       });
-    }
-    if (a && type === 'unassigned' && d.kind !== 'hostdev' && d.kind !== 'disk' && typeSpan) {
-      findings.push({
-        code: 'address-type-unsupported',
-        message: `Only a <hostdev> can be left unassigned; a <${d.el.name}> needs a real address (or none, and libvirt picks one).`,
-        span: typeSpan,
-      });
-    }
-    // Without an <address>, what libvirt gives the device: USB and SCSI host devices, USB NICs and
-    // disks off virtio get no PCI address.
-    const hostType = d.kind === 'hostdev' ? attr(d.el, 'type')?.value : undefined;
-    const nonPci =
-      (a !== undefined && type !== 'pci' && type !== 'unassigned') ||
-      (a === undefined &&
-        ((d.kind === 'disk' && d.bus?.value !== undefined && NON_PCI_DISK_BUSES.has(d.bus.value)) ||
-          (hostType !== undefined && (hostType === 'usb' || hostType === 'scsi')) ||
-          (d.kind === 'interface' && d.model?.value === 'usb-net')));
-    const acpi = child(d.el, 'acpi');
-    const acpiIndex = acpi && attr(acpi, 'index');
-    if (acpiIndex && nonPci) {
-      findings.push({
-        code: 'device-pci-option',
-        message: `An ACPI index names a PCI device for the guest's firmware; this <${d.el.name}> is not on PCI.`,
-        span: acpi.nameSpan,
-      });
-    }
-    const rom = d.kind === 'interface' || d.kind === 'hostdev' ? child(d.el, 'rom') : undefined;
-    if (rom && nonPci && rom.attributes.some((x) => x.name === 'bar' || x.name === 'file' || x.name === 'enabled')) {
-      findings.push({
-        code: 'device-pci-option',
-        message: `<rom> sets up a PCI option ROM; this <${d.el.name}> is not on PCI.`,
-        span: rom.nameSpan,
-      });
-    }
-    const enabled = rom ? attr(rom, 'enabled') : undefined;
-    if (rom && enabled?.value === 'no' && (attr(rom, 'bar') || attr(rom, 'file'))) {
-      const what = rom.attributes.filter((x) => x.name === 'bar' || x.name === 'file');
-      findings.push({
-        code: 'device-rom-disabled',
-        message: `enabled='no' turns the ROM off, so ${what.map((x) => x.name).join(' and ')} cannot be set with it.`,
-        span: enabled.valueSpan ?? enabled.span,
-        fixes: [
-          {
-            title: `Remove ${what.map((x) => x.name).join(' and ')}`,
-            edits: what.map((x) => ({ span: x.span, newText: '' })),
-            preferred: true,
-          },
-        ],
-      });
-    }
-    // The i440fx chipset's USB function (00:01.2) on a machine whose bus 0 is PCI Express.
-    const usbModel = d.kind === 'controller' && d.type === 'usb' && d.index?.value === 0 ? (d.model?.value ?? 'default') : undefined;
-    if ((usbModel === 'default' || usbModel === 'piix3-uhci') && model.machine.family === 'q35' && a?.type === 'pci') {
-      const at = resolvePci(a);
-      if (at && at.bus === 0 && at.slot === 1 && at.function === 2) {
-        findings.push({
-          code: 'pci-bus-incompatible',
-          message: `00:01.2 is where the i440fx chipset has its PIIX3 USB controller; on q35 bus 0 is PCI Express and cannot take it there. Use another slot${usbModel === 'default' ? ' or a model such as qemu-xhci' : ''}.`,
-          span: a.el.nameSpan,
-        });
-      }
-    }
-    if (d.kind === 'iommu' && attr(d.el, 'model')?.value === 'virtio' && a?.type === 'pci') {
-      const bus = resolvePci(a)?.bus;
-      if (bus !== undefined && bus !== 0) {
-        findings.push({
-          code: 'pci-bus-incompatible',
-          message: `A virtio IOMMU is an integrated device: it must be on bus 0, not bus ${hex(bus)}.`,
-          span: valueSpan(a.bus, a.el.nameSpan),
-        });
-      }
     }
   }
+  if (d.kind === 'iommu' && attr(d.el, 'model')?.value === 'virtio' && a?.type === 'pci') {
+    const bus = resolvePci(a)?.bus;
+    if (bus !== undefined && bus !== 0) {
+      findings.push({
+        code: 'pci-bus-incompatible',
+        message: `A virtio IOMMU is an integrated device: it must be on bus 0, not bus ${hex(bus)}.`,
+        span: valueSpan(a.bus, a.el.nameSpan),
+      });
+    }
+  }
+  return findings;
 }
 
 export const pciRules: RuleFamily = {
   id: 'pci',
-  check(model) {
+  check(model, ctx) {
     const findings: Finding[] = [];
     for (const d of model.devices) {
       if (d.address?.type === 'pci') {
@@ -389,7 +401,7 @@ export const pciRules: RuleFamily = {
     checkGuestRange(model, placed, findings);
     checkDuplicates(model, placed, findings);
     checkBusFit(model, placed, findings);
-    checkAddressKinds(model, findings);
+    checkAddressKinds(model, findings, ctx.memo);
     return findings;
   },
 };

@@ -13,7 +13,8 @@
  */
 import { parseInteger } from '../../../lib/integer';
 import { attr, child, type XmlAttribute } from '../syntax/tree';
-import type { Finding, RuleFamily } from './types';
+import type { Device, Interface } from '../model/types';
+import { eachDeviceFindings, type Finding, type RuleFamily } from './types';
 
 /** Bytes per unit as libvirt's virScaleInteger reads a unit; undefined for one it refuses. */
 function unitScale(unit: string | undefined): bigint | undefined {
@@ -46,97 +47,101 @@ function nextPow2(n: bigint): bigint {
 
 const VIRTIO_NICS = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
 
+function shmemProblems(d: Device): Finding[] {
+  const findings: Finding[] = [];
+  if (d.kind !== 'shmem') {
+    return findings;
+  }
+  const name = attr(d.el, 'name');
+  const nv = name?.value ?? '';
+  if (name && (nv.includes('/') || nv === '.' || nv === '..')) {
+    findings.push({
+      code: 'shmem-name-invalid',
+      message: nv.includes('/')
+        ? `The shared memory name '${nv}' contains '/': it names a file in /dev/shm, so it cannot have a path separator.`
+        : `The shared memory name '${nv}' names a directory, not a file in /dev/shm: pick another name.`,
+      span: name.valueSpan ?? name.span,
+    });
+  }
+  const msi = child(d.el, 'msi');
+  if (msi && !child(d.el, 'server')) {
+    findings.push({
+      code: 'shmem-msi-server',
+      message: "<msi> is for a shared memory device with a server (ivshmem-doorbell): add <server path='/tmp/socket'/> or remove <msi>.",
+      span: msi.nameSpan,
+    });
+  }
+  const size = child(d.el, 'size');
+  const raw = size?.text.trim();
+  if (!size || !raw || !/^[0-9]+$/.test(raw)) {
+    return findings;
+  }
+  const scale = unitScale(attr(size, 'unit')?.value);
+  if (scale === undefined) {
+    return findings; // an unknown unit is the schema family's
+  }
+  const bytes = BigInt(raw) * scale;
+  if (bytes === 0n || (isPow2(bytes) && bytes >= 1048576n)) {
+    return findings;
+  }
+  const fixed = nextPow2(bytes);
+  const span = size.textSpan ?? size.nameSpan;
+  const unitAttr = attr(size, 'unit');
+  findings.push({
+    code: 'shmem-size-at-start',
+    message:
+      `A shared memory size of ${describeBytes(bytes)} is ${bytes < 1048576n ? 'under 1 MiB' : 'not a power of two'}: ` +
+      `virsh define accepts it, but libvirt refuses to start the guest (at start). Use ${describeBytes(fixed)}.`,
+    span,
+    fixes: [
+      {
+        title: `Use ${describeBytes(fixed)}`,
+        edits: [
+          { span: size.textSpan ?? { start: size.startTagEnd, end: size.startTagEnd }, newText: String(fixed / 1048576n) },
+          unitAttr
+            ? { span: unitAttr.valueSpan ?? unitAttr.span, newText: "'M'" }
+            : { span: { start: size.nameSpan.end, end: size.nameSpan.end }, newText: " unit='M'" },
+        ],
+        preferred: true,
+      },
+    ],
+  });
+  return findings;
+}
+function queueSizeProblems(i: Interface): Finding[] {
+  const findings: Finding[] = [];
+  const m = i.model?.value?.toLowerCase();
+  const driver = child(i.el, 'driver');
+  if (!driver || !m || !VIRTIO_NICS.has(m)) {
+    return findings;
+  }
+  for (const name of ['rx_queue_size', 'tx_queue_size']) {
+    const a: XmlAttribute | undefined = attr(driver, name);
+    const n = parseInteger(a?.value, 10);
+    if (!a || n === undefined || n === 0 || isPow2(BigInt(n))) {
+      continue;
+    }
+    let p = 1;
+    while (p < n) {
+      p *= 2;
+    }
+    const down = p / 2;
+    const best = down >= 1 && n - down <= p - n ? down : p;
+    const span = a.valueSpan ?? a.span;
+    findings.push({
+      code: 'nic-queue-size',
+      message: `${name}='${a.value}' is not a power of two; libvirt refuses it for a virtio NIC. Use ${best}.`,
+      span,
+      fixes: [{ title: `Use ${best}`, edits: [{ span, newText: `'${best}'` }], preferred: true }],
+    });
+  }
+  return findings;
+}
 export const sizeRules: RuleFamily = {
   id: 'sizes',
-  check(model) {
-    const findings: Finding[] = [];
-    for (const d of model.devices) {
-      if (d.kind !== 'shmem') {
-        continue;
-      }
-      const name = attr(d.el, 'name');
-      const nv = name?.value ?? '';
-      if (name && (nv.includes('/') || nv === '.' || nv === '..')) {
-        findings.push({
-          code: 'shmem-name-invalid',
-          message: nv.includes('/')
-            ? `The shared memory name '${nv}' contains '/': it names a file in /dev/shm, so it cannot have a path separator.`
-            : `The shared memory name '${nv}' names a directory, not a file in /dev/shm: pick another name.`,
-          span: name.valueSpan ?? name.span,
-        });
-      }
-      const msi = child(d.el, 'msi');
-      if (msi && !child(d.el, 'server')) {
-        findings.push({
-          code: 'shmem-msi-server',
-          message:
-            "<msi> is for a shared memory device with a server (ivshmem-doorbell): add <server path='/tmp/socket'/> or remove <msi>.",
-          span: msi.nameSpan,
-        });
-      }
-      const size = child(d.el, 'size');
-      const raw = size?.text.trim();
-      if (!size || !raw || !/^[0-9]+$/.test(raw)) {
-        continue;
-      }
-      const scale = unitScale(attr(size, 'unit')?.value);
-      if (scale === undefined) {
-        continue; // an unknown unit is the schema family's
-      }
-      const bytes = BigInt(raw) * scale;
-      if (bytes === 0n || (isPow2(bytes) && bytes >= 1048576n)) {
-        continue;
-      }
-      const fixed = nextPow2(bytes);
-      const span = size.textSpan ?? size.nameSpan;
-      const unitAttr = attr(size, 'unit');
-      findings.push({
-        code: 'shmem-size-at-start',
-        message:
-          `A shared memory size of ${describeBytes(bytes)} is ${bytes < 1048576n ? 'under 1 MiB' : 'not a power of two'}: ` +
-          `virsh define accepts it, but libvirt refuses to start the guest (at start). Use ${describeBytes(fixed)}.`,
-        span,
-        fixes: [
-          {
-            title: `Use ${describeBytes(fixed)}`,
-            edits: [
-              { span: size.textSpan ?? { start: size.startTagEnd, end: size.startTagEnd }, newText: String(fixed / 1048576n) },
-              unitAttr
-                ? { span: unitAttr.valueSpan ?? unitAttr.span, newText: "'M'" }
-                : { span: { start: size.nameSpan.end, end: size.nameSpan.end }, newText: " unit='M'" },
-            ],
-            preferred: true,
-          },
-        ],
-      });
-    }
-    for (const i of model.interfaces) {
-      const m = i.model?.value?.toLowerCase();
-      const driver = child(i.el, 'driver');
-      if (!driver || !m || !VIRTIO_NICS.has(m)) {
-        continue;
-      }
-      for (const name of ['rx_queue_size', 'tx_queue_size']) {
-        const a: XmlAttribute | undefined = attr(driver, name);
-        const n = parseInteger(a?.value, 10);
-        if (!a || n === undefined || n === 0 || isPow2(BigInt(n))) {
-          continue;
-        }
-        let p = 1;
-        while (p < n) {
-          p *= 2;
-        }
-        const down = p / 2;
-        const best = down >= 1 && n - down <= p - n ? down : p;
-        const span = a.valueSpan ?? a.span;
-        findings.push({
-          code: 'nic-queue-size',
-          message: `${name}='${a.value}' is not a power of two; libvirt refuses it for a virtio NIC. Use ${best}.`,
-          span,
-          fixes: [{ title: `Use ${best}`, edits: [{ span, newText: `'${best}'` }], preferred: true }],
-        });
-      }
-    }
-    return findings;
+  check(model, ctx) {
+    // Each device on its own: kept per device.
+    const each = (d: Device): Finding[] => (d.kind === 'shmem' ? shmemProblems(d) : d.kind === 'interface' ? queueSizeProblems(d) : []);
+    return eachDeviceFindings(ctx.memo, sizeRules.id, model.devices, (d) => d.el, each);
   },
 };

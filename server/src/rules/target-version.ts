@@ -11,9 +11,9 @@
  * A piece the probed libvirt kept (it knew it before its schema did) is not reported. Inside an
  * element that is itself newer, nothing more is said.
  */
-import type { Span, XmlElement } from '../syntax/tree';
+import { child, type Span, type XmlElement } from '../syntax/tree';
 import { attributeNewer, childPath, elementNewer, textNewer, valueNewer, type Newer } from '../schema/since';
-import type { Finding, RuleFamily } from './types';
+import { addDeviceFindings, type DeviceMemo, type Finding, type RuleFamily } from './types';
 
 function report(found: Finding[], n: Newer | undefined, what: string, span: Span, target: string): void {
   if (!n || n.verdict === 'accept') {
@@ -41,8 +41,18 @@ function report(found: Finding[], n: Newer | undefined, what: string, span: Span
   }
 }
 
-/** Depth-first, in document order, without recursion (a hostile document may nest 100,000 deep). */
-function walk(root: XmlElement, rootPath: string, target: string, found: Finding[]): void {
+/**
+ * Depth-first, in document order, without recursion (a hostile document may nest 100,000 deep).
+ * The children of `devices` (the domain's <devices>) are walked one device at a time through
+ * `memo`: after an edit inside one device the others' findings are reused.
+ */
+function walk(
+  root: XmlElement,
+  rootPath: string,
+  target: string,
+  found: Finding[],
+  devices?: { el: XmlElement; memo: DeviceMemo | undefined }
+): void {
   const stack: { el: XmlElement; path: string }[] = [{ el: root, path: rootPath }];
   while (stack.length > 0) {
     const { el, path } = stack.pop()!;
@@ -63,6 +73,11 @@ function walk(root: XmlElement, rootPath: string, target: string, found: Finding
       const word = el.text.trim();
       report(found, textNewer(path, word, target), `'${word}' in <${el.name}>`, el.textSpan, target);
     }
+    if (el === devices?.el) {
+      const each = (c: XmlElement): Finding[] => (c.name.includes(':') ? [] : walkDevice(c, childPath(path, c.name), target));
+      addDeviceFindings(found, devices.memo, targetVersionRules.id, el.children, (c) => c, each);
+      continue;
+    }
     for (let i = el.children.length - 1; i >= 0; i--) {
       const c = el.children[i]!;
       if (!c.name.includes(':')) {
@@ -70,6 +85,12 @@ function walk(root: XmlElement, rootPath: string, target: string, found: Finding
       }
     }
   }
+}
+
+function walkDevice(device: XmlElement, path: string, target: string): Finding[] {
+  const found: Finding[] = [];
+  walk(device, path, target, found);
+  return found;
 }
 
 export const targetVersionRules: RuleFamily = {
@@ -81,7 +102,12 @@ export const targetVersionRules: RuleFamily = {
     }
     const found: Finding[] = [];
     const root = model.root;
-    walk(root, model.kind === 'domain' ? 'domain' : childPath('domain>devices', root.name), target, found);
+    if (model.kind === 'domain') {
+      const devices = child(root, 'devices');
+      walk(root, 'domain', target, found, devices && { el: devices, memo: ctx.memo });
+    } else {
+      walk(root, childPath('domain>devices', root.name), target, found);
+    }
     return found;
   },
 };

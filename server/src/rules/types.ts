@@ -63,13 +63,31 @@ export interface RuleContext {
 
 /**
  * Findings of one device that depend on nothing but the device's own subtree (and the context
- * above), kept from one version of a document to the next: after an edit inside one device the
- * others' findings are reused, moved with their device. A family asks `reuse` before checking a
- * device (undefined: check it) and hands what it found to `keep`.
+ * above, and what lies outside <devices>, which only a full analysis changes), kept from one
+ * version of a document to the next: after an edit inside one device the others' findings are
+ * reused, moved with their device. A family asks `reuse` before checking a device (undefined:
+ * check it) and hands what it found to `keep` (schema-structure.ts, whose walk meets the devices
+ * one at a time), or hands a whole list of devices to `each` (eachDeviceFindings).
  */
 export interface DeviceMemo {
   reuse(family: string, device: XmlElement): readonly Finding[] | undefined;
   keep(family: string, device: XmlElement, findings: readonly Finding[]): void;
+  /**
+   * `check` over `items` (devices, in document order) as reuse/keep one device at a time would
+   * give, but after an edit inside one device only that device is checked: the other devices'
+   * kept findings are moved without visiting the devices that have none, so the cost follows the
+   * findings and the edit, not the number of devices. `family` names one call site (never shared
+   * with reuse/keep or another `each`); what else a check depends on that another device can
+   * change goes into it (chardevs.ts: whether the guest has SPICE graphics).
+   */
+  each<T>(family: string, items: readonly T[], el: (item: T) => XmlElement, check: (item: T) => readonly Finding[]): Finding[];
+  /**
+   * A value worked out of one device alone (its subtree, and what only a full analysis changes),
+   * kept from one version to the next like its findings: what a check across devices tallies
+   * (aliases, drive addresses...) without reading every device again. `key` names one kind of
+   * value; the value may hold the device's elements and attributes, never a copied span.
+   */
+  fact<T>(key: string, device: XmlElement, compute: () => T): T;
 }
 
 export interface RuleFamily {
@@ -78,21 +96,44 @@ export interface RuleFamily {
 }
 
 /**
- * A device's findings from `check`, or those `memo` kept from the previous version when the
- * device did not change. `check` must read nothing but the device's subtree and what only a full
- * analysis changes (the machine, the flavor, the context).
+ * The findings of `check` over `items` (devices of the domain, in document order), each device's
+ * depending only on its own subtree and what only a full analysis changes (DeviceMemo):
+ * through `memo` when there is one (DeviceMemo.each), else every item checked.
  */
-export function deviceFindings(
+export function eachDeviceFindings<T>(
   memo: DeviceMemo | undefined,
   family: string,
-  device: XmlElement,
-  check: () => Finding[]
-): readonly Finding[] {
-  const kept = memo?.reuse(family, device);
-  if (kept) {
-    return kept;
+  items: readonly T[],
+  el: (item: T) => XmlElement,
+  check: (item: T) => readonly Finding[]
+): Finding[] {
+  if (memo) {
+    return memo.each(family, items, el, check);
   }
-  const found = check();
-  memo?.keep(family, device, found);
-  return found;
+  const out: Finding[] = [];
+  for (const t of items) {
+    for (const f of check(t)) {
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+/** DeviceMemo.fact through `memo` when there is one, else computed. */
+export function deviceFact<T>(memo: DeviceMemo | undefined, key: string, device: XmlElement, compute: () => T): T {
+  return memo ? memo.fact(key, device, compute) : compute();
+}
+
+/** eachDeviceFindings, the findings added to `out`. */
+export function addDeviceFindings<T>(
+  out: Finding[],
+  memo: DeviceMemo | undefined,
+  family: string,
+  items: readonly T[],
+  el: (item: T) => XmlElement,
+  check: (item: T) => readonly Finding[]
+): void {
+  for (const f of eachDeviceFindings(memo, family, items, el, check)) {
+    out.push(f);
+  }
 }

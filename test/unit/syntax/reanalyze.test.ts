@@ -5,11 +5,14 @@
  * codes, spans, messages, severities, related places and fixes) compared with analyze().
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { analyze, reanalyze, spliceAnalysis, type Analysis, type AnalysisOptions } from '../../../server/src/analysis';
+import { loadSnapshotSync } from '../../../server/src/host/source';
 import { child, forEachElement } from '../../../server/src/syntax/tree';
 import { seedCorpus } from '../../fuzz/hostile';
 import { Rng } from '../../libvirt/rng';
+import { REPO } from '../../support/paths';
 
 /** What people type inside a device: characters, values that rules look at, bits of markup. */
 const PIECES = [
@@ -105,6 +108,10 @@ describe('incremental analysis equals a full analysis', () => {
       { flavor: 'upstream' },
       { machine: 'pc' },
       { flavor: 'openeuler', severity: { 'schema-unknown-element': 'off' } },
+      // An older target: the target-version family reports (and keeps per device) what came after it.
+      { flavor: 'upstream', targetVersion: '6.0.0' },
+      // A host: the host family judges each device against its domcapabilities and devices.
+      { flavor: 'upstream', host: loadSnapshotSync(path.join(REPO, 'test', 'fixtures', 'hosts', 'sriov-iommu')) },
     ];
     let edits = 0;
     let incremental = 0;
