@@ -18,6 +18,7 @@
  * Spans are half-open [start, end).
  */
 import { Tok, tokenize } from './lex';
+import { parsePlain } from './plain';
 import { XmlAttribute, XmlElement } from './tree';
 import type { Span, XmlDocument, XmlSyntaxError } from './tree';
 
@@ -85,7 +86,7 @@ function nearlySame(a: string, b: string): boolean {
 }
 
 export function parseXml(text: string): XmlDocument {
-  return build(text, 0, text.length, undefined) as XmlDocument;
+  return parsePlain(text, NO_CHILDREN, NO_ATTRIBUTES) ?? (build(text, 0, text.length, undefined) as XmlDocument);
 }
 
 /** What parseContent() built, or undefined when the content cannot be parsed on its own. */

@@ -1,0 +1,316 @@
+/**
+ * The parse of a plain document in one pass: what parse.ts builds from lex.ts's tokens, built
+ * straight from the characters, for documents that need none of the tokenizer's or the tree
+ * builder's recovery and none of XML's rarer markup. At the first thing outside that (an entity or
+ * character reference, a CR, CDATA, a DOCTYPE or processing instruction, a non-ASCII name, a
+ * comment that libxml2 would refuse, anything that would be a syntax error) it gives up, and the
+ * general parser reads the document from the start. Most domains are plain: virsh and
+ * virt-manager write them so, and so do people.
+ *
+ * The trees must be the same: test/unit/syntax/parse-equal.test.ts compares parseXml (which tries
+ * this first) with the old parser over every fixture and example, the fuzz suite's hostile
+ * documents and random strings, and the splice and incremental-analysis property tests compare
+ * with parseXml.
+ *
+ * Why a second path: building the tree from token arrays reads every name and value three times
+ * (tokenize, hash for the word table, compare); here the hash is made while the name is scanned.
+ */
+import { XmlAttribute, XmlElement } from './tree';
+import type { Span, XmlDocument } from './tree';
+
+/** ASCII characters that start a name, and that continue one (lex.ts's Name pattern on ASCII). */
+const NAME_FIRST = new Uint8Array(128);
+const NAME_CONT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  NAME_FIRST[c] = /[A-Za-z_:]/.test(ch) ? 1 : 0;
+  NAME_CONT[c] = /[A-Za-z0-9_:.-]/.test(ch) ? 1 : 0;
+}
+
+/** Words up to this length are shared through a table of this many slots (as parse.ts does). */
+const MAX_WORD = 32;
+const WORD_TABLE = 4096;
+
+const BLANK = /^\s*$/;
+
+/** Whitespace inside a tag and between tags (CR is not plain). */
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9;
+
+/**
+ * The document, or undefined when it is not plain. `noChildren` and `noAttributes` are the
+ * shared empty arrays of parse.ts.
+ */
+export function parsePlain(text: string, noChildren: XmlElement[], noAttributes: XmlAttribute[]): XmlDocument | undefined {
+  const n = text.length;
+  // Characters this path never reads: the general parser handles them.
+  if (text.includes('&') || text.includes('\r') || text.includes('<!D') || text.includes('<![') || text.includes('<?', 1)) {
+    return undefined;
+  }
+  const words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE).fill(undefined);
+  const wordHashes = new Int32Array(WORD_TABLE);
+  /** text[s, e), shared when short; h is the hash made while scanning it. */
+  const word = (s: number, e: number, h: number): string => {
+    const len = e - s;
+    if (len > MAX_WORD) {
+      return text.slice(s, e);
+    }
+    const slot = (h ^ len) & (WORD_TABLE - 1);
+    const w = words[slot];
+    if (w !== undefined && wordHashes[slot] === h && w.length === len) {
+      let q = 0;
+      while (q < len && w.charCodeAt(q) === text.charCodeAt(s + q)) {
+        q++;
+      }
+      if (q === len) {
+        return w;
+      }
+    }
+    const fresh = text.slice(s, e);
+    words[slot] = fresh;
+    wordHashes[slot] = h;
+    return fresh;
+  };
+  const comments: Span[] = [];
+  const stack: XmlElement[] = [];
+  const scratch: XmlAttribute[] = [];
+  let root: XmlElement | undefined;
+  /** Where a scanned name ended, and its hash. */
+  let nameEnd = 0;
+  let nameHash = 0;
+  /** Scans an ASCII name at q (false when there is none, or it goes on with a non-ASCII character). */
+  const scanName = (q: number): boolean => {
+    let c = text.charCodeAt(q);
+    if (!(c < 128 && NAME_FIRST[c] === 1)) {
+      return false;
+    }
+    let h = c;
+    q++;
+    while (q < n && (c = text.charCodeAt(q)) < 128 && NAME_CONT[c] === 1) {
+      h = (Math.imul(h, 31) + c) | 0;
+      q++;
+    }
+    if (q < n && c >= 128) {
+      return false;
+    }
+    nameEnd = q;
+    nameHash = h;
+    return true;
+  };
+
+  let p = 0;
+  // An XML declaration first: `<?xml` then name='value' pairs, then `?>`.
+  if (text.startsWith('<?xml', 0)) {
+    let q = 5;
+    if (!isSpace(text.charCodeAt(q))) {
+      return undefined;
+    }
+    for (;;) {
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      if (text.charCodeAt(q) === 63 && text.charCodeAt(q + 1) === 62) {
+        p = q + 2;
+        break;
+      }
+      if (!scanName(q)) {
+        return undefined;
+      }
+      q = nameEnd;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      if (text.charCodeAt(q) !== 61) {
+        return undefined;
+      }
+      q++;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      const quote = text.charCodeAt(q);
+      if (quote !== 39 && quote !== 34) {
+        return undefined;
+      }
+      const close = text.indexOf(String.fromCharCode(quote), q + 1);
+      if (close < 0 || text.slice(q + 1, close).includes('<') || text.slice(q + 1, close).includes('>')) {
+        return undefined;
+      }
+      q = close + 1;
+    }
+  }
+
+  while (p < n) {
+    const c = text.charCodeAt(p);
+    if (c !== 60) {
+      // Text up to the next tag: a run of XML whitespace, then anything else (as the tokenizer splits it).
+      let q = p;
+      let h = 0;
+      let w = 0;
+      while (q < n && isSpace((w = text.charCodeAt(q)))) {
+        h = (Math.imul(h, 31) + w) | 0;
+        q++;
+      }
+      const top = stack[stack.length - 1];
+      if (q > p && top) {
+        top.text += word(p, q, h);
+      }
+      if (q < n && text.charCodeAt(q) !== 60) {
+        let e = text.indexOf('<', q);
+        if (e < 0) {
+          e = n;
+        }
+        const s = text.slice(q, e);
+        const blank = BLANK.test(s);
+        if (!top) {
+          if (!blank) {
+            return undefined; // text outside the root element
+          }
+        } else {
+          top.text += s;
+          if (!blank) {
+            if (top.textStart < 0) {
+              top.textStart = q + (s.length - s.trimStart().length);
+            }
+            top.textEnd = e - (s.length - s.trimEnd().length);
+          }
+        }
+        q = e;
+      }
+      p = q;
+      continue;
+    }
+    const c1 = text.charCodeAt(p + 1);
+    if (c1 === 47) {
+      // A close tag: the innermost open element's own, `</name` optional whitespace `>`.
+      const el = stack[stack.length - 1];
+      if (!el || !scanName(p + 2) || nameEnd - (p + 2) !== el.name.length || !text.startsWith(el.name, p + 2)) {
+        return undefined;
+      }
+      let q = nameEnd;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      if (text.charCodeAt(q) !== 62) {
+        return undefined;
+      }
+      stack.pop();
+      el.closeNameStart = p + 2;
+      el.closeNameEnd = nameEnd;
+      el.end = q + 1;
+      if (el.children !== noChildren) {
+        el.children = el.children.slice();
+      }
+      p = q + 1;
+      continue;
+    }
+    if (c1 === 33) {
+      // A comment: `<!--`, the first `-->` after it, no `--` inside, no line separator (lex.ts).
+      if (!text.startsWith('<!--', p)) {
+        return undefined;
+      }
+      const e = text.indexOf('-->', p + 4);
+      if (e < 0) {
+        return undefined;
+      }
+      const inner = text.slice(p + 4, e);
+      if (inner.includes('--') || inner.endsWith('-') || inner.includes('\u2028') || inner.includes('\u2029')) {
+        return undefined;
+      }
+      comments.push({ start: p, end: e + 3 });
+      p = e + 3;
+      continue;
+    }
+    // A start tag: `<name`, then name='value' pairs, then `>` or `/>`.
+    if (!scanName(p + 1)) {
+      return undefined;
+    }
+    const el = new XmlElement(word(p + 1, nameEnd, nameHash), p, nameEnd, noAttributes, noChildren);
+    let q = nameEnd;
+    scratch.length = 0;
+    for (;;) {
+      const before = q;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      const d = text.charCodeAt(q);
+      if (d === 62) {
+        q++;
+        break;
+      }
+      if (d === 47) {
+        if (text.charCodeAt(q + 1) !== 62) {
+          return undefined;
+        }
+        q += 2;
+        el.selfClosing = true;
+        break;
+      }
+      if ((q === before && scratch.length === 0) || !scanName(q)) {
+        return undefined; // no space between the element's name and an attribute, or not a name
+      }
+      const start = q;
+      const name = word(start, nameEnd, nameHash);
+      q = nameEnd;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      if (text.charCodeAt(q) !== 61) {
+        return undefined;
+      }
+      q++;
+      while (isSpace(text.charCodeAt(q))) {
+        q++;
+      }
+      const quote = text.charCodeAt(q);
+      if (quote !== 39 && quote !== 34) {
+        return undefined;
+      }
+      const vs = q;
+      q++;
+      let h = 0;
+      let v = 0;
+      while (q < n && (v = text.charCodeAt(q)) !== quote) {
+        if (v === 60) {
+          return undefined;
+        }
+        h = (Math.imul(h, 31) + v) | 0;
+        q++;
+      }
+      if (q >= n) {
+        return undefined;
+      }
+      for (const a of scratch) {
+        if (a.name === name) {
+          return undefined; // a repeated attribute
+        }
+      }
+      scratch.push(new XmlAttribute(name, word(vs + 1, q, h), start, q + 1, vs));
+      q++;
+    }
+    if (scratch.length > 0) {
+      el.attributes = scratch.slice();
+    }
+    el.startTagEnd = q;
+    el.end = q;
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      el.parent = parent;
+      if (parent.children === noChildren) {
+        parent.children = [el];
+      } else {
+        parent.children.push(el);
+      }
+    } else if (root) {
+      return undefined; // a second root element
+    } else {
+      root = el;
+    }
+    if (!el.selfClosing) {
+      stack.push(el);
+    }
+    p = q;
+  }
+  if (!root || stack.length > 0) {
+    return undefined;
+  }
+  return { text, root, errors: [], comments };
+}
