@@ -162,6 +162,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   const comments: Span[] = [];
   /** The attributes of the start tag being read. */
   const scratch: XmlAttribute[] = [];
+  /** How many of `scratch` are the current tag's (it is not shortened: setting an array's length is a slow call). */
+  let scratchTop = 0;
   const roots: XmlElement[] = [];
   const stack: XmlElement[] = [];
   const brokenStart = new Set<XmlElement>();
@@ -457,7 +459,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
     /** Attribute names seen, once there are too many to compare one by one. */
     let seen: Set<string> | undefined;
     let terminated: 'open' | 'self' | undefined;
-    scratch.length = 0;
+    scratchTop = 0;
     scan: while (j < n && !terminated) {
       switch (K[j]!) {
         case Tok.Close:
@@ -473,18 +475,17 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
         case Tok.Name: {
           const a = attribute(j);
           j = attributeEnd;
-          const attrs = scratch;
           let repeated = false;
-          if (attrs.length < 16) {
-            for (let k = 0; k < attrs.length; k++) {
-              if (attrs[k]!.name === a.name) {
+          if (scratchTop < 16) {
+            for (let k = 0; k < scratchTop; k++) {
+              if (scratch[k]!.name === a.name) {
                 repeated = true;
                 break;
               }
             }
           } else {
             if (!seen) {
-              seen = new Set(attrs.map((x) => x.name));
+              seen = new Set(scratch.slice(0, scratchTop).map((x) => x.name));
             }
             repeated = seen.has(a.name);
             seen.add(a.name);
@@ -492,7 +493,7 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
           if (repeated) {
             errors.push({ message: `Attribute '${a.name}' is repeated.`, span: a.nameSpan });
           }
-          attrs.push(a);
+          scratch[scratchTop++] = a;
           el.startTagEnd = a.end;
           break;
         }
@@ -508,8 +509,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
           break scan;
       }
     }
-    if (scratch.length > 0) {
-      el.attributes = scratch.slice(); // an array of the exact size (one grown by push keeps room for 17)
+    if (scratchTop > 0) {
+      el.attributes = scratch.slice(0, scratchTop); // an array of the exact size (one grown by push keeps room for 17)
     }
     el.end = el.startTagEnd;
     place(el);

@@ -33,6 +33,10 @@ const WORD_TABLE = 4096;
 
 const BLANK = /^\s*$/;
 
+/** Texts of elements with children up to this length are shared through a table of this many slots. */
+const MAX_TEXT = 256;
+const TEXT_TABLE = 1024;
+
 /** Whitespace inside a tag and between tags (CR is not plain). */
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9;
 
@@ -56,23 +60,107 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     }
     const slot = (h ^ len) & (WORD_TABLE - 1);
     const w = words[slot];
-    if (w !== undefined && wordHashes[slot] === h && w.length === len) {
-      let q = 0;
-      while (q < len && w.charCodeAt(q) === text.charCodeAt(s + q)) {
-        q++;
-      }
-      if (q === len) {
-        return w;
-      }
-    }
+    // Compared as strings: slicing a short word and comparing it whole is faster than comparing
+    // it character by character in place (the slice is short-lived garbage, cheap to collect).
     const fresh = text.slice(s, e);
+    if (w !== undefined && wordHashes[slot] === h && w === fresh) {
+      return w;
+    }
     words[slot] = fresh;
     wordHashes[slot] = h;
     return fresh;
   };
   const comments: Span[] = [];
   const stack: XmlElement[] = [];
+  /**
+   * The children of the open elements, innermost last: each element's are taken off at its close
+   * in one array of the right size (kidsFrom: where each open element's start), so no array is
+   * grown and thrown away. commentsFrom: the comments seen before each open element.
+   */
+  const kids: XmlElement[] = [];
+  /** How many of `kids` are in use (the array is not shortened: setting its length is a slow call). */
+  let kidsTop = 0;
+  const kidsFrom: number[] = [];
+  const commentsFrom: number[] = [];
+  const texts: (string | undefined)[] = new Array<string | undefined>(TEXT_TABLE).fill(undefined);
+  const textHashes = new Int32Array(TEXT_TABLE);
+  /**
+   * The text of an element with children, made when it closes (its children are in place, `to`
+   * is where its close tag starts): the stretches between its start tag, its children, its own
+   * comments and its close tag, put together, as the general parser's pieces are. Elements laid
+   * out alike (every disk of a domain) have the same text: shared through a table, compared
+   * without putting it together first.
+   */
+  /** The stretches of textBetween, as start/end pairs (reused). */
+  const stretches: number[] = [];
+  let stretchesTop = 0;
+  const textBetween = (el: XmlElement, to: number, firstComment: number): string => {
+    const cs = el.children;
+    stretchesTop = 0;
+    let cur = el.startTagEnd;
+    let k = firstComment;
+    for (let i = 0; i <= cs.length; i++) {
+      const stop = i < cs.length ? cs[i]!.start : to;
+      // This element's own comments before `stop` (those of its children lie inside them).
+      while (k < comments.length && comments[k]!.start < stop) {
+        const cm = comments[k]!;
+        if (cm.start >= cur) {
+          stretches[stretchesTop++] = cur;
+          stretches[stretchesTop++] = cm.start;
+          cur = cm.end;
+        }
+        k++;
+      }
+      stretches[stretchesTop++] = cur;
+      stretches[stretchesTop++] = stop;
+      if (i < cs.length) {
+        cur = cs[i]!.end;
+      }
+    }
+    let length = 0;
+    let h = 0;
+    for (let j = 0; j < stretchesTop; j += 2) {
+      const e = stretches[j + 1]!;
+      for (let q = stretches[j]!; q < e; q++) {
+        h = (Math.imul(h, 31) + text.charCodeAt(q)) | 0;
+      }
+      length += e - stretches[j]!;
+    }
+    if (length > MAX_TEXT) {
+      const parts: string[] = [];
+      for (let j = 0; j < stretchesTop; j += 2) {
+        parts.push(text.slice(stretches[j], stretches[j + 1]));
+      }
+      return parts.join('');
+    }
+    const slot = (h ^ length) & (TEXT_TABLE - 1);
+    const known = texts[slot];
+    if (known !== undefined && textHashes[slot] === h && known.length === length) {
+      let i = 0;
+      let same = true;
+      for (let j = 0; same && j < stretchesTop; j += 2) {
+        const e = stretches[j + 1]!;
+        for (let q = stretches[j]!; q < e; q++) {
+          if (known.charCodeAt(i++) !== text.charCodeAt(q)) {
+            same = false;
+            break;
+          }
+        }
+      }
+      if (same) {
+        return known;
+      }
+    }
+    let made = '';
+    for (let j = 0; j < stretchesTop; j += 2) {
+      made += text.slice(stretches[j], stretches[j + 1]);
+    }
+    texts[slot] = made;
+    textHashes[slot] = h;
+    return made;
+  };
   const scratch: XmlAttribute[] = [];
+  let scratchTop = 0;
   let root: XmlElement | undefined;
   /** Where a scanned name ended, and its hash. */
   let nameEnd = 0;
@@ -150,7 +238,9 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
         q++;
       }
       const top = stack[stack.length - 1];
-      if (q > p && top) {
+      // (An element with children gets its text when it closes: textBetween.)
+      const leaf = top !== undefined && kidsTop === kidsFrom[stack.length - 1];
+      if (q > p && leaf) {
         top.text += word(p, q, h);
       }
       if (q < n && text.charCodeAt(q) !== 60) {
@@ -165,7 +255,9 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
             return undefined; // text outside the root element
           }
         } else {
-          top.text += s;
+          if (leaf) {
+            top.text += s;
+          }
           if (!blank) {
             if (top.textStart < 0) {
               top.textStart = q + (s.length - s.trimStart().length);
@@ -192,13 +284,16 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
       if (text.charCodeAt(q) !== 62) {
         return undefined;
       }
+      const from = kidsFrom[stack.length - 1]!;
+      if (kidsTop > from) {
+        el.children = kids.slice(from, kidsTop);
+        kidsTop = from;
+        el.text = textBetween(el, p, commentsFrom[stack.length - 1]!);
+      }
       stack.pop();
       el.closeNameStart = p + 2;
       el.closeNameEnd = nameEnd;
       el.end = q + 1;
-      if (el.children !== noChildren) {
-        el.children = el.children.slice();
-      }
       p = q + 1;
       continue;
     }
@@ -225,7 +320,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     }
     const el = new XmlElement(word(p + 1, nameEnd, nameHash), p, nameEnd, noAttributes, noChildren);
     let q = nameEnd;
-    scratch.length = 0;
+    scratchTop = 0;
     for (;;) {
       const before = q;
       while (isSpace(text.charCodeAt(q))) {
@@ -244,7 +339,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
         el.selfClosing = true;
         break;
       }
-      if ((q === before && scratch.length === 0) || !scanName(q)) {
+      if ((q === before && scratchTop === 0) || !scanName(q)) {
         return undefined; // no space between the element's name and an attribute, or not a name
       }
       const start = q;
@@ -278,33 +373,31 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
       if (q >= n) {
         return undefined;
       }
-      for (const a of scratch) {
-        if (a.name === name) {
+      for (let k = 0; k < scratchTop; k++) {
+        if (scratch[k]!.name === name) {
           return undefined; // a repeated attribute
         }
       }
-      scratch.push(new XmlAttribute(name, word(vs + 1, q, h), start, q + 1, vs));
+      scratch[scratchTop++] = new XmlAttribute(name, word(vs + 1, q, h), start, q + 1, vs);
       q++;
     }
-    if (scratch.length > 0) {
-      el.attributes = scratch.slice();
+    if (scratchTop > 0) {
+      el.attributes = scratch.slice(0, scratchTop);
     }
     el.startTagEnd = q;
     el.end = q;
     const parent = stack[stack.length - 1];
     if (parent) {
       el.parent = parent;
-      if (parent.children === noChildren) {
-        parent.children = [el];
-      } else {
-        parent.children.push(el);
-      }
+      kids[kidsTop++] = el;
     } else if (root) {
       return undefined; // a second root element
     } else {
       root = el;
     }
     if (!el.selfClosing) {
+      kidsFrom[stack.length] = kidsTop;
+      commentsFrom[stack.length] = comments.length;
       stack.push(el);
     }
     p = q;
