@@ -75,13 +75,16 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
   /**
    * The children of the open elements, innermost last: each element's are taken off at its close
    * in one array of the right size (kidsFrom: where each open element's start), so no array is
-   * grown and thrown away. commentsFrom: the comments seen before each open element.
+   * grown and thrown away. Likewise each open element's own comments (not those of its
+   * children), in `own` from ownFrom: a comment is walked once, however deep it lies.
    */
   const kids: XmlElement[] = [];
   /** How many of `kids` are in use (the array is not shortened: setting its length is a slow call). */
   let kidsTop = 0;
   const kidsFrom: number[] = [];
-  const commentsFrom: number[] = [];
+  const own: Span[] = [];
+  let ownTop = 0;
+  const ownFrom: number[] = [];
   const texts: (string | undefined)[] = new Array<string | undefined>(TEXT_TABLE).fill(undefined);
   const textHashes = new Int32Array(TEXT_TABLE);
   /**
@@ -94,21 +97,19 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
   /** The stretches of textBetween, as start/end pairs (reused). */
   const stretches: number[] = [];
   let stretchesTop = 0;
-  const textBetween = (el: XmlElement, to: number, firstComment: number): string => {
+  const textBetween = (el: XmlElement, to: number, firstOwn: number): string => {
     const cs = el.children;
     stretchesTop = 0;
     let cur = el.startTagEnd;
-    let k = firstComment;
+    let k = firstOwn;
     for (let i = 0; i <= cs.length; i++) {
       const stop = i < cs.length ? cs[i]!.start : to;
-      // This element's own comments before `stop` (those of its children lie inside them).
-      while (k < comments.length && comments[k]!.start < stop) {
-        const cm = comments[k]!;
-        if (cm.start >= cur) {
-          stretches[stretchesTop++] = cur;
-          stretches[stretchesTop++] = cm.start;
-          cur = cm.end;
-        }
+      // This element's own comments before `stop`.
+      while (k < ownTop && own[k]!.start < stop) {
+        const cm = own[k]!;
+        stretches[stretchesTop++] = cur;
+        stretches[stretchesTop++] = cm.start;
+        cur = cm.end;
         k++;
       }
       stretches[stretchesTop++] = cur;
@@ -285,11 +286,13 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
         return undefined;
       }
       const from = kidsFrom[stack.length - 1]!;
+      const firstOwn = ownFrom[stack.length - 1]!;
       if (kidsTop > from) {
         el.children = kids.slice(from, kidsTop);
         kidsTop = from;
-        el.text = textBetween(el, p, commentsFrom[stack.length - 1]!);
+        el.text = textBetween(el, p, firstOwn);
       }
+      ownTop = firstOwn;
       stack.pop();
       el.closeNameStart = p + 2;
       el.closeNameEnd = nameEnd;
@@ -310,7 +313,11 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
       if (inner.includes('--') || inner.endsWith('-') || inner.includes('\u2028') || inner.includes('\u2029')) {
         return undefined;
       }
-      comments.push({ start: p, end: e + 3 });
+      const span = { start: p, end: e + 3 };
+      comments.push(span);
+      if (stack.length > 0) {
+        own[ownTop++] = span;
+      }
       p = e + 3;
       continue;
     }
@@ -397,7 +404,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     }
     if (!el.selfClosing) {
       kidsFrom[stack.length] = kidsTop;
-      commentsFrom[stack.length] = comments.length;
+      ownFrom[stack.length] = ownTop;
       stack.push(el);
     }
     p = q;

@@ -30,6 +30,14 @@ const TAKEN: [string, string][] = [
   ['names with : . - _ digits', "<q:a-b.c_1 x:y-2='v'/>"],
   ['a value longer than the shared words', `<a v='${'x'.repeat(100)}'/>`],
   ['deep nesting', '<a>' + '<b>'.repeat(500) + '</b>'.repeat(500) + '</a>'],
+  ['comments among children and inside them', '<a> x <!--c1--> <b><!--in-->t</b> y <!--c2--><c/><!--c3--> </a>'],
+  ['a comment as the only thing between two children', '<a><b/><!--c--><c/></a>'],
+  ['deep nesting with comments at every level', '<a>' + '<b><!--c-->'.repeat(300) + '</b>'.repeat(300) + '</a>'],
+  [
+    'texts shared by elements laid out alike',
+    '<a>\n  <d>\n    <s/>\n  </d>\n  <d>\n    <s/>\n  </d>\n  <d>\n    <s/><!--x-->\n  </d>\n</a>',
+  ],
+  ['an element with a text longer than the shared ones', '<a>' + '<b/>\n  '.repeat(100) + '</a>'],
 ];
 
 const GIVEN_UP: [string, string][] = [
