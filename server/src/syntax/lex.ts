@@ -78,9 +78,9 @@ function stickyEnd(re: RegExp, text: string, p: number): number {
 }
 
 /** ASCII characters that continue a name: letters, digits, '_', ':', '-', '.'. */
-const NAME_CONT = new Uint8Array(128);
+export const NAME_CONT = new Uint8Array(128);
 /** ASCII characters that start one. */
-const NAME_FIRST = new Uint8Array(128);
+export const NAME_FIRST = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   NAME_FIRST[c] = /[A-Za-z_:]/.test(ch) ? 1 : 0;

@@ -19,12 +19,9 @@
  */
 import { Tok, tokenize } from './lex';
 import { parsePlain } from './plain';
+import { MAX_WORD, WordTable, wordHash } from './words';
 import { XmlAttribute, XmlElement } from './tree';
 import type { Span, XmlDocument, XmlSyntaxError } from './tree';
-
-/** Words (names, values) up to this length are shared through a table of this many slots. */
-const MAX_WORD = 32;
-const WORD_TABLE = 4096;
 
 /**
  * The children of every element without any (two thirds of a domain's elements): one shared,
@@ -124,40 +121,8 @@ function build(text: string, from: number, to: number, open: readonly XmlElement
   const tokenSpan = (j: number): Span => ({ start: S[j]!, end: E[j]! });
   /** Where the last attribute() ended (a variable, not a returned pair: one object less per attribute). */
   let attributeEnd = 0;
-  /**
-   * Short strings of the text, shared: names and values repeat thousands of times in a big
-   * domain, and one string per distinct word instead of one per occurrence is memory the tree
-   * keeps and garbage it does not make. A small hash table of recent words, not an exact interner.
-   */
-  const words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE).fill(undefined);
-  /** The full hash of each slot's word: most words that land on a taken slot differ in it, and are not compared. */
-  const wordHashes = new Int32Array(WORD_TABLE);
-  const word = (s: number, e: number): string => {
-    const len = e - s;
-    if (len > MAX_WORD) {
-      return text.slice(s, e);
-    }
-    let h = len;
-    for (let q = s; q < e; q++) {
-      h = (Math.imul(h, 31) + text.charCodeAt(q)) | 0;
-    }
-    const slot = h & (WORD_TABLE - 1);
-    const w = words[slot];
-    if (w !== undefined && wordHashes[slot] === h && w.length === len) {
-      // Compared by hand: text.startsWith(w, s) on a long text was the parser's hottest line.
-      let q = 0;
-      while (q < len && w.charCodeAt(q) === text.charCodeAt(s + q)) {
-        q++;
-      }
-      if (q === len) {
-        return w;
-      }
-    }
-    const fresh = text.slice(s, e);
-    words[slot] = fresh;
-    wordHashes[slot] = h;
-    return fresh;
-  };
+  const words = new WordTable(text);
+  const word = (s: number, e: number): string => words.word(s, e, wordHash(text, s, e));
   const errors: XmlSyntaxError[] = [];
   const comments: Span[] = [];
   /** The attributes of the start tag being read. */

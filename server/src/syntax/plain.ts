@@ -15,21 +15,10 @@
  * Why a second path: building the tree from token arrays reads every name and value three times
  * (tokenize, hash for the word table, compare); here the hash is made while the name is scanned.
  */
+import { NAME_CONT, NAME_FIRST } from './lex';
 import { XmlAttribute, XmlElement } from './tree';
+import { WordTable } from './words';
 import type { Span, XmlDocument } from './tree';
-
-/** ASCII characters that start a name, and that continue one (lex.ts's Name pattern on ASCII). */
-const NAME_FIRST = new Uint8Array(128);
-const NAME_CONT = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  NAME_FIRST[c] = /[A-Za-z_:]/.test(ch) ? 1 : 0;
-  NAME_CONT[c] = /[A-Za-z0-9_:.-]/.test(ch) ? 1 : 0;
-}
-
-/** Words up to this length are shared through a table of this many slots (as parse.ts does). */
-const MAX_WORD = 32;
-const WORD_TABLE = 4096;
 
 const BLANK = /^\s*$/;
 
@@ -50,26 +39,8 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
   if (text.includes('&') || text.includes('\r') || text.includes('<!D') || text.includes('<![') || text.includes('<?', 1)) {
     return undefined;
   }
-  const words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE).fill(undefined);
-  const wordHashes = new Int32Array(WORD_TABLE);
-  /** text[s, e), shared when short; h is the hash made while scanning it. */
-  const word = (s: number, e: number, h: number): string => {
-    const len = e - s;
-    if (len > MAX_WORD) {
-      return text.slice(s, e);
-    }
-    const slot = (h ^ len) & (WORD_TABLE - 1);
-    const w = words[slot];
-    // Compared as strings: slicing a short word and comparing it whole is faster than comparing
-    // it character by character in place (the slice is short-lived garbage, cheap to collect).
-    const fresh = text.slice(s, e);
-    if (w !== undefined && wordHashes[slot] === h && w === fresh) {
-      return w;
-    }
-    words[slot] = fresh;
-    wordHashes[slot] = h;
-    return fresh;
-  };
+  const words = new WordTable(text);
+  const word = (s: number, e: number, h: number): string => words.word(s, e, h);
   const comments: Span[] = [];
   const stack: XmlElement[] = [];
   /**
