@@ -40,7 +40,6 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     return undefined;
   }
   const words = new WordTable(text);
-  const word = (s: number, e: number, h: number): string => words.word(s, e, h);
   const comments: Span[] = [];
   const stack: XmlElement[] = [];
   /**
@@ -157,6 +156,22 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     return true;
   };
 
+  /** After a name that ends at q: spaces, '=', spaces and an opening quote, whose offset it gives (-1 when that is not what follows). */
+  const openingQuote = (q: number): number => {
+    while (isSpace(text.charCodeAt(q))) {
+      q++;
+    }
+    if (text.charCodeAt(q) !== 61) {
+      return -1;
+    }
+    q++;
+    while (isSpace(text.charCodeAt(q))) {
+      q++;
+    }
+    const quote = text.charCodeAt(q);
+    return quote === 39 || quote === 34 ? q : -1;
+  };
+
   let p = 0;
   // An XML declaration first: `<?xml` then name='value' pairs, then `?>`.
   if (text.startsWith('<?xml', 0)) {
@@ -175,21 +190,11 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
       if (!scanName(q)) {
         return undefined;
       }
-      q = nameEnd;
-      while (isSpace(text.charCodeAt(q))) {
-        q++;
-      }
-      if (text.charCodeAt(q) !== 61) {
+      q = openingQuote(nameEnd);
+      if (q < 0) {
         return undefined;
-      }
-      q++;
-      while (isSpace(text.charCodeAt(q))) {
-        q++;
       }
       const quote = text.charCodeAt(q);
-      if (quote !== 39 && quote !== 34) {
-        return undefined;
-      }
       const close = text.indexOf(String.fromCharCode(quote), q + 1);
       if (close < 0 || text.slice(q + 1, close).includes('<') || text.slice(q + 1, close).includes('>')) {
         return undefined;
@@ -213,7 +218,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
       // (An element with children gets its text when it closes: textBetween.)
       const leaf = top !== undefined && kidsTop === kidsFrom[stack.length - 1];
       if (q > p && leaf) {
-        top.text += word(p, q, h);
+        top.text += words.word(p, q, h);
       }
       if (q < n && text.charCodeAt(q) !== 60) {
         let e = text.indexOf('<', q);
@@ -296,7 +301,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
     if (!scanName(p + 1)) {
       return undefined;
     }
-    const el = new XmlElement(word(p + 1, nameEnd, nameHash), p, nameEnd, noAttributes, noChildren);
+    const el = new XmlElement(words.word(p + 1, nameEnd, nameHash), p, nameEnd, noAttributes, noChildren);
     let q = nameEnd;
     scratchTop = 0;
     for (;;) {
@@ -321,22 +326,12 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
         return undefined; // no space between the element's name and an attribute, or not a name
       }
       const start = q;
-      const name = word(start, nameEnd, nameHash);
-      q = nameEnd;
-      while (isSpace(text.charCodeAt(q))) {
-        q++;
-      }
-      if (text.charCodeAt(q) !== 61) {
+      const name = words.word(start, nameEnd, nameHash);
+      q = openingQuote(nameEnd);
+      if (q < 0) {
         return undefined;
-      }
-      q++;
-      while (isSpace(text.charCodeAt(q))) {
-        q++;
       }
       const quote = text.charCodeAt(q);
-      if (quote !== 39 && quote !== 34) {
-        return undefined;
-      }
       const vs = q;
       q++;
       let h = 0;
@@ -356,7 +351,7 @@ export function parsePlain(text: string, noChildren: XmlElement[], noAttributes:
           return undefined; // a repeated attribute
         }
       }
-      scratch[scratchTop++] = new XmlAttribute(name, word(vs + 1, q, h), start, q + 1, vs);
+      scratch[scratchTop++] = new XmlAttribute(name, words.word(vs + 1, q, h), start, q + 1, vs);
       q++;
     }
     if (scratchTop > 0) {

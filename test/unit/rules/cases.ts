@@ -23,6 +23,8 @@ export interface DomainOptions {
   head?: string;
   /** Lines inside <os> after <type>. */
   os?: string;
+  /** Lines between </os> and <devices> (<clock>, <cpu>, <features>...). */
+  after?: string;
   /** The text of <name>; the default is a plain name. */
   name?: string;
   /** The text of <vcpu>; undefined leaves <vcpu> out. Default '1'. */
@@ -45,6 +47,7 @@ export function domainXml(o: DomainOptions, devices: string): string {
     `    <type arch='x86_64' machine='${machine}'>hvm</type>`,
     o.os ?? '',
     '  </os>',
+    o.after ?? '',
     '  <devices>',
     devices,
     '  </devices>',

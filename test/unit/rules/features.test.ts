@@ -1,25 +1,21 @@
 /**
  * Rule family "features": small cases around <features> for the machine, each a domain with caret markers naming exactly the findings expected.
  */
-import { runRuleCases, type RuleCase } from './cases';
+import { domainXml, runRuleCases, type RuleCase } from './cases';
 
 const CASES: RuleCase[] = [
   {
     name: 'an empty <tcg/> on a KVM domain sets nothing: libvirt drops it',
-    xml: `<domain type='kvm'>
-  <name>c</name>
-  <memory unit='MiB'>1024</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <features>
+    xml: domainXml(
+      {
+        machine: 'q35',
+        name: 'c',
+        after: `  <features>
     <tcg/>
-  </features>
-  <devices>
-  </devices>
-</domain>
-`,
+  </features>`,
+      },
+      ''
+    ),
   },
   {
     name: 'a tb-cache of 2048 (KiB when no unit is given) is 2 MiB',
@@ -42,40 +38,32 @@ const CASES: RuleCase[] = [
   },
   {
     name: 'an <hpt/> with nothing set is dropped by libvirt, even on x86',
-    xml: `<domain type='kvm'>
-  <name>c</name>
-  <memory unit='MiB'>1024</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <features>
+    xml: domainXml(
+      {
+        machine: 'q35',
+        name: 'c',
+        after: `  <features>
     <hpt/>
-  </features>
-  <devices>
-  </devices>
-</domain>
-`,
+  </features>`,
+      },
+      ''
+    ),
   },
   {
     name: 'the x86 features are fine',
-    xml: `<domain type='kvm'>
-  <name>c</name>
-  <memory unit='MiB'>1024</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <features>
+    xml: domainXml(
+      {
+        machine: 'q35',
+        name: 'c',
+        after: `  <features>
     <acpi/>
     <apic eoi='on'/>
     <pvspinlock state='on'/>
     <ioapic driver='kvm'/>
-  </features>
-  <devices>
-  </devices>
-</domain>
-`,
+  </features>`,
+      },
+      ''
+    ),
   },
 ];
 
